@@ -1,0 +1,7 @@
+//! Server functions, one per file, grouped by area. Each guards, calls one domain
+//! service and converts; nothing here decides anything.
+
+pub mod auth;
+pub mod overview;
+pub mod setup;
+pub mod users;

@@ -1,0 +1,3 @@
+mod get_overview;
+
+pub use get_overview::*;

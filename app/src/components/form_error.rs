@@ -1,0 +1,27 @@
+use leptos::prelude::*;
+
+use crate::AppError;
+
+/// The message of an action's error when it concerns `field`.
+#[component]
+pub fn FieldError(error: Signal<Option<AppError>>, field: &'static str) -> impl IntoView {
+    move || {
+        error.get().and_then(|e| e.for_field(field)).map(|message| {
+            view! { <span class="field-error" data-field=field>{message}</span> }
+        })
+    }
+}
+
+/// An action's error that no field explains.
+#[component]
+pub fn FormError(
+    error: Signal<Option<AppError>>,
+    #[prop(optional)] fields: &'static [&'static str],
+) -> impl IntoView {
+    move || {
+        error
+            .get()
+            .filter(|e| !fields.iter().any(|f| e.for_field(f).is_some()))
+            .map(|e| view! { <p class="error" role="alert">{e.to_string()}</p> })
+    }
+}

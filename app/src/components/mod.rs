@@ -1,0 +1,11 @@
+//! Pieces the pages share.
+
+mod form_error;
+mod nav;
+mod page_result;
+mod status_pages;
+
+pub use form_error::{FieldError, FormError};
+pub use nav::NavBar;
+pub use page_result::page_result;
+pub use status_pages::{Forbidden, NotFound};

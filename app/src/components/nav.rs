@@ -1,0 +1,39 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_location;
+
+use crate::api::auth::{current_user, SignOut};
+
+/// The top bar for a signed-in user; nothing for a visitor.
+#[component]
+pub fn NavBar() -> impl IntoView {
+    let location = use_location();
+    // Re-read on every navigation so signing in or out shows at once.
+    let user = Resource::new(move || location.pathname.get(), |_| current_user());
+    let sign_out = ServerAction::<SignOut>::new();
+    view! {
+        <Transition>
+            {move || Suspend::new(async move {
+                user.await.ok().flatten().map(|user| {
+                    let admin = user.is_admin();
+                    view! {
+                        <header class="topbar">
+                            <a class="brand" href="/">"Switchyard"</a>
+                            <nav>
+                                <A href="/">"Overview"</A>
+                                {admin.then(|| view! { <A href="/users">"Users"</A> })}
+                                <A href="/account">"Account"</A>
+                            </nav>
+                            <span class="who" data-role=user.role.clone()>
+                                {user.display_name.clone()} " · " {user.role.clone()}
+                            </span>
+                            <ActionForm action=sign_out>
+                                <button type="submit" class="secondary">"Sign out"</button>
+                            </ActionForm>
+                        </header>
+                    }
+                })
+            })}
+        </Transition>
+    }
+}

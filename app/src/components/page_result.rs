@@ -1,0 +1,17 @@
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+use super::{Forbidden, NotFound};
+use crate::AppError;
+
+/// Renders a loaded page, or what its error means: visitors go to the sign-in page,
+/// a too-low role sees 403, a missing thing 404, anything else a message.
+pub fn page_result<T>(result: Result<T, AppError>, ok: impl FnOnce(T) -> AnyView) -> AnyView {
+    match result {
+        Ok(value) => ok(value),
+        Err(AppError::Unauthorized(_)) => view! { <Redirect path="/login"/> }.into_any(),
+        Err(AppError::Forbidden) => view! { <Forbidden/> }.into_any(),
+        Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
+        Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
+    }
+}

@@ -1,0 +1,107 @@
+//! What the browser and REST clients see. Rows never leave `domain`; these do.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The signed-in user, as the UI needs it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionUser {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+}
+
+impl SessionUser {
+    pub fn is_admin(&self) -> bool {
+        self.role == "admin"
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserDto {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub active: bool,
+    pub last_login_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The figures on the overview page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Overview {
+    pub providers: u64,
+    pub enabled_providers: u64,
+    pub credentials: u64,
+    pub active_credentials: u64,
+    pub users: u64,
+    pub templates: u64,
+}
+
+/// A list as REST returns it: `{"data": [...], "total": n}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ListResponse<T> {
+    pub data: Vec<T>,
+    pub total: u64,
+}
+
+impl<T> From<Vec<T>> for ListResponse<T> {
+    fn from(data: Vec<T>) -> Self {
+        let total = data.len() as u64;
+        Self { data, total }
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod from_domain {
+    use super::*;
+    use domain::auth::CurrentUser;
+    use domain::entities::users;
+    use domain::status::Counts;
+
+    impl From<&CurrentUser> for SessionUser {
+        fn from(user: &CurrentUser) -> Self {
+            Self {
+                id: user.id(),
+                email: user.email().to_owned(),
+                display_name: user.display_name().to_owned(),
+                role: user.role().as_str().to_owned(),
+            }
+        }
+    }
+
+    impl From<users::Model> for UserDto {
+        fn from(row: users::Model) -> Self {
+            Self {
+                id: row.id,
+                email: row.email,
+                display_name: row.display_name,
+                role: row.role,
+                active: row.active,
+                last_login_at: row.last_login_at,
+                created_at: row.created_at,
+                updated_at: row.updated_at,
+            }
+        }
+    }
+
+    impl From<Counts> for Overview {
+        fn from(c: Counts) -> Self {
+            Self {
+                providers: c.providers,
+                enabled_providers: c.enabled_providers,
+                credentials: c.credentials,
+                active_credentials: c.active_credentials,
+                users: c.users,
+                templates: c.templates,
+            }
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! The Leptos UI: routes, pages, components, and the server functions that adapt
+//! the domain services to the browser.
+
+pub mod api;
+mod app;
+pub mod components;
+pub mod dto;
+pub mod error;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+pub use app::{shell, App};
+pub use error::AppError;
+
+#[cfg(feature = "hydrate")]
+pub fn hydrate() {
+    leptos::mount::hydrate_body(App);
+}

@@ -1,0 +1,98 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::users::{list_users, CreateUser, UpdateUser};
+use crate::components::{page_result, FieldError, FormError};
+use crate::dto::UserDto;
+
+/// Admin only: every account, and a form to add one.
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let create = ServerAction::<CreateUser>::new();
+    let update = ServerAction::<UpdateUser>::new();
+    let users = Resource::new(
+        move || (create.version().get(), update.version().get()),
+        |_| list_users(),
+    );
+    let update_error = Signal::derive(move || update.value().get().and_then(Result::err));
+    view! {
+        <Title text="Users"/>
+        <h1>"Users"</h1>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                page_result(users.await, |rows| view! {
+                    <FormError error=update_error/>
+                    <UserTable rows update/>
+                    <CreateUserForm create/>
+                }.into_any())
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn UserTable(rows: Vec<UserDto>, update: ServerAction<UpdateUser>) -> impl IntoView {
+    view! {
+        <table class="list" id="users">
+            <thead><tr><th>"Email"</th><th>"Name"</th><th>"Role"</th><th>"Status"</th><th></th></tr></thead>
+            <tbody>
+                {rows.into_iter().map(|user| {
+                    let id = user.id.to_string();
+                    let id_for_role = id.clone();
+                    let email = user.email.clone();
+                    let other_role = if user.role == "admin" { "user" } else { "admin" };
+                    view! {
+                        <tr data-email=email>
+                            <td>{user.email}</td>
+                            <td>{user.display_name}</td>
+                            <td class="role">{user.role}</td>
+                            <td class="status">{if user.active { "active" } else { "disabled" }}</td>
+                            <td class="actions">
+                                <ActionForm action=update>
+                                    <input type="hidden" name="id" value=id/>
+                                    <input type="hidden" name="active" value=(!user.active).to_string()/>
+                                    <button type="submit" class="secondary">{if user.active { "Disable" } else { "Enable" }}</button>
+                                </ActionForm>
+                                <ActionForm action=update>
+                                    <input type="hidden" name="id" value=id_for_role/>
+                                    <input type="hidden" name="role" value=other_role/>
+                                    <button type="submit" class="secondary">{format!("Make {other_role}")}</button>
+                                </ActionForm>
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+fn CreateUserForm(create: ServerAction<CreateUser>) -> impl IntoView {
+    let error = Signal::derive(move || create.value().get().and_then(Result::err));
+    let created = move || create.value().get().and_then(Result::ok).map(|u| u.email);
+    view! {
+        <section class="card">
+            <h2>"Add a user"</h2>
+            <ActionForm action=create>
+                <label>"Email" <input type="email" name="email" required maxlength="254"/></label>
+                <FieldError error field="email"/>
+                <label>"Name" <input type="text" name="display_name" required maxlength="100"/></label>
+                <FieldError error field="display_name"/>
+                <label>"Initial password (at least 12 characters)"
+                    <input type="password" name="password" autocomplete="new-password" required minlength="12"/>
+                </label>
+                <FieldError error field="password"/>
+                <label>"Role"
+                    <select name="role">
+                        <option value="user" selected>"user"</option>
+                        <option value="admin">"admin"</option>
+                    </select>
+                </label>
+                <FormError error fields=&["email", "display_name", "password"]/>
+                <button type="submit" disabled=move || create.pending().get()>"Add user"</button>
+            </ActionForm>
+            {move || created().map(|email| view! { <p class="ok" role="status">"Created " {email}</p> })}
+        </section>
+    }
+}

@@ -1,0 +1,192 @@
+//! Server-only glue shared by the server functions and the REST API: finding the
+//! services, authenticating a request, cookies, and mapping domain errors.
+
+use std::net::IpAddr;
+
+use domain::auth::{Admin, ClientInfo, CurrentUser};
+use domain::{DomainError, Services};
+use http::header::{COOKIE, SET_COOKIE, USER_AGENT};
+use http::{HeaderMap, HeaderValue};
+use leptos::prelude::use_context;
+use leptos_axum::ResponseOptions;
+
+use crate::AppError;
+
+pub use domain::auth::session::SESSION_COOKIE;
+
+/// Web settings the app needs at request time.
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    pub secure_cookies: bool,
+}
+
+/// The peer address, put into request extensions by the server.
+#[derive(Clone, Copy, Debug)]
+pub struct ClientAddr(pub IpAddr);
+
+/// The request id, put into request extensions by the server.
+#[derive(Clone, Debug)]
+pub struct RequestId(pub String);
+
+tokio::task_local! {
+    /// The current request's id, for errors raised outside a Leptos context.
+    pub static CURRENT_REQUEST_ID: String;
+}
+
+fn parts() -> Option<http::request::Parts> {
+    use_context::<http::request::Parts>()
+}
+
+fn current_request_id() -> String {
+    parts()
+        .and_then(|p| p.extensions.get::<RequestId>().map(|id| id.0.clone()))
+        .or_else(|| CURRENT_REQUEST_ID.try_with(Clone::clone).ok())
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+impl From<DomainError> for AppError {
+    fn from(err: DomainError) -> Self {
+        match err {
+            DomainError::NotFound => AppError::NotFound,
+            DomainError::Unauthorized(message) => AppError::Unauthorized(message),
+            DomainError::Forbidden => AppError::Forbidden,
+            DomainError::Validation { field, message } => AppError::Validation { field, message },
+            DomainError::Conflict { field, message } => AppError::Conflict { field, message },
+            DomainError::RateLimited { retry_after_secs } => AppError::RateLimited { retry_after_secs },
+            DomainError::Unavailable(message) => {
+                tracing::warn!(%message, "service unavailable");
+                AppError::Unavailable("The service is temporarily unavailable. Try again shortly.".into())
+            }
+            DomainError::Internal(cause) => {
+                let request_id = current_request_id();
+                tracing::error!(%cause, %request_id, "internal error");
+                AppError::Internal { request_id }
+            }
+        }
+    }
+}
+
+pub fn services() -> Result<Services, AppError> {
+    use_context::<Services>().ok_or_else(|| DomainError::internal("services missing from context").into())
+}
+
+fn web_config() -> WebConfig {
+    use_context::<WebConfig>().unwrap_or(WebConfig {
+        secure_cookies: false,
+    })
+}
+
+/// The session token from a `Cookie` header.
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_owned())
+        .filter(|value| !value.is_empty())
+}
+
+/// The user behind a request's session cookie.
+pub async fn authenticate(services: &Services, headers: &HeaderMap) -> Result<CurrentUser, AppError> {
+    let token = session_token(headers).ok_or_else(|| AppError::Unauthorized("Please sign in.".into()))?;
+    Ok(services.auth.authenticate(&token).await?)
+}
+
+pub fn client_info(headers: &HeaderMap, addr: Option<ClientAddr>) -> ClientInfo {
+    ClientInfo {
+        ip: addr.map(|a| a.0.to_string()),
+        user_agent: headers
+            .get(USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+    }
+}
+
+/// The guard every user-facing server function starts with.
+pub async fn require_user() -> Result<CurrentUser, AppError> {
+    let parts = parts().ok_or_else(|| AppError::from(DomainError::internal("no request parts")))?;
+    authenticate(&services()?, &parts.headers).await
+}
+
+/// The guard every admin server function starts with.
+pub async fn require_admin() -> Result<Admin, AppError> {
+    Ok(require_user().await?.require_admin()?)
+}
+
+/// The caller's address and user agent, for sessions and throttling.
+pub fn request_client() -> ClientInfo {
+    match parts() {
+        Some(parts) => client_info(&parts.headers, parts.extensions.get::<ClientAddr>().copied()),
+        None => ClientInfo::default(),
+    }
+}
+
+/// `Set-Cookie` for a new session. HttpOnly, SameSite=Strict, Secure when configured.
+pub fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> Option<HeaderValue> {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure}"
+    ))
+    .ok()
+}
+
+/// `Set-Cookie` that removes the session cookie.
+pub fn clearing_cookie(secure: bool) -> Option<HeaderValue> {
+    session_cookie("", 0, secure)
+}
+
+/// Sets or clears the session cookie on the current server-function response.
+pub fn set_cookie(value: Option<HeaderValue>) {
+    if let (Some(response), Some(value)) = (use_context::<ResponseOptions>(), value) {
+        response.append_header(SET_COOKIE, value);
+    }
+}
+
+pub fn start_session_cookie(signed_in: &domain::auth::SignedIn) {
+    use secrecy::ExposeSecret;
+    let max_age = (signed_in.expiry.absolute - chrono::Utc::now())
+        .num_seconds()
+        .max(0);
+    set_cookie(session_cookie(
+        signed_in.token.expose_secret(),
+        max_age,
+        web_config().secure_cookies,
+    ));
+}
+
+pub fn end_session_cookie() {
+    set_cookie(clearing_cookie(web_config().secure_cookies));
+}
+
+/// Sets the HTTP status of the page being rendered (error pages during SSR).
+pub fn set_status(status: u16) {
+    if let (Some(response), Ok(code)) = (
+        use_context::<ResponseOptions>(),
+        http::StatusCode::from_u16(status),
+    ) {
+        response.set_status(code);
+    }
+}
+
+/// Signs out whoever holds the current request's cookie.
+pub async fn sign_out_current() -> Result<(), AppError> {
+    if let Some(token) = parts().and_then(|p| session_token(&p.headers)) {
+        services()?.auth.sign_out(&token).await?;
+    }
+    end_session_cookie();
+    Ok(())
+}
+
+/// The CSP nonce the server chose for this response, put into request extensions.
+#[derive(Clone, Debug)]
+pub struct CspNonce(pub String);
+
+/// Hands the server's nonce to Leptos so its inline scripts carry it.
+pub fn provide_request_nonce() {
+    if let Some(nonce) = parts().and_then(|p| p.extensions.get::<CspNonce>().cloned()) {
+        leptos::prelude::provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+    }
+}

@@ -1,0 +1,10 @@
+//! Who is asking: passwords, sessions, sign-in throttling and the guard types.
+
+pub mod guard;
+pub mod password;
+pub mod service;
+pub mod session;
+pub mod throttle;
+
+pub use guard::{Admin, CurrentUser, Role};
+pub use service::{AuthService, ClientInfo, SignedIn};

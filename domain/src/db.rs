@@ -1,0 +1,83 @@
+//! Connecting to SQLite or PostgreSQL with the same code, and running migrations.
+
+use std::time::Duration;
+
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
+
+use crate::{DomainError, DomainResult};
+
+/// Opens a pool. SQLite gets WAL, foreign keys and a busy timeout; the file is
+/// created when missing.
+pub async fn connect(url: &str) -> DomainResult<DatabaseConnection> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(5));
+    if url.starts_with("sqlite:") {
+        options
+            .max_connections(4)
+            .min_connections(1)
+            .map_sqlx_sqlite_opts(|opts| {
+                opts.create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(5))
+            });
+    } else {
+        options.max_connections(16).min_connections(1);
+    }
+    Database::connect(options).await.map_err(|err| {
+        DomainError::Unavailable(format!("cannot open the database: {}", describe_db_error(&err)))
+    })
+}
+
+/// The database error without the URL (which may hold a password).
+fn describe_db_error(err: &sea_orm::DbErr) -> String {
+    let text = err.to_string();
+    // sqlx errors name the failing operation, never the URL; cap the length anyway.
+    text.chars().take(300).collect()
+}
+
+pub async fn migrate_up(db: &DatabaseConnection) -> DomainResult<()> {
+    Migrator::up(db, None)
+        .await
+        .map_err(|err| DomainError::Unavailable(format!("migration failed: {err}")))
+}
+
+pub async fn migrate_down(db: &DatabaseConnection, steps: u32) -> DomainResult<()> {
+    Migrator::down(db, Some(steps))
+        .await
+        .map_err(|err| DomainError::Unavailable(format!("migration failed: {err}")))
+}
+
+/// Applied and pending migration names, oldest first.
+pub async fn migration_status(db: &DatabaseConnection) -> DomainResult<(Vec<String>, Vec<String>)> {
+    let applied = Migrator::get_applied_migrations(db).await?;
+    let pending = Migrator::get_pending_migrations(db).await?;
+    let names = |list: Vec<migrations::Migration>| list.iter().map(|m| m.name().to_owned()).collect();
+    Ok((names(applied), names(pending)))
+}
+
+/// The newest applied migration, which names the schema version.
+pub async fn schema_version(db: &DatabaseConnection) -> DomainResult<Option<String>> {
+    let (applied, _) = migration_status(db).await?;
+    Ok(applied.last().cloned())
+}
+
+pub async fn ping(db: &DatabaseConnection) -> DomainResult<()> {
+    db.ping()
+        .await
+        .map_err(|_| DomainError::Unavailable("the database is not reachable".into()))
+}
+
+pub fn backend_name(db: &DatabaseConnection) -> &'static str {
+    match db.get_database_backend() {
+        DbBackend::Sqlite => "sqlite",
+        DbBackend::Postgres => "postgres",
+        _ => "other",
+    }
+}

@@ -1,0 +1,12 @@
+//! SeaORM entities, one file per table, shaped exactly like the migration.
+//! Behaviour lives in the services, never here.
+
+pub mod app_settings;
+pub mod credentials;
+pub mod login_throttles;
+pub mod models;
+pub mod provider_templates;
+pub mod providers;
+pub mod sessions;
+pub mod users;
+pub mod vault_keys;

@@ -1,0 +1,79 @@
+//! The one error every service returns; adapters map it to a status and a sentence.
+
+use sea_orm::{DbErr, SqlErr};
+
+pub type DomainResult<T> = Result<T, DomainError>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DomainError {
+    #[error("not found")]
+    NotFound,
+    /// No valid session or token, or a failed sign-in; the message is safe to show.
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("you do not have access to this")]
+    Forbidden,
+    #[error("{field}: {message}")]
+    Validation { field: String, message: String },
+    #[error("{field}: {message}")]
+    Conflict { field: String, message: String },
+    #[error("too many attempts; try again in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+    /// A dependency (database, vault) cannot serve; the message is safe to show.
+    #[error("{0}")]
+    Unavailable(String),
+    /// Anything unexpected. The text goes to the log only, never to a response.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl DomainError {
+    pub fn validation(field: &str, message: impl Into<String>) -> Self {
+        Self::Validation {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    pub fn conflict(field: &str, message: impl Into<String>) -> Self {
+        Self::Conflict {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self::Unauthorized(message.into())
+    }
+
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        Self::Internal(cause.to_string())
+    }
+}
+
+impl From<DbErr> for DomainError {
+    fn from(err: DbErr) -> Self {
+        match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => {
+                Self::conflict("unknown", "a record with this value already exists")
+            }
+            _ => match err {
+                DbErr::RecordNotFound(_) => Self::NotFound,
+                DbErr::Conn(_) | DbErr::ConnectionAcquire(_) => {
+                    Self::Unavailable("the database is not reachable".into())
+                }
+                other => Self::Internal(other.to_string()),
+            },
+        }
+    }
+}
+
+/// Maps a unique violation to a conflict on a named field; anything else as usual.
+pub fn conflict_on(field: &str, message: &str) -> impl FnOnce(DbErr) -> DomainError {
+    let field = field.to_owned();
+    let message = message.to_owned();
+    move |err| match err.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => DomainError::Conflict { field, message },
+        _ => err.into(),
+    }
+}

@@ -1,0 +1,16 @@
+//! Everything that decides: entities, rules and services. No Leptos, no axum.
+
+pub mod auth;
+pub mod db;
+pub mod entities;
+pub mod error;
+pub mod seed;
+pub mod services;
+pub mod settings;
+pub mod setup;
+pub mod status;
+pub mod users;
+pub mod vault;
+
+pub use error::{DomainError, DomainResult};
+pub use services::Services;

@@ -1,0 +1,40 @@
+//! The bundle of domain services an adapter needs, built once at start-up.
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use crate::auth::password::PasswordHasher;
+use crate::auth::AuthService;
+use crate::settings::AuthPolicy;
+use crate::setup::SetupService;
+use crate::users::UserService;
+use crate::vault::Vault;
+use crate::DomainResult;
+
+#[derive(Clone)]
+pub struct Services {
+    pub db: DatabaseConnection,
+    pub auth: AuthService,
+    pub users: UserService,
+    pub setup: SetupService,
+    pub vault: Arc<Vault>,
+    pub started_at: std::time::Instant,
+}
+
+impl Services {
+    pub fn new(db: DatabaseConnection, policy: AuthPolicy, vault: Vault) -> DomainResult<Self> {
+        let hasher = PasswordHasher::new()?;
+        let auth = AuthService::new(db.clone(), policy, hasher.clone());
+        let users = UserService::new(db.clone(), hasher);
+        let setup = SetupService::new(db.clone(), users.clone(), auth.clone());
+        Ok(Self {
+            db,
+            auth,
+            users,
+            setup,
+            vault: Arc::new(vault),
+            started_at: std::time::Instant::now(),
+        })
+    }
+}

@@ -1,0 +1,111 @@
+//! First-admin set-up: while no admin exists, a one-time link lets someone create one.
+
+use chrono::Utc;
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionTrait,
+};
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::auth::session::{new_token, token_hash};
+use crate::auth::{AuthService, ClientInfo, Role, SignedIn};
+use crate::entities::{app_settings, users};
+use crate::users::{NewUser, UserService};
+use crate::{DomainError, DomainResult};
+
+const SETUP_TOKEN_KEY: &str = "setup_token_hash";
+
+#[derive(Clone)]
+pub struct SetupService {
+    db: DatabaseConnection,
+    users: UserService,
+    auth: AuthService,
+}
+
+impl SetupService {
+    pub fn new(db: DatabaseConnection, users: UserService, auth: AuthService) -> Self {
+        Self { db, users, auth }
+    }
+
+    /// True while no active admin exists.
+    pub async fn is_needed(&self) -> DomainResult<bool> {
+        let admins = users::Entity::find()
+            .filter(users::Column::Role.eq(Role::Admin.as_str()))
+            .filter(users::Column::Active.eq(true))
+            .count(&self.db)
+            .await?;
+        Ok(admins == 0)
+    }
+
+    /// Issues a new one-time set-up token when no admin exists; the previous one stops working.
+    pub async fn issue_token_if_needed(&self) -> DomainResult<Option<SecretString>> {
+        if !self.is_needed().await? {
+            return Ok(None);
+        }
+        let token = new_token();
+        let row = app_settings::ActiveModel {
+            key: Set(SETUP_TOKEN_KEY.to_owned()),
+            value: Set(token_hash(&token)),
+            updated_at: Set(Utc::now()),
+        };
+        app_settings::Entity::insert(row)
+            .on_conflict(
+                OnConflict::column(app_settings::Column::Key)
+                    .update_columns([app_settings::Column::Value, app_settings::Column::UpdatedAt])
+                    .to_owned(),
+            )
+            .exec(&self.db)
+            .await?;
+        Ok(Some(token))
+    }
+
+    /// Whether `token` is the current set-up token (and set-up is still open).
+    pub async fn check_token(&self, token: &str) -> DomainResult<()> {
+        if !self.is_needed().await? {
+            return Err(DomainError::Forbidden);
+        }
+        let stored = app_settings::Entity::find_by_id(SETUP_TOKEN_KEY.to_owned())
+            .one(&self.db)
+            .await?;
+        let given = token_hash(&SecretString::from(token.to_owned()));
+        match stored {
+            Some(row) if constant_time_eq(row.value.as_bytes(), given.as_bytes()) => Ok(()),
+            _ => Err(DomainError::unauthorized(
+                "This set-up link is not valid. Use the newest link printed in the server log.",
+            )),
+        }
+    }
+
+    /// Creates the first admin, burns the token and signs the admin in.
+    ///
+    /// # Errors
+    /// `Forbidden` once an admin exists, `Unauthorized` for a wrong token, `Validation`
+    /// for bad fields.
+    pub async fn complete(
+        &self,
+        token: &SecretString,
+        email: &str,
+        display_name: &str,
+        password: SecretString,
+        client: &ClientInfo,
+    ) -> DomainResult<SignedIn> {
+        self.check_token(token.expose_secret()).await?;
+        let txn = self.db.begin().await?;
+        let new = NewUser {
+            email: email.to_owned(),
+            display_name: display_name.to_owned(),
+            password,
+            role: Role::Admin,
+        };
+        let admin = self.users.create_unchecked(new, &txn).await?;
+        app_settings::Entity::delete_by_id(SETUP_TOKEN_KEY.to_owned())
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+        self.auth.start_session(&admin, client).await
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

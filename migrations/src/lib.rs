@@ -1,0 +1,15 @@
+//! Every schema change of Switchyard, up and down, in the order they were made.
+
+pub use sea_orm_migration::prelude::*;
+pub use sea_orm_migration::Migration;
+
+mod m20261122_000001_initial_schema;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_initial_schema::Migration)]
+    }
+}

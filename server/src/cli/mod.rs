@@ -1,0 +1,158 @@
+//! `switchyard serve | migrate | admin create | check`.
+
+mod admin;
+mod migrate;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::Settings;
+use crate::startup::Application;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "switchyard",
+    version,
+    about = "A self-hosted control plane for AI provider credentials"
+)]
+pub struct Cli {
+    /// A TOML file with settings; `SWITCHYARD_*` variables override it.
+    #[arg(long, global = true, env = "SWITCHYARD_CONFIG_FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the server (migrates and seeds first).
+    Serve,
+    /// Apply, revert or list database migrations.
+    Migrate {
+        #[command(subcommand)]
+        action: migrate::MigrateAction,
+    },
+    /// Manage users from the command line.
+    Admin {
+        #[command(subcommand)]
+        action: admin::AdminAction,
+    },
+    /// Print the effective configuration, secrets redacted.
+    Check,
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let settings = Settings::load(cli.config.as_deref())?;
+    match cli.command {
+        Command::Serve => {
+            let app = Application::build(settings).await?;
+            app.run_until(shutdown_signal()).await?;
+            tracing::info!("Switchyard stopped");
+            Ok(())
+        }
+        Command::Migrate { action } => migrate::run(&settings, action).await,
+        Command::Admin { action } => admin::run(&settings, action).await,
+        Command::Check => {
+            print!("{}", describe(&settings));
+            Ok(())
+        }
+    }
+}
+
+/// The effective settings as `KEY=value` lines, with secrets replaced.
+pub fn describe(settings: &Settings) -> String {
+    let redacted = |present: bool| if present { "[redacted]" } else { "(not set)" };
+    let database = redact_url_password(&settings.database_url());
+    let lines = [
+        ("SWITCHYARD_ADDR", settings.addr.to_string()),
+        ("SWITCHYARD_DATA_DIR", settings.data_dir.display().to_string()),
+        ("SWITCHYARD_DATABASE_URL", database),
+        (
+            "SWITCHYARD_MASTER_KEY",
+            redacted(settings.master_key.is_some()).to_owned(),
+        ),
+        (
+            "SWITCHYARD_MASTER_KEY_FILE",
+            settings.master_key_path().display().to_string(),
+        ),
+        (
+            "SWITCHYARD_SESSION_IDLE_TIMEOUT",
+            settings.session_idle_timeout.to_string(),
+        ),
+        (
+            "SWITCHYARD_SESSION_ABSOLUTE_TIMEOUT",
+            settings.session_absolute_timeout.to_string(),
+        ),
+        ("SWITCHYARD_SECURE_COOKIES", settings.secure_cookies.to_string()),
+        ("SWITCHYARD_PUBLIC_URL", settings.public_url(settings.addr.port())),
+        (
+            "SWITCHYARD_SITE_DIR",
+            settings
+                .site_dir
+                .as_ref()
+                .map(|d| d.display().to_string())
+                .unwrap_or_else(|| "(next to the binary)".into()),
+        ),
+        ("SWITCHYARD_MAX_BODY_BYTES", settings.max_body_bytes.to_string()),
+    ];
+    lines
+        .iter()
+        .map(|(key, value)| format!("{key}={value}\n"))
+        .collect()
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:[redacted]@host/db`.
+fn redact_url_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let Some((userinfo, host)) = rest.rsplit_once('@') else {
+        return url.to_owned();
+    };
+    match userinfo.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:[redacted]@{host}"),
+        None => url.to_owned(),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_never_prints_secrets() {
+        let settings = Settings {
+            database_url: Some("postgres://app:db-password-123@db:5432/sy".to_owned().into()),
+            master_key: Some("bWFzdGVyLWtleS1zZWNyZXQtdmFsdWUtMzItYnl0ZXM=".to_owned().into()),
+            ..Settings::default()
+        };
+        let text = describe(&settings);
+        assert!(!text.contains("db-password-123"), "{text}");
+        assert!(!text.contains("bWFzdGVy"), "{text}");
+        assert!(text.contains("SWITCHYARD_DATABASE_URL=postgres://app:[redacted]@db:5432/sy"));
+        assert!(text.contains("SWITCHYARD_MASTER_KEY=[redacted]"));
+    }
+}

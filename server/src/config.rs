@@ -1,0 +1,235 @@
+//! Typed settings: defaults, then an optional TOML file, then `SWITCHYARD_*` variables.
+//! Unknown keys and invalid values stop start-up with a message naming the key.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use figment::providers::{Env, Format, Toml};
+use figment::Figment;
+use secrecy::SecretString;
+use serde::Deserialize;
+
+/// Variables with this prefix belong to the test suite, not to the app.
+const TEST_PREFIX: &str = "test_";
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// Where the server listens.
+    pub addr: SocketAddr,
+    /// Holds the SQLite database and the generated master key file by default.
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`; default: SQLite under `data_dir`.
+    pub database_url: Option<SecretString>,
+    /// 32 bytes, base64 or hex. Takes precedence over the key file.
+    pub master_key: Option<SecretString>,
+    /// Default: `data_dir/master.key`, created on first run when it does not exist.
+    pub master_key_file: Option<PathBuf>,
+    /// Seconds without a request after which a session ends.
+    pub session_idle_timeout: u64,
+    /// Seconds after sign-in after which a session ends, however active.
+    pub session_absolute_timeout: u64,
+    /// Mark cookies `Secure` (set when served over HTTPS).
+    pub secure_cookies: bool,
+    /// The address users reach this instance at, for links printed in the log.
+    pub public_url: Option<String>,
+    /// The built site (`pkg/`, CSS, favicon); found next to the binary when unset.
+    pub site_dir: Option<PathBuf>,
+    /// Largest accepted request body, in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            master_key: None,
+            master_key_file: None,
+            session_idle_timeout: 30 * 60,
+            session_absolute_timeout: 12 * 60 * 60,
+            secure_cookies: false,
+            public_url: None,
+            site_dir: None,
+            max_body_bytes: 256 * 1024,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("invalid configuration: {0}")]
+pub struct ConfigError(String);
+
+impl Settings {
+    /// Reads the optional file and the process environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let mut figment = Figment::new();
+        if let Some(file) = file {
+            if !file.exists() {
+                return Err(ConfigError(format!(
+                    "the configuration file {} does not exist",
+                    file.display()
+                )));
+            }
+            figment = figment.merge(Toml::file(file));
+        }
+        figment =
+            figment.merge(Env::prefixed("SWITCHYARD_").filter(|key| !key.as_str().starts_with(TEST_PREFIX)));
+        Self::from_figment(figment)
+    }
+
+    pub fn from_figment(figment: Figment) -> Result<Self, ConfigError> {
+        let settings: Settings = figment.extract().map_err(|err| ConfigError(describe(err)))?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        if self.session_idle_timeout == 0 {
+            return Err(ConfigError(
+                "SWITCHYARD_SESSION_IDLE_TIMEOUT must be at least 1 second".into(),
+            ));
+        }
+        if self.session_absolute_timeout < self.session_idle_timeout {
+            return Err(ConfigError(
+                "SWITCHYARD_SESSION_ABSOLUTE_TIMEOUT must not be shorter than SWITCHYARD_SESSION_IDLE_TIMEOUT".into(),
+            ));
+        }
+        if self.max_body_bytes < 1024 {
+            return Err(ConfigError(
+                "SWITCHYARD_MAX_BODY_BYTES must be at least 1024".into(),
+            ));
+        }
+        if let Some(url) = &self.public_url {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(ConfigError(
+                    "SWITCHYARD_PUBLIC_URL must start with http:// or https://".into(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn session_idle(&self) -> Duration {
+        Duration::from_secs(self.session_idle_timeout)
+    }
+
+    pub fn session_absolute(&self) -> Duration {
+        Duration::from_secs(self.session_absolute_timeout)
+    }
+
+    /// The database URL in effect (the default is a SQLite file under `data_dir`).
+    pub fn database_url(&self) -> String {
+        use secrecy::ExposeSecret;
+        match &self.database_url {
+            Some(url) => url.expose_secret().to_owned(),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("switchyard.db").display()
+            ),
+        }
+    }
+
+    /// True when using the embedded default, where a key file may be generated.
+    pub fn master_key_path(&self) -> PathBuf {
+        self.master_key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("master.key"))
+    }
+
+    pub fn public_url(&self, port: u16) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://{}:{port}", self.addr.ip()),
+        }
+    }
+}
+
+/// Figment names the key (`session_idle_timeout`); operators know the variable.
+fn describe(err: figment::Error) -> String {
+    err.into_iter()
+        .map(|e| {
+            let key = e.path.join(".");
+            let variable = if key.is_empty() {
+                String::new()
+            } else {
+                format!(" (SWITCHYARD_{})", key.to_uppercase())
+            };
+            let kind = match &e.kind {
+                figment::error::Kind::UnknownField(field, _) => {
+                    format!("unknown key `{field}` (SWITCHYARD_{})", field.to_uppercase())
+                }
+                other => format!("key `{key}`{variable}: {other}"),
+            };
+            match &e.metadata {
+                Some(meta) => format!("{kind}, from {}", meta.name),
+                None => kind,
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use figment::Jail;
+
+    #[test]
+    fn defaults_are_the_embedded_set_up() {
+        let settings = Settings::from_figment(Figment::new()).unwrap();
+        assert_eq!(settings.addr.to_string(), "127.0.0.1:3000");
+        assert!(settings
+            .database_url()
+            .starts_with("sqlite://./data/switchyard.db"));
+        assert_eq!(settings.master_key_path(), PathBuf::from("./data/master.key"));
+        assert_eq!(settings.session_idle(), Duration::from_secs(1800));
+    }
+
+    #[test]
+    fn environment_variables_override_the_file() {
+        Jail::expect_with(|jail| {
+            jail.create_file(
+                "switchyard.toml",
+                "addr = \"127.0.0.1:4000\"\nsecure_cookies = true\n",
+            )?;
+            jail.set_env("SWITCHYARD_ADDR", "127.0.0.1:5000");
+            jail.set_env("SWITCHYARD_TEST_POSTGRES_URL", "postgres://ignored");
+            let settings = Settings::load(Some(Path::new("switchyard.toml"))).unwrap();
+            assert_eq!(settings.addr.to_string(), "127.0.0.1:5000");
+            assert!(settings.secure_cookies);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn an_unknown_variable_is_named_in_the_error() {
+        Jail::expect_with(|jail| {
+            jail.set_env("SWITCHYARD_SESION_IDLE_TIMEOUT", "60");
+            let err = Settings::load(None).unwrap_err().to_string();
+            assert!(err.contains("SWITCHYARD_SESION_IDLE_TIMEOUT"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn an_invalid_value_is_named_in_the_error() {
+        Jail::expect_with(|jail| {
+            jail.set_env("SWITCHYARD_SESSION_IDLE_TIMEOUT", "half an hour");
+            let err = Settings::load(None).unwrap_err().to_string();
+            assert!(err.contains("SWITCHYARD_SESSION_IDLE_TIMEOUT"), "{err}");
+            jail.set_env("SWITCHYARD_SESSION_IDLE_TIMEOUT", "0");
+            let err = Settings::load(None).unwrap_err().to_string();
+            assert!(err.contains("SWITCHYARD_SESSION_IDLE_TIMEOUT"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_missing_config_file_is_an_error() {
+        let err = Settings::load(Some(Path::new("/nonexistent/switchyard.toml"))).unwrap_err();
+        assert!(err.to_string().contains("does not exist"));
+    }
+}

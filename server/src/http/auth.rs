@@ -1,0 +1,59 @@
+//! `POST /api/auth/signin` and `/api/auth/signout` for scripts.
+
+use app::dto::SessionUser;
+use app::ssr::{clearing_cookie, client_info, session_cookie, session_token, ClientAddr};
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use http::header::SET_COOKIE;
+use http::{HeaderMap, StatusCode};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::extract::ApiJson;
+use super::{ApiError, AppState};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignInRequest {
+    email: String,
+    password: SecretString,
+}
+
+pub async fn sign_in(
+    State(state): State<AppState>,
+    addr: Option<Extension<ClientAddr>>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<SignInRequest>,
+) -> Result<Response, ApiError> {
+    let client = client_info(&headers, addr.map(|Extension(a)| a));
+    let signed_in = state
+        .services
+        .auth
+        .sign_in(&body.email, &body.password, &client)
+        .await?;
+    let max_age = (signed_in.expiry.absolute - chrono::Utc::now())
+        .num_seconds()
+        .max(0);
+    let body = Json(json!({
+        "user": SessionUser::from(&signed_in.user),
+        "expiresAt": signed_in.expiry.absolute,
+    }));
+    let mut response = body.into_response();
+    if let Some(cookie) = session_cookie(signed_in.token.expose_secret(), max_age, state.web.secure_cookies) {
+        response.headers_mut().insert(SET_COOKIE, cookie);
+    }
+    Ok(response)
+}
+
+pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    if let Some(token) = session_token(&headers) {
+        state.services.auth.sign_out(&token).await?;
+    }
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    if let Some(cookie) = clearing_cookie(state.web.secure_cookies) {
+        response.headers_mut().insert(SET_COOKIE, cookie);
+    }
+    Ok(response)
+}

@@ -1,0 +1,101 @@
+//! Extractors for REST handlers: a JSON body whose errors are ours, and the guards.
+
+use app::ssr::authenticate;
+use app::AppError;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use domain::auth::{Admin, CurrentUser};
+use http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use super::{ApiError, AppState};
+
+/// `Json<T>` whose rejections use the API's error shape and never echo values back.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(Self(value)),
+            Err(rejection) => Err(json_rejection(rejection)),
+        }
+    }
+}
+
+fn json_rejection(rejection: JsonRejection) -> ApiError {
+    let status = rejection.status();
+    let message = match &rejection {
+        JsonRejection::MissingJsonContentType(_) => {
+            "Send the body as JSON with Content-Type: application/json.".to_owned()
+        }
+        JsonRejection::JsonSyntaxError(_) => "The body is not valid JSON.".to_owned(),
+        JsonRejection::JsonDataError(_) => describe_data_error(&rejection.body_text()),
+        _ => "The request body could not be read.".to_owned(),
+    };
+    ApiError::from(AppError::BadRequest(message.clone()))
+        .with_message(message)
+        .with_status(status)
+}
+
+/// Names the field for unknown and missing fields; for anything else says only where,
+/// since serde's text can quote the value (which may be a secret).
+fn describe_data_error(text: &str) -> String {
+    for marker in ["unknown field `", "missing field `"] {
+        if let Some(start) = text.find(marker) {
+            let rest = &text[start + marker.len()..];
+            if let Some(end) = rest.find('`') {
+                let kind = marker.trim_end_matches(" `");
+                return format!("The JSON body has an {kind} `{}`.", &rest[..end])
+                    .replace("an missing", "a missing");
+            }
+        }
+    }
+    let location = text
+        .find(" at line ")
+        .map(|i| text[i..].to_owned())
+        .unwrap_or_default();
+    format!("A value in the JSON body has the wrong type or format{location}.")
+}
+
+/// Any signed-in, active user.
+pub struct AuthUser(pub CurrentUser);
+
+impl FromRequestParts<AppState> for AuthUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(Self(authenticate(&state.services, &parts.headers).await?))
+    }
+}
+
+/// A signed-in admin; a user gets 403.
+pub struct AdminUser(pub Admin);
+
+impl FromRequestParts<AppState> for AdminUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let AuthUser(user) = AuthUser::from_request_parts(parts, state).await?;
+        Ok(Self(user.require_admin()?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_errors_name_fields_but_never_values() {
+        let unknown =
+            describe_data_error("Failed to deserialize: unknown field `pasword`, expected one of `email`");
+        assert_eq!(unknown, "The JSON body has an unknown field `pasword`.");
+        let missing = describe_data_error("missing field `email` at line 1 column 2");
+        assert_eq!(missing, "The JSON body has a missing field `email`.");
+        let typed =
+            describe_data_error("invalid type: string \"hunter2-secret\", expected u64 at line 1 column 30");
+        assert!(!typed.contains("hunter2"), "{typed}");
+        assert!(typed.contains("line 1 column 30"));
+    }
+}

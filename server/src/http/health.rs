@@ -1,0 +1,93 @@
+//! Probes for operators. Their JSON shapes are fixed: scripts depend on them.
+
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{SecondsFormat, Utc};
+use http::StatusCode;
+use serde_json::json;
+
+use super::AppState;
+
+fn now() -> String {
+    Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+pub async fn health() -> Json<serde_json::Value> {
+    Json(json!({
+        "status": "healthy",
+        "timestamp": now(),
+        "version": env!("CARGO_PKG_VERSION"),
+        "service": "switchyard",
+    }))
+}
+
+/// Never touches the database: a slow database must not get the process restarted.
+pub async fn live(State(state): State<AppState>) -> Json<serde_json::Value> {
+    Json(json!({
+        "status": "alive",
+        "timestamp": now(),
+        "uptime": state.started_at.elapsed().as_secs(),
+    }))
+}
+
+async fn database_ok(state: &AppState) -> bool {
+    if let Some(file) = &state.sqlite_file {
+        if !file.exists() {
+            return false;
+        }
+    }
+    let ping = domain::db::ping(&state.services.db);
+    matches!(
+        tokio::time::timeout(Duration::from_secs(2), ping).await,
+        Ok(Ok(()))
+    )
+}
+
+pub async fn database(State(state): State<AppState>) -> Response {
+    if database_ok(&state).await {
+        Json(json!({
+            "status": "healthy",
+            "database": "connected",
+            "timestamp": now(),
+            "db_name": state.db_name,
+        }))
+        .into_response()
+    } else {
+        tracing::warn!("database health check failed");
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({
+                "status": "unhealthy",
+                "database": "disconnected",
+                "timestamp": now(),
+                "error": "Database connection failed",
+            })),
+        )
+            .into_response()
+    }
+}
+
+pub async fn ready(State(state): State<AppState>) -> Response {
+    let database_ok = database_ok(&state).await;
+    let body = json!({
+        "status": if database_ok { "ready" } else { "not_ready" },
+        "timestamp": now(),
+        "checks": {
+            "database": if database_ok { "ok" } else { "failed" },
+            "application": "ok",
+        },
+    });
+    let status = if database_ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, Json(body)).into_response()
+}
+
+pub async fn api_test() -> Json<serde_json::Value> {
+    Json(json!({ "message": "Server is working", "timestamp": now() }))
+}

@@ -1,0 +1,24 @@
+//! `GET /api/system/status`: what an admin needs to know about this instance.
+
+use axum::extract::State;
+use axum::Json;
+use serde_json::json;
+
+use super::extract::AdminUser;
+use super::{ApiError, AppState};
+
+pub async fn status(
+    AdminUser(_admin): AdminUser,
+    State(state): State<AppState>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let db = &state.services.db;
+    let counts = domain::status::counts(db).await?;
+    Ok(Json(json!({
+        "version": env!("CARGO_PKG_VERSION"),
+        "uptime": state.started_at.elapsed().as_secs(),
+        "database": domain::db::backend_name(db),
+        "schemaVersion": domain::db::schema_version(db).await?,
+        "vaultKeyVersion": state.services.vault.active_version(),
+        "counts": app::dto::Overview::from(counts),
+    })))
+}

@@ -1,0 +1,76 @@
+//! `/api/admin/users`: the same user service the Users page calls.
+
+use app::dto::{ListResponse, UserDto};
+use axum::extract::{Path, State};
+use axum::response::IntoResponse;
+use axum::Json;
+use domain::auth::Role;
+use domain::users::{NewUser, UserPatch};
+use http::StatusCode;
+use secrecy::SecretString;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::extract::{AdminUser, ApiJson};
+use super::{ApiError, AppState};
+
+pub async fn list(
+    AdminUser(admin): AdminUser,
+    State(state): State<AppState>,
+) -> Result<Json<ListResponse<UserDto>>, ApiError> {
+    let rows = state.services.users.list(&admin).await?;
+    Ok(Json(
+        rows.into_iter().map(UserDto::from).collect::<Vec<_>>().into(),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CreateUserRequest {
+    email: String,
+    display_name: String,
+    password: SecretString,
+    #[serde(default)]
+    role: Option<String>,
+}
+
+pub async fn create(
+    AdminUser(admin): AdminUser,
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<CreateUserRequest>,
+) -> Result<impl IntoResponse, ApiError> {
+    let role = body.role.as_deref().unwrap_or("user").parse::<Role>()?;
+    let new = NewUser {
+        email: body.email,
+        display_name: body.display_name,
+        password: body.password,
+        role,
+    };
+    let row = state.services.users.create(&admin, new).await?;
+    Ok((StatusCode::CREATED, Json(UserDto::from(row))))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct UpdateUserRequest {
+    role: Option<String>,
+    active: Option<bool>,
+    display_name: Option<String>,
+}
+
+pub async fn update(
+    AdminUser(admin): AdminUser,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<UpdateUserRequest>,
+) -> Result<Json<UserDto>, ApiError> {
+    // A malformed id names no user: the same 404 as an unknown one.
+    let id = Uuid::parse_str(&id).map_err(|_| ApiError::from(app::AppError::NotFound))?;
+    let patch = UserPatch {
+        role: body.role.as_deref().map(str::parse).transpose()?,
+        active: body.active,
+        display_name: body.display_name,
+    };
+    let row = state.services.users.update(&admin, id, patch).await?;
+    Ok(Json(row.into()))
+}

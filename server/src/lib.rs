@@ -1,0 +1,10 @@
+//! Wiring: configuration, the command line, the HTTP router and start-up.
+
+pub mod cli;
+pub mod config;
+pub mod http;
+pub mod startup;
+pub mod telemetry;
+
+pub use config::Settings;
+pub use startup::Application;

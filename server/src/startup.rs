@@ -1,0 +1,123 @@
+//! Start-up as a function tests call: open the database, migrate, seed, open the
+//! vault, bind, and serve until told to stop.
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use anyhow::{bail, Context};
+use domain::vault::{MasterKey, Vault};
+use domain::{db, seed, Services};
+use sea_orm::DatabaseConnection;
+use secrecy::ExposeSecret;
+use tokio::net::TcpListener;
+
+use crate::config::Settings;
+use crate::http::{router, AppState};
+
+pub struct Application {
+    listener: TcpListener,
+    router: axum::Router,
+    port: u16,
+    pub services: Services,
+    /// The one-time first-admin link, while no admin exists.
+    pub setup_url: Option<String>,
+}
+
+impl Application {
+    /// Everything up to accepting connections. Port 0 picks a free port.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let services = prepare(&settings).await?;
+        let listener = TcpListener::bind(settings.addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", settings.addr))?;
+        let port = listener.local_addr()?.port();
+        let setup_url = services.setup.issue_token_if_needed().await?.map(|token| {
+            format!(
+                "{}/setup?token={}",
+                settings.public_url(port),
+                token.expose_secret()
+            )
+        });
+        if let Some(url) = &setup_url {
+            tracing::warn!("No admin exists yet. Create the first admin here (one-time link): {url}");
+        }
+        let state = AppState::new(services.clone(), &settings)?;
+        Ok(Self {
+            listener,
+            router: router(state),
+            port,
+            services,
+            setup_url,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until `shutdown` completes, then finishes in-flight requests.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        tracing::info!(port = self.port, "Switchyard is ready");
+        axum::serve(
+            self.listener,
+            self.router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+    }
+}
+
+/// Opens the database (creating the data directory for the embedded default).
+pub async fn open_database(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
+    if settings.database_url.is_none() {
+        std::fs::create_dir_all(&settings.data_dir)
+            .with_context(|| format!("cannot create the data directory {}", settings.data_dir.display()))?;
+    }
+    Ok(db::connect(&settings.database_url()).await?)
+}
+
+/// The master key from the environment, the key file, or a new key file.
+pub fn load_master_key(settings: &Settings) -> anyhow::Result<MasterKey> {
+    if let Some(encoded) = &settings.master_key {
+        return MasterKey::from_encoded(encoded).context("SWITCHYARD_MASTER_KEY is not a valid key");
+    }
+    let path = settings.master_key_path();
+    if path.exists() {
+        return MasterKey::read_file(&path)
+            .with_context(|| format!("the master key file {} is unusable", path.display()));
+    }
+    if settings.master_key_file.is_some() {
+        bail!(
+            "the master key file {} does not exist (SWITCHYARD_MASTER_KEY_FILE)",
+            path.display()
+        );
+    }
+    let key = MasterKey::create_file(&path)?;
+    tracing::warn!(
+        "Generated a new master key at {}. Back it up apart from the database: without it the stored secrets cannot be read.",
+        path.display()
+    );
+    Ok(key)
+}
+
+/// Database, migrations, seeding and vault: what must succeed before serving.
+pub async fn prepare(settings: &Settings) -> anyhow::Result<Services> {
+    let db = open_database(settings).await?;
+    db::migrate_up(&db)
+        .await
+        .context("start-up stopped: the database migration failed")?;
+    let report = seed::seed(&db).await?;
+    if !report.templates_added.is_empty() || !report.providers_added.is_empty() {
+        tracing::info!(templates = ?report.templates_added, providers = ?report.providers_added, "seeded built-ins");
+    }
+    let master = load_master_key(settings)?;
+    let vault = Vault::open(&db, &master).await.context(
+        "start-up stopped: set SWITCHYARD_MASTER_KEY or SWITCHYARD_MASTER_KEY_FILE to the key this database was created with",
+    )?;
+    let policy = domain::settings::AuthPolicy {
+        session_idle: settings.session_idle(),
+        session_absolute: settings.session_absolute(),
+        ..Default::default()
+    };
+    Ok(Services::new(db, policy, vault)?)
+}
