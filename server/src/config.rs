@@ -75,8 +75,10 @@ impl Settings {
             }
             figment = figment.merge(Toml::file(file));
         }
-        figment =
-            figment.merge(Env::prefixed("SWITCHYARD_").filter(|key| !key.as_str().starts_with(TEST_PREFIX)));
+        figment = figment.merge(
+            Env::prefixed("SWITCHYARD_")
+                .filter(|key| !key.as_str().to_ascii_lowercase().starts_with(TEST_PREFIX)),
+        );
         Self::from_figment(figment)
     }
 

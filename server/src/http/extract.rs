@@ -25,7 +25,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 }
 
 fn json_rejection(rejection: JsonRejection) -> ApiError {
-    let status = rejection.status();
+    // Axum answers a body of the wrong shape with 422; it is as bad a request as any.
+    let status = match &rejection {
+        JsonRejection::JsonDataError(_) => http::StatusCode::BAD_REQUEST,
+        other => other.status(),
+    };
     let message = match &rejection {
         JsonRejection::MissingJsonContentType(_) => {
             "Send the body as JSON with Content-Type: application/json.".to_owned()

@@ -1,0 +1,137 @@
+//! The operator's commands, run as the real binary.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use server::{Application, Settings};
+use tempfile::TempDir;
+
+fn switchyard(data: &TempDir, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_switchyard"))
+        .args(args)
+        .env("SWITCHYARD_DATA_DIR", data.path())
+        .env_remove("SWITCHYARD_DATABASE_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+#[test]
+fn admin_create_refuses_a_second_admin_with_the_same_email() {
+    let data = TempDir::new().unwrap();
+    let first = switchyard(
+        &data,
+        &["admin", "create", "--email", "ops@example.com"],
+        "operator password 1\n",
+    );
+    assert!(first.status.success(), "{}", text(&first));
+    assert!(text(&first).contains("created admin ops@example.com"));
+    let second = switchyard(
+        &data,
+        &["admin", "create", "--email", "OPS@example.com"],
+        "operator password 2\n",
+    );
+    assert!(!second.status.success());
+    assert!(text(&second).contains("already exists"), "{}", text(&second));
+    let weak = switchyard(
+        &data,
+        &["admin", "create", "--email", "weak@example.com"],
+        "short\n",
+    );
+    assert!(!weak.status.success());
+    assert!(text(&weak).contains("at least 12 characters"), "{}", text(&weak));
+}
+
+#[test]
+fn migrations_run_twice_and_go_down_and_up() {
+    let data = TempDir::new().unwrap();
+    let up = switchyard(&data, &["migrate", "up"], "");
+    assert!(up.status.success(), "{}", text(&up));
+    let again = switchyard(&data, &["migrate", "up"], "");
+    assert!(
+        again.status.success() && text(&again).contains("applied 0 migration(s)"),
+        "{}",
+        text(&again)
+    );
+    let down = switchyard(&data, &["migrate", "down"], "");
+    assert!(down.status.success(), "{}", text(&down));
+    let status = switchyard(&data, &["migrate", "status"], "");
+    assert!(
+        text(&status).contains("pending  m20261122_000001_initial_schema"),
+        "{}",
+        text(&status)
+    );
+    let up = switchyard(&data, &["migrate", "up"], "");
+    assert!(text(&up).contains("applied 1 migration(s)"), "{}", text(&up));
+}
+
+#[test]
+fn check_prints_settings_without_secrets_and_bad_settings_stop_start_up() {
+    let data = TempDir::new().unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_switchyard"));
+    let output = command
+        .arg("check")
+        .env(
+            "SWITCHYARD_MASTER_KEY",
+            "c2VjcmV0LW1hc3Rlci1rZXktMzItYnl0ZXMtbG9uZyE=",
+        )
+        .env("SWITCHYARD_DATA_DIR", data.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(text(&output).contains("SWITCHYARD_MASTER_KEY=[redacted]"));
+    assert!(!text(&output).contains("c2VjcmV0"));
+
+    let bad = Command::new(env!("CARGO_BIN_EXE_switchyard"))
+        .arg("serve")
+        .env("SWITCHYARD_ADRR", "127.0.0.1:1")
+        .env("SWITCHYARD_DATA_DIR", data.path())
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(text(&bad).contains("SWITCHYARD_ADRR"), "{}", text(&bad));
+}
+
+#[tokio::test]
+async fn a_wrong_master_key_stops_start_up() {
+    let data = TempDir::new().unwrap();
+    let settings = Settings {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        data_dir: data.path().to_path_buf(),
+        ..Settings::default()
+    };
+    let first = Application::build(settings.clone()).await.unwrap();
+    drop(first);
+    let key_file = data.path().join("master.key");
+    assert!(key_file.exists());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&key_file).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    let wrong = Settings {
+        master_key: Some("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=".to_owned().into()),
+        ..settings
+    };
+    let err = Application::build(wrong)
+        .await
+        .err()
+        .expect("start-up refuses a wrong key");
+    let message = format!("{err:#}");
+    assert!(message.contains("master key does not match"), "{message}");
+}

@@ -1,0 +1,273 @@
+//! Boots the real application on port 0 with a fresh database per test.
+
+use std::sync::Once;
+
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{json, Value};
+use server::{Application, Settings};
+use tempfile::TempDir;
+use uuid::Uuid;
+
+pub const ADMIN_EMAIL: &str = "admin@example.com";
+pub const ADMIN_PASSWORD: &str = "admin password 123";
+
+#[derive(Clone, Copy, Debug)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs an async scenario once per database kind.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name($crate::helpers::TestApp::spawn($crate::helpers::Db::Sqlite).await.unwrap()).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    if let Some(app) = $crate::helpers::TestApp::spawn($crate::helpers::Db::Postgres).await {
+                        super::$name(app).await;
+                    }
+                }
+            }
+        )*
+    };
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub setup_url: Option<String>,
+    pub services: domain::Services,
+    pub settings: Settings,
+    pub kind: Db,
+    _data: TempDir,
+    postgres: Option<PgDatabase>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+static SKIP_NOTICE: Once = Once::new();
+
+pub fn postgres_base_url() -> Option<String> {
+    std::env::var("SWITCHYARD_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|v| !v.is_empty())
+}
+
+impl TestApp {
+    /// `None` only for PostgreSQL when no server is configured.
+    pub async fn spawn(kind: Db) -> Option<Self> {
+        let data = TempDir::new().unwrap();
+        let postgres = match kind {
+            Db::Sqlite => None,
+            Db::Postgres => match postgres_base_url() {
+                Some(base) => Some(PgDatabase::create(&base).await),
+                None => {
+                    SKIP_NOTICE.call_once(|| {
+                        eprintln!("PostgreSQL tests skipped: SWITCHYARD_TEST_POSTGRES_URL is not set");
+                    });
+                    return None;
+                }
+            },
+        };
+        let settings = Settings {
+            addr: "127.0.0.1:0".parse().unwrap(),
+            data_dir: data.path().to_path_buf(),
+            database_url: postgres.as_ref().map(|pg| pg.url.clone().into()),
+            ..Settings::default()
+        };
+        Some(Self::start(settings, kind, data, postgres).await)
+    }
+
+    async fn start(settings: Settings, kind: Db, data: TempDir, postgres: Option<PgDatabase>) -> Self {
+        let app = Application::build(settings.clone())
+            .await
+            .expect("the app starts");
+        let port = app.port();
+        let services = app.services.clone();
+        let setup_url = app.setup_url.clone();
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(app.run_until(async move {
+            let _ = rx.await;
+        }));
+        Self {
+            base: format!("http://127.0.0.1:{port}"),
+
+            setup_url,
+            services,
+            settings,
+            kind,
+            _data: data,
+            postgres,
+            shutdown: Some(tx),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A client that keeps cookies, does not follow redirects, and accepts HTML as a
+    /// browser does (Leptos answers form posts and page redirects with 302 only then).
+    pub fn client(&self) -> Client {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("accept", "text/html,application/json;q=0.9".parse().unwrap());
+        Client::builder()
+            .default_headers(headers)
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    pub async fn post_json(&self, client: &Client, path: &str, body: Value) -> Response {
+        client.post(self.url(path)).json(&body).send().await.unwrap()
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> Client {
+        let client = self.client();
+        let response = self
+            .post_json(
+                &client,
+                "/api/auth/signin",
+                json!({"email": email, "password": password}),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "sign-in of {email} failed");
+        client
+    }
+
+    /// Creates the first admin through the set-up link (as a person would) and signs in.
+    pub async fn admin(&self) -> Client {
+        let token = self.setup_token();
+        self.services
+            .setup
+            .complete(
+                &token.into(),
+                ADMIN_EMAIL,
+                "First Admin",
+                ADMIN_PASSWORD.to_owned().into(),
+                &Default::default(),
+            )
+            .await
+            .expect("set-up completes");
+        self.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await
+    }
+
+    pub fn setup_token(&self) -> String {
+        let url = self
+            .setup_url
+            .as_deref()
+            .expect("a fresh app prints a set-up link");
+        url.split("token=").nth(1).unwrap().to_owned()
+    }
+
+    /// Creates a regular user as the admin and signs them in.
+    pub async fn user(&self, admin: &Client, email: &str) -> Client {
+        let password = "user password 123";
+        let response = self
+            .post_json(
+                admin,
+                "/api/admin/users",
+                json!({"email": email, "displayName": "Regular User", "password": password}),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        self.sign_in(email, password).await
+    }
+
+    /// Makes the database unreachable: the SQLite file disappears, or PostgreSQL drops it.
+    pub async fn lose_database(&self) {
+        match &self.postgres {
+            Some(pg) => pg.drop_now().await,
+            None => {
+                let file = self.settings.data_dir.join("switchyard.db");
+                std::fs::remove_file(file).unwrap();
+            }
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Reads `{"error": {"code", "message"}}`, asserting the shape.
+pub async fn error_of(response: Response) -> (StatusCode, String, String) {
+    let status = response.status();
+    let body: Value = response.json().await.expect("an error body is JSON");
+    let code = body["error"]["code"].as_str().expect("error.code").to_owned();
+    let message = body["error"]["message"]
+        .as_str()
+        .expect("error.message")
+        .to_owned();
+    (status, code, message)
+}
+
+/// A PostgreSQL database with a unique name, dropped when the test ends.
+pub struct PgDatabase {
+    admin_url: String,
+    name: String,
+    pub url: String,
+}
+
+impl PgDatabase {
+    async fn create(base: &str) -> Self {
+        use sea_orm::ConnectionTrait;
+        let name = format!("switchyard_test_{}", Uuid::new_v4().simple());
+        let admin_url = base.to_owned();
+        let conn = sea_orm::Database::connect(&admin_url)
+            .await
+            .expect("PostgreSQL is reachable");
+        conn.execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+            .await
+            .unwrap();
+        conn.close().await.ok();
+        let root = base.rsplit_once('/').map(|(root, _)| root).unwrap_or(base);
+        Self {
+            url: format!("{root}/{name}"),
+            admin_url,
+            name,
+        }
+    }
+
+    async fn drop_now(&self) {
+        use sea_orm::ConnectionTrait;
+        let conn = sea_orm::Database::connect(&self.admin_url).await.unwrap();
+        conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name))
+            .await
+            .unwrap();
+        conn.close().await.ok();
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let admin_url = self.admin_url.clone();
+        let name = self.name.clone();
+        // Drop runs outside async; a short-lived runtime on its own thread does the work.
+        let _ = std::thread::spawn(move || {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+                return;
+            };
+            runtime.block_on(async move {
+                use sea_orm::ConnectionTrait;
+                if let Ok(conn) = sea_orm::Database::connect(&admin_url).await {
+                    let _ = conn
+                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                        .await;
+                    let _ = conn.close().await;
+                }
+            });
+        })
+        .join();
+    }
+}

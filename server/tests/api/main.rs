@@ -1,0 +1,11 @@
+//! One test binary, so linking happens once. Every scenario runs on SQLite, and on
+//! PostgreSQL when `SWITCHYARD_TEST_POSTGRES_URL` is set.
+
+mod helpers;
+
+mod auth;
+mod cli;
+mod hardening;
+mod health;
+mod pages;
+mod users;

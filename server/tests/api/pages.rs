@@ -1,0 +1,122 @@
+//! Server-rendered pages and server functions, over plain HTTP (the browser suite
+//! covers the same pages in Chromium).
+
+use app::api::setup::CompleteSetup;
+use app::api::users::ListUsers;
+use app::AppError;
+use leptos::server_fn::ServerFn;
+use reqwest::StatusCode;
+
+use crate::helpers::{TestApp, ADMIN_EMAIL};
+use crate::on_both_databases;
+
+on_both_databases!(
+    the_set_up_form_creates_the_admin_and_signs_in,
+    visitors_are_sent_to_the_sign_in_page,
+    users_get_a_403_page_and_a_refusal_from_admin_server_functions,
+    the_overview_shows_real_figures,
+);
+
+async fn the_set_up_form_creates_the_admin_and_signs_in(app: TestApp) {
+    let client = app.client();
+    let bad = client
+        .get(app.url("/setup?token=wrong"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(bad.contains("not valid"), "{bad}");
+    let token = app.setup_token();
+    let page = client
+        .get(app.url(&format!("/setup?token={token}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Create the first admin") && page.contains("name=\"password\""));
+
+    let response = client
+        .post(app.url(CompleteSetup::PATH))
+        .header("origin", app.base.clone())
+        .form(&[
+            ("token", token.as_str()),
+            ("email", ADMIN_EMAIL),
+            ("display_name", "First Admin"),
+            ("password", "a long admin password"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_redirection(), "{}", response.status());
+    assert!(response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .contains("HttpOnly"));
+
+    let overview = client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(overview.status(), StatusCode::OK);
+    let html = overview.text().await.unwrap();
+    assert!(html.contains("First Admin"), "the nav shows the signed-in admin");
+}
+
+async fn visitors_are_sent_to_the_sign_in_page(app: TestApp) {
+    for path in ["/", "/users", "/account"] {
+        let response = app.client().get(app.url(path)).send().await.unwrap();
+        assert!(
+            response.status().is_redirection(),
+            "{path}: {}",
+            response.status()
+        );
+        assert_eq!(response.headers()["location"], "/login", "{path}");
+    }
+}
+
+async fn users_get_a_403_page_and_a_refusal_from_admin_server_functions(app: TestApp) {
+    let admin = app.admin().await;
+    let user = app.user(&admin, "user@example.com").await;
+
+    let page = user.get(app.url("/users")).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::FORBIDDEN);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("403") && !html.contains("admin@example.com"));
+    assert!(
+        !html.contains("href=\"/users\""),
+        "the nav hides admin pages from users"
+    );
+
+    let refused = user.get(app.url(ListUsers::PATH)).send().await.unwrap();
+    assert_ne!(refused.status(), StatusCode::OK);
+    let error: AppError = serde_json::from_str(&refused.text().await.unwrap()).unwrap();
+    assert_eq!(error, AppError::Forbidden);
+
+    let allowed = admin.get(app.url("/users")).send().await.unwrap();
+    assert_eq!(allowed.status(), StatusCode::OK);
+    let html = allowed.text().await.unwrap();
+    assert!(html.contains("user@example.com") && html.contains("href=\"/users\""));
+}
+
+async fn the_overview_shows_real_figures(app: TestApp) {
+    let admin = app.admin().await;
+    let _ = app.user(&admin, "user@example.com").await;
+    let html = admin
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let figure = |name: &str| {
+        let start = html.find(&format!("data-figure=\"{name}\"")).unwrap();
+        let rest = &html[start..];
+        let value = rest.split("figure-value\">").nth(1).unwrap();
+        value[..value.find('<').unwrap()].to_owned()
+    };
+    assert_eq!(figure("providers"), "8");
+    assert_eq!(figure("users"), "2");
+    assert_eq!(figure("credentials"), "0");
+}
