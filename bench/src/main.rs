@@ -1,1 +1,264 @@
-fn main() {}
+//! Switchyard's benchmark: boots the release binary on a fresh database and drives it
+//! over loopback, printing figures. Run `cargo leptos build --release` first, then
+//! `cargo run --release -p bench [-- path/to/switchyard]`.
+//!
+//! The load generator shares the machine with the server, so figures are conservative.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use tokio::sync::Mutex;
+
+const ADMIN_EMAIL: &str = "bench@example.com";
+const ADMIN_PASSWORD: &str = "bench password 123";
+const PORT: u16 = 3977;
+
+type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let binary = std::env::args()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("target/release/switchyard"));
+    if !binary.exists() {
+        return Err(format!(
+            "{} not found: run `cargo leptos build --release` first",
+            binary.display()
+        )
+        .into());
+    }
+    let data = tempfile::TempDir::new()?;
+    let base = format!("http://127.0.0.1:{PORT}");
+
+    // First start migrates and creates the key; the timed start is on a migrated database.
+    let admin = Command::new(&binary)
+        .args(["admin", "create", "--email", ADMIN_EMAIL])
+        .env("SWITCHYARD_DATA_DIR", data.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let mut admin = admin;
+    if let Some(mut stdin) = admin.stdin.take() {
+        writeln!(stdin, "{ADMIN_PASSWORD}")?;
+    }
+    if !admin.wait()?.success() {
+        return Err("`switchyard admin create` failed".into());
+    }
+
+    let started = Instant::now();
+    let mut server = Server(
+        Command::new(&binary)
+            .arg("serve")
+            .env("SWITCHYARD_DATA_DIR", data.path())
+            .env("SWITCHYARD_ADDR", format!("127.0.0.1:{PORT}"))
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()?,
+    );
+    let client = reqwest::Client::builder().pool_max_idle_per_host(64).build()?;
+    wait_ready(&client, &base).await?;
+    let ready_after = started.elapsed();
+    println!(
+        "start-up to ready (migrated database): {:.0} ms",
+        ready_after.as_secs_f64() * 1000.0
+    );
+
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    println!("idle RSS: {:.1} MB", rss_mb(server.pid())?);
+
+    let live = load(
+        &client,
+        format!("{base}/health/live"),
+        None,
+        50,
+        Duration::from_secs(5),
+    )
+    .await?;
+    live.print("/health/live, 50 concurrent");
+
+    let cookie = sign_in(&client, &base).await?;
+    let page = load(
+        &client,
+        format!("{base}/"),
+        Some(cookie),
+        50,
+        Duration::from_secs(5),
+    )
+    .await?;
+    page.print("overview page (signed in), 50 concurrent");
+    println!("loaded RSS: {:.1} MB", rss_mb(server.pid())?);
+
+    let during = live_during_sign_ins(&client, &base).await?;
+    during.print("/health/live while 20 sign-ins/s hash passwords");
+
+    server.stop();
+    Ok(())
+}
+
+struct Server(Child);
+
+impl Server {
+    fn pid(&self) -> u32 {
+        self.0.id()
+    }
+
+    fn stop(&mut self) {
+        let _ = Command::new("kill").arg(self.0.id().to_string()).status();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+    }
+}
+
+async fn wait_ready(client: &reqwest::Client, base: &str) -> Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if let Ok(r) = client.get(format!("{base}/health/ready")).send().await {
+            if r.status().is_success() {
+                return Ok(());
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    Err("the server did not become ready within 30 s".into())
+}
+
+fn rss_mb(pid: u32) -> Result<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .ok_or("no VmRSS")?;
+    Ok(kb / 1024.0)
+}
+
+async fn sign_in(client: &reqwest::Client, base: &str) -> Result<String> {
+    let response = client
+        .post(format!("{base}/api/auth/signin"))
+        .json(&json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}))
+        .send()
+        .await?;
+    let cookie = response
+        .headers()
+        .get("set-cookie")
+        .ok_or("no session cookie")?
+        .to_str()?;
+    Ok(cookie.split(';').next().unwrap_or_default().to_owned())
+}
+
+struct Figures {
+    latencies: Vec<Duration>,
+    errors: usize,
+    elapsed: Duration,
+}
+
+impl Figures {
+    fn percentile(&self, p: f64) -> f64 {
+        if self.latencies.is_empty() {
+            return f64::NAN;
+        }
+        let index = ((self.latencies.len() as f64 - 1.0) * p).round() as usize;
+        self.latencies[index].as_secs_f64() * 1000.0
+    }
+
+    fn print(&self, label: &str) {
+        println!(
+            "{label}: {} requests, {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms, errors {}",
+            self.latencies.len(),
+            self.latencies.len() as f64 / self.elapsed.as_secs_f64(),
+            self.percentile(0.50),
+            self.percentile(0.99),
+            self.errors
+        );
+    }
+}
+
+/// `concurrency` loops, each sending one request after another, for `duration`.
+async fn load(
+    client: &reqwest::Client,
+    url: String,
+    cookie: Option<String>,
+    concurrency: usize,
+    duration: Duration,
+) -> Result<Figures> {
+    let results = Arc::new(Mutex::new((Vec::new(), 0usize)));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..concurrency {
+        let (client, url, cookie, results) = (client.clone(), url.clone(), cookie.clone(), results.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut mine = Vec::new();
+            let mut errors = 0;
+            while started.elapsed() < duration {
+                let sent = Instant::now();
+                let mut request = client.get(&url);
+                if let Some(cookie) = &cookie {
+                    request = request.header("cookie", cookie);
+                }
+                match request.send().await {
+                    Ok(r) if r.status().is_success() => {
+                        let _ = r.bytes().await;
+                        mine.push(sent.elapsed());
+                    }
+                    _ => errors += 1,
+                }
+            }
+            let mut all = results.lock().await;
+            all.0.extend(mine);
+            all.1 += errors;
+        }));
+    }
+    for task in tasks {
+        task.await?;
+    }
+    let elapsed = started.elapsed();
+    let (mut latencies, errors) = std::mem::take(&mut *results.lock().await);
+    latencies.sort();
+    Ok(Figures {
+        latencies,
+        errors,
+        elapsed,
+    })
+}
+
+async fn live_during_sign_ins(client: &reqwest::Client, base: &str) -> Result<Figures> {
+    let duration = Duration::from_secs(5);
+    let started = Instant::now();
+    let signer = {
+        let (client, base) = (client.clone(), base.to_owned());
+        tokio::spawn(async move {
+            let mut ticker = tokio::time::interval(Duration::from_millis(50));
+            let mut pending = Vec::new();
+            while started.elapsed() < duration {
+                ticker.tick().await;
+                let (client, base) = (client.clone(), base.clone());
+                pending.push(tokio::spawn(async move { sign_in(&client, &base).await.is_ok() }));
+            }
+            let mut ok = 0;
+            for p in pending {
+                ok += usize::from(p.await.unwrap_or(false));
+            }
+            ok
+        })
+    };
+    let figures = load(client, format!("{base}/health/live"), None, 4, duration).await?;
+    let sign_ins = signer.await?;
+    println!(
+        "sign-ins completed during the run: {sign_ins} ({:.1}/s)",
+        sign_ins as f64 / duration.as_secs_f64()
+    );
+    Ok(figures)
+}

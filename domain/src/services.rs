@@ -19,7 +19,6 @@ pub struct Services {
     pub users: UserService,
     pub setup: SetupService,
     pub vault: Arc<Vault>,
-    pub started_at: std::time::Instant,
 }
 
 impl Services {
@@ -34,7 +33,6 @@ impl Services {
             users,
             setup,
             vault: Arc::new(vault),
-            started_at: std::time::Instant::now(),
         })
     }
 }

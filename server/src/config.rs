@@ -175,6 +175,7 @@ fn describe(err: figment::Error) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::result_large_err)] // figment's Jail closures return its own large error
 mod tests {
     use super::*;
     use figment::Jail;

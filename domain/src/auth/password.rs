@@ -60,7 +60,7 @@ pub struct PasswordHasher {
 
 impl PasswordHasher {
     /// # Errors
-    /// `Internal` if argon2 cannot hash at all (it should always can).
+    /// `Internal` if argon2 cannot hash at all.
     pub fn new() -> DomainResult<Arc<Self>> {
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         let dummy_hash = hash_blocking(b"switchyard-dummy-password")?;

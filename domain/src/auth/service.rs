@@ -26,7 +26,8 @@ pub struct ClientInfo {
     pub user_agent: Option<String>,
 }
 
-/// A new session: the token goes into the cookie and nowhere else.
+/// A new session: the token goes into the cookie and nowhere else (its `Debug` is redacted).
+#[derive(Debug)]
 pub struct SignedIn {
     pub user: CurrentUser,
     pub token: SecretString,

@@ -1,6 +1,8 @@
 //! One test binary, so linking happens once. Every scenario runs on SQLite, and on
 //! PostgreSQL when `SWITCHYARD_TEST_POSTGRES_URL` is set.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
+
 mod helpers;
 
 mod auth;
