@@ -33,6 +33,22 @@ pub struct UserDto {
     pub updated_at: DateTime<Utc>,
 }
 
+/// A provider as the registry shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProviderDto {
+    pub id: Uuid,
+    pub identifier: String,
+    pub name: String,
+    pub template_id: Uuid,
+    pub base_url: String,
+    pub is_system: bool,
+    pub enabled: bool,
+    pub default_priority: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
 /// The figures on the overview page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -63,7 +79,7 @@ impl<T> From<Vec<T>> for ListResponse<T> {
 mod from_domain {
     use super::*;
     use domain::auth::CurrentUser;
-    use domain::entities::users;
+    use domain::entities::{providers, users};
     use domain::status::Counts;
 
     impl From<&CurrentUser> for SessionUser {
@@ -86,6 +102,23 @@ mod from_domain {
                 role: row.role,
                 active: row.active,
                 last_login_at: row.last_login_at,
+                created_at: row.created_at,
+                updated_at: row.updated_at,
+            }
+        }
+    }
+
+    impl From<providers::Model> for ProviderDto {
+        fn from(row: providers::Model) -> Self {
+            Self {
+                id: row.id,
+                identifier: row.identifier,
+                name: row.name,
+                template_id: row.template_id,
+                base_url: row.base_url,
+                is_system: row.is_system,
+                enabled: row.enabled,
+                default_priority: row.default_priority,
                 created_at: row.created_at,
                 updated_at: row.updated_at,
             }

@@ -6,6 +6,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::password::PasswordHasher;
 use crate::auth::AuthService;
+use crate::providers::ProviderService;
 use crate::settings::AuthPolicy;
 use crate::setup::SetupService;
 use crate::users::UserService;
@@ -18,6 +19,7 @@ pub struct Services {
     pub auth: AuthService,
     pub users: UserService,
     pub setup: SetupService,
+    pub providers: ProviderService,
     pub vault: Arc<Vault>,
 }
 
@@ -27,11 +29,13 @@ impl Services {
         let auth = AuthService::new(db.clone(), policy, hasher.clone());
         let users = UserService::new(db.clone(), hasher);
         let setup = SetupService::new(db.clone(), users.clone(), auth.clone());
+        let providers = ProviderService::new(db.clone());
         Ok(Self {
             db,
             auth,
             users,
             setup,
+            providers,
             vault: Arc::new(vault),
         })
     }

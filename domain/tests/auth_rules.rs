@@ -225,3 +225,26 @@ async fn seeding_is_idempotent_and_keeps_admin_edits() {
         "seeding never overwrites an admin's edit"
     );
 }
+
+#[tokio::test]
+async fn sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let (services, _dir) = services(AuthPolicy::default()).await;
+    let pragma = |name: &str| {
+        let db = services.db.clone();
+        let sql = format!("PRAGMA {name}");
+        async move {
+            let row = db
+                .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+                .await
+                .unwrap()
+                .unwrap();
+            row.try_get_by_index::<String>(0)
+                .or_else(|_| row.try_get_by_index::<i64>(0).map(|n| n.to_string()))
+                .unwrap()
+        }
+    };
+    assert_eq!(pragma("journal_mode").await, "wal");
+    assert_eq!(pragma("foreign_keys").await, "1");
+    assert_eq!(pragma("busy_timeout").await, "5000");
+}

@@ -2,7 +2,7 @@
 
 use app::ssr::authenticate;
 use app::AppError;
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use domain::auth::{Admin, CurrentUser};
 use http::request::Parts;
@@ -61,6 +61,30 @@ fn describe_data_error(text: &str) -> String {
         .map(|i| text[i..].to_owned())
         .unwrap_or_default();
     format!("A value in the JSON body has the wrong type or format{location}.")
+}
+
+/// `Query<T>` whose rejections use the API's error shape.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(Self(value)),
+            Err(rejection) => Err(query_rejection(&rejection)),
+        }
+    }
+}
+
+fn query_rejection(rejection: &QueryRejection) -> ApiError {
+    let message = describe_data_error(&rejection.body_text()).replace("JSON body", "query string");
+    ApiError::from(AppError::BadRequest(message.clone())).with_message(message)
+}
+
+/// Parses a path id; a malformed one names nothing, so it is the same 404 as an unknown one.
+pub fn path_id(raw: &str) -> Result<uuid::Uuid, ApiError> {
+    uuid::Uuid::parse_str(raw).map_err(|_| ApiError::from(AppError::NotFound))
 }
 
 /// Any signed-in, active user.

@@ -6,6 +6,7 @@ mod auth;
 mod extract;
 mod health;
 mod middleware;
+mod providers;
 mod site;
 mod system;
 mod users;
@@ -92,6 +93,17 @@ pub fn router(state: AppState) -> Router {
         .route("/api/admin/users", get(users::list).post(users::create))
         .route("/api/admin/users/{id}", patch(users::update))
         .route("/api/system/status", get(system::status))
+        .route(
+            "/api/admin/providers",
+            get(providers::list).post(providers::create),
+        )
+        .route(
+            "/api/admin/providers/{id}",
+            get(providers::get)
+                .patch(providers::update)
+                .delete(providers::delete),
+        )
+        .route("/api/providers", get(providers::list_enabled))
         .route("/api/{*rest}", any(api_error::unknown_route));
     let probes = Router::new()
         .route("/health", get(health::health))

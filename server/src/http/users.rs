@@ -9,9 +9,8 @@ use domain::users::{NewUser, UserPatch};
 use http::StatusCode;
 use secrecy::SecretString;
 use serde::Deserialize;
-use uuid::Uuid;
 
-use super::extract::{AdminUser, ApiJson};
+use super::extract::{path_id, AdminUser, ApiJson};
 use super::{ApiError, AppState};
 
 pub async fn list(
@@ -64,8 +63,7 @@ pub async fn update(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<UpdateUserRequest>,
 ) -> Result<Json<UserDto>, ApiError> {
-    // A malformed id names no user: the same 404 as an unknown one.
-    let id = Uuid::parse_str(&id).map_err(|_| ApiError::from(app::AppError::NotFound))?;
+    let id = path_id(&id)?;
     let patch = UserPatch {
         role: body.role.as_deref().map(str::parse).transpose()?,
         active: body.active,

@@ -200,6 +200,29 @@ impl Drop for TestApp {
     }
 }
 
+/// Sends only the head of a POST announcing a `length`-byte JSON body with
+/// `Expect: 100-continue` (as curl does for large bodies) and returns the status line.
+pub async fn announce_body(app: &TestApp, path: &str, length: usize) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = app.base.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
+         Content-Length: {length}\r\nExpect: 100-continue\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut buffer = vec![0u8; 1024];
+    let read = tokio::time::timeout(std::time::Duration::from_secs(5), stream.read(&mut buffer))
+        .await
+        .unwrap()
+        .unwrap();
+    String::from_utf8_lossy(&buffer[..read])
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
 /// Reads `{"error": {"code", "message"}}`, asserting the shape.
 pub async fn error_of(response: Response) -> (StatusCode, String, String) {
     let status = response.status();

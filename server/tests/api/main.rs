@@ -10,4 +10,5 @@ mod cli;
 mod hardening;
 mod health;
 mod pages;
+mod providers;
 mod users;

@@ -1,0 +1,7 @@
+//! The provider registry: which providers exist, from which template, in which order.
+
+mod fields;
+mod service;
+
+pub use fields::{BaseUrl, Priority, ProviderSlug};
+pub use service::{NewProvider, ProviderFilter, ProviderPatch, ProviderService};

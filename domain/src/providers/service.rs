@@ -1,0 +1,220 @@
+//! Listing, creating, changing and deleting providers.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
+};
+use uuid::Uuid;
+
+use super::{BaseUrl, Priority, ProviderSlug};
+use crate::auth::Admin;
+use crate::entities::{credentials, provider_templates, providers};
+use crate::error::conflict_on;
+use crate::{DomainError, DomainResult};
+
+/// Priority for a provider created without one: after every seeded provider.
+const DEFAULT_PRIORITY: i64 = 100;
+
+#[derive(Clone, Debug, Default)]
+pub struct ProviderFilter {
+    pub is_system: Option<bool>,
+    pub enabled: Option<bool>,
+    /// Matches the identifier or the name, case-insensitively.
+    pub search: Option<String>,
+}
+
+pub struct NewProvider {
+    pub identifier: String,
+    pub name: String,
+    /// The template's id or key.
+    pub template: String,
+    /// Defaults to the template's base URL; required when the template has none.
+    pub base_url: Option<String>,
+    pub default_priority: Option<i64>,
+    pub enabled: Option<bool>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ProviderPatch {
+    pub name: Option<String>,
+    pub base_url: Option<String>,
+    pub default_priority: Option<i64>,
+    pub enabled: Option<bool>,
+}
+
+#[derive(Clone)]
+pub struct ProviderService {
+    db: DatabaseConnection,
+}
+
+impl ProviderService {
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+
+    /// Providers by priority, then identifier.
+    pub async fn list(&self, _admin: &Admin, filter: &ProviderFilter) -> DomainResult<Vec<providers::Model>> {
+        let mut query = providers::Entity::find();
+        if let Some(is_system) = filter.is_system {
+            query = query.filter(providers::Column::IsSystem.eq(is_system));
+        }
+        if let Some(enabled) = filter.enabled {
+            query = query.filter(providers::Column::Enabled.eq(enabled));
+        }
+        let mut rows = query
+            .order_by_asc(providers::Column::DefaultPriority)
+            .order_by_asc(providers::Column::Identifier)
+            .all(&self.db)
+            .await?;
+        if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            // Case-insensitive on both databases without dialect-specific SQL.
+            let needle = search.to_lowercase();
+            rows.retain(|p| p.identifier.contains(&needle) || p.name.to_lowercase().contains(&needle));
+        }
+        Ok(rows)
+    }
+
+    /// What any signed-in user may see: enabled providers only.
+    pub async fn list_enabled(&self) -> DomainResult<Vec<providers::Model>> {
+        Ok(providers::Entity::find()
+            .filter(providers::Column::Enabled.eq(true))
+            .order_by_asc(providers::Column::DefaultPriority)
+            .order_by_asc(providers::Column::Identifier)
+            .all(&self.db)
+            .await?)
+    }
+
+    pub async fn get(&self, _admin: &Admin, id: Uuid) -> DomainResult<providers::Model> {
+        providers::Entity::find_by_id(id)
+            .one(&self.db)
+            .await?
+            .ok_or(DomainError::NotFound)
+    }
+
+    /// # Errors
+    /// `Validation` for a bad field or an unknown template, `Conflict` on `identifier`.
+    pub async fn create(&self, _admin: &Admin, new: NewProvider) -> DomainResult<providers::Model> {
+        let identifier = ProviderSlug::parse(&new.identifier)?;
+        let name = parse_name(&new.name)?;
+        let template = self.find_template(&new.template).await?;
+        let base_url = match new.base_url.as_deref().or(template.default_base_url.as_deref()) {
+            Some(url) => BaseUrl::parse(url)?,
+            None => {
+                return Err(DomainError::validation(
+                    "base_url",
+                    "this template has no default; enter the base URL",
+                ))
+            }
+        };
+        let priority = Priority::new(
+            new.default_priority.unwrap_or(DEFAULT_PRIORITY),
+            "default_priority",
+        )?;
+        if self.identifier_taken(identifier.as_str()).await? {
+            return Err(identifier_taken());
+        }
+        let now = Utc::now();
+        providers::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            identifier: Set(identifier.as_str().to_owned()),
+            name: Set(name),
+            template_id: Set(template.id),
+            base_url: Set(base_url.as_str().to_owned()),
+            is_system: Set(false),
+            enabled: Set(new.enabled.unwrap_or(true)),
+            default_priority: Set(priority.get()),
+            settings: Set(serde_json::json!({})),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&self.db)
+        .await
+        .map_err(conflict_on(
+            "identifier",
+            "a provider with this identifier already exists",
+        ))
+    }
+
+    /// Changes what an admin may change; system providers too (they are only never deleted).
+    pub async fn update(
+        &self,
+        admin: &Admin,
+        id: Uuid,
+        patch: ProviderPatch,
+    ) -> DomainResult<providers::Model> {
+        let row = self.get(admin, id).await?;
+        let mut active: providers::ActiveModel = row.into();
+        if let Some(name) = patch.name {
+            active.name = Set(parse_name(&name)?);
+        }
+        if let Some(url) = patch.base_url {
+            active.base_url = Set(BaseUrl::parse(&url)?.as_str().to_owned());
+        }
+        if let Some(priority) = patch.default_priority {
+            active.default_priority = Set(Priority::new(priority, "default_priority")?.get());
+        }
+        if let Some(enabled) = patch.enabled {
+            active.enabled = Set(enabled);
+        }
+        active.updated_at = Set(Utc::now());
+        Ok(active.update(&self.db).await?)
+    }
+
+    /// # Errors
+    /// `Validation` for a system provider (disable it instead), `Conflict` while
+    /// credentials use it.
+    pub async fn delete(&self, admin: &Admin, id: Uuid) -> DomainResult<()> {
+        let row = self.get(admin, id).await?;
+        if row.is_system {
+            return Err(DomainError::validation(
+                "id",
+                "system providers cannot be deleted; disable it instead",
+            ));
+        }
+        let in_use = credentials::Entity::find()
+            .filter(credentials::Column::ProviderId.eq(id))
+            .count(&self.db)
+            .await?;
+        if in_use > 0 {
+            return Err(DomainError::conflict(
+                "id",
+                format!("{in_use} credential(s) use this provider; delete or move them first"),
+            ));
+        }
+        providers::Entity::delete_by_id(id).exec(&self.db).await?;
+        Ok(())
+    }
+
+    async fn find_template(&self, id_or_key: &str) -> DomainResult<provider_templates::Model> {
+        let mut condition = Condition::any().add(provider_templates::Column::Key.eq(id_or_key.trim()));
+        if let Ok(id) = Uuid::parse_str(id_or_key.trim()) {
+            condition = condition.add(provider_templates::Column::Id.eq(id));
+        }
+        provider_templates::Entity::find()
+            .filter(condition)
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| DomainError::validation("template_id", "no such template"))
+    }
+
+    async fn identifier_taken(&self, identifier: &str) -> DomainResult<bool> {
+        let count = providers::Entity::find()
+            .filter(providers::Column::Identifier.eq(identifier))
+            .count(&self.db)
+            .await?;
+        Ok(count > 0)
+    }
+}
+
+fn parse_name(raw: &str) -> DomainResult<String> {
+    let name = raw.trim();
+    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+        return Err(DomainError::validation("name", "use 1 to 100 characters"));
+    }
+    Ok(name.to_owned())
+}
+
+fn identifier_taken() -> DomainError {
+    DomainError::conflict("identifier", "a provider with this identifier already exists")
+}

@@ -1,0 +1,123 @@
+//! `/api/admin/providers` and `/api/providers`: the same provider service the pages call.
+
+use app::dto::{ListResponse, ProviderDto};
+use axum::extract::{Path, State};
+use axum::response::IntoResponse;
+use axum::Json;
+use domain::providers::{NewProvider, ProviderFilter, ProviderPatch};
+use http::StatusCode;
+use serde::Deserialize;
+
+use super::extract::{path_id, AdminUser, ApiJson, ApiQuery, AuthUser};
+use super::{ApiError, AppState};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ProviderQuery {
+    is_system: Option<bool>,
+    enabled: Option<bool>,
+    search: Option<String>,
+}
+
+pub async fn list(
+    AdminUser(admin): AdminUser,
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<ProviderQuery>,
+) -> Result<Json<ListResponse<ProviderDto>>, ApiError> {
+    let filter = ProviderFilter {
+        is_system: query.is_system,
+        enabled: query.enabled,
+        search: query.search,
+    };
+    let rows = state.services.providers.list(&admin, &filter).await?;
+    Ok(Json(
+        rows.into_iter().map(ProviderDto::from).collect::<Vec<_>>().into(),
+    ))
+}
+
+/// Enabled providers, for any signed-in user.
+pub async fn list_enabled(
+    AuthUser(_user): AuthUser,
+    State(state): State<AppState>,
+) -> Result<Json<ListResponse<ProviderDto>>, ApiError> {
+    let rows = state.services.providers.list_enabled().await?;
+    Ok(Json(
+        rows.into_iter().map(ProviderDto::from).collect::<Vec<_>>().into(),
+    ))
+}
+
+pub async fn get(
+    AdminUser(admin): AdminUser,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<ProviderDto>, ApiError> {
+    let row = state.services.providers.get(&admin, path_id(&id)?).await?;
+    Ok(Json(row.into()))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CreateProviderRequest {
+    identifier: String,
+    name: String,
+    /// The template's id or key.
+    template_id: String,
+    base_url: Option<String>,
+    default_priority: Option<i64>,
+    enabled: Option<bool>,
+}
+
+pub async fn create(
+    AdminUser(admin): AdminUser,
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<CreateProviderRequest>,
+) -> Result<impl IntoResponse, ApiError> {
+    let new = NewProvider {
+        identifier: body.identifier,
+        name: body.name,
+        template: body.template_id,
+        base_url: body.base_url,
+        default_priority: body.default_priority,
+        enabled: body.enabled,
+    };
+    let row = state.services.providers.create(&admin, new).await?;
+    Ok((StatusCode::CREATED, Json(ProviderDto::from(row))))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct UpdateProviderRequest {
+    name: Option<String>,
+    base_url: Option<String>,
+    default_priority: Option<i64>,
+    enabled: Option<bool>,
+}
+
+pub async fn update(
+    AdminUser(admin): AdminUser,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<UpdateProviderRequest>,
+) -> Result<Json<ProviderDto>, ApiError> {
+    let patch = ProviderPatch {
+        name: body.name,
+        base_url: body.base_url,
+        default_priority: body.default_priority,
+        enabled: body.enabled,
+    };
+    let row = state
+        .services
+        .providers
+        .update(&admin, path_id(&id)?, patch)
+        .await?;
+    Ok(Json(row.into()))
+}
+
+pub async fn delete(
+    AdminUser(admin): AdminUser,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    state.services.providers.delete(&admin, path_id(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
