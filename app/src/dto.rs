@@ -49,6 +49,29 @@ pub struct ProviderDto {
     pub updated_at: DateTime<Utc>,
 }
 
+/// A credential field a template asks for.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TemplateFieldDto {
+    pub name: String,
+    pub label: String,
+    pub secret: bool,
+    pub required: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TemplateDto {
+    pub id: Uuid,
+    pub key: String,
+    pub name: String,
+    pub description: String,
+    pub builtin: bool,
+    pub auth_scheme: String,
+    pub default_base_url: Option<String>,
+    pub fields: Vec<TemplateFieldDto>,
+}
+
 /// The figures on the overview page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -79,7 +102,7 @@ impl<T> From<Vec<T>> for ListResponse<T> {
 mod from_domain {
     use super::*;
     use domain::auth::CurrentUser;
-    use domain::entities::{providers, users};
+    use domain::entities::{provider_templates, providers, users};
     use domain::status::Counts;
 
     impl From<&CurrentUser> for SessionUser {
@@ -121,6 +144,30 @@ mod from_domain {
                 default_priority: row.default_priority,
                 created_at: row.created_at,
                 updated_at: row.updated_at,
+            }
+        }
+    }
+
+    impl From<provider_templates::Model> for TemplateDto {
+        fn from(row: provider_templates::Model) -> Self {
+            let fields = domain::templates::fields_of(&row)
+                .into_iter()
+                .map(|f| TemplateFieldDto {
+                    name: f.name,
+                    label: f.label,
+                    secret: f.secret,
+                    required: f.required,
+                })
+                .collect();
+            Self {
+                id: row.id,
+                key: row.key,
+                name: row.name,
+                description: row.description,
+                builtin: row.builtin,
+                auth_scheme: row.auth_scheme,
+                default_base_url: row.default_base_url,
+                fields,
             }
         }
     }

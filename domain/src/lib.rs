@@ -10,6 +10,7 @@ pub mod services;
 pub mod settings;
 pub mod setup;
 pub mod status;
+pub mod templates;
 pub mod users;
 pub mod vault;
 

@@ -2,11 +2,12 @@
 //! what is missing: it never overwrites what an admin changed.
 
 use chrono::Utc;
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::entities::{provider_templates, providers};
+use crate::entities::{app_settings, provider_templates, providers};
 use crate::DomainResult;
 
 struct BuiltinTemplate {
@@ -146,6 +147,9 @@ fn definition(template: &BuiltinTemplate) -> serde_json::Value {
     json!({ "fields": fields, "testRequest": {"method": "GET", "path": "/models"} })
 }
 
+/// Where the time of the last seeding is kept (for the registry status).
+pub const SEEDED_AT_KEY: &str = "registry_seeded_at";
+
 /// Adds missing built-in templates and system providers. Idempotent.
 pub async fn seed(db: &DatabaseConnection) -> DomainResult<SeedReport> {
     let mut report = SeedReport::default();
@@ -208,5 +212,23 @@ pub async fn seed(db: &DatabaseConnection) -> DomainResult<SeedReport> {
         .await?;
         report.providers_added.push((*identifier).to_owned());
     }
+    record_seeded_at(db, now).await?;
     Ok(report)
+}
+
+async fn record_seeded_at(db: &DatabaseConnection, now: chrono::DateTime<Utc>) -> DomainResult<()> {
+    let row = app_settings::ActiveModel {
+        key: Set(SEEDED_AT_KEY.to_owned()),
+        value: Set(now.to_rfc3339()),
+        updated_at: Set(now),
+    };
+    app_settings::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(app_settings::Column::Key)
+                .update_columns([app_settings::Column::Value, app_settings::Column::UpdatedAt])
+                .to_owned(),
+        )
+        .exec(db)
+        .await?;
+    Ok(())
 }

@@ -9,6 +9,7 @@ use crate::auth::AuthService;
 use crate::providers::ProviderService;
 use crate::settings::AuthPolicy;
 use crate::setup::SetupService;
+use crate::templates::TemplateService;
 use crate::users::UserService;
 use crate::vault::Vault;
 use crate::DomainResult;
@@ -20,6 +21,7 @@ pub struct Services {
     pub users: UserService,
     pub setup: SetupService,
     pub providers: ProviderService,
+    pub templates: TemplateService,
     pub vault: Arc<Vault>,
 }
 
@@ -30,12 +32,14 @@ impl Services {
         let users = UserService::new(db.clone(), hasher);
         let setup = SetupService::new(db.clone(), users.clone(), auth.clone());
         let providers = ProviderService::new(db.clone());
+        let templates = TemplateService::new(db.clone());
         Ok(Self {
             db,
             auth,
             users,
             setup,
             providers,
+            templates,
             vault: Arc::new(vault),
         })
     }

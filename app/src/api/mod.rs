@@ -3,5 +3,6 @@
 
 pub mod auth;
 pub mod overview;
+pub mod providers;
 pub mod setup;
 pub mod users;

@@ -21,6 +21,7 @@ pub fn NavBar() -> impl IntoView {
                             <a class="brand" href="/">"Switchyard"</a>
                             <nav>
                                 <A href="/">"Overview"</A>
+                                <A href="/providers">"Providers"</A>
                                 {admin.then(|| view! { <A href="/users">"Users"</A> })}
                                 <A href="/account">"Account"</A>
                             </nav>

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
 use super::{Forbidden, NotFound};
+use crate::dto::SessionUser;
 use crate::AppError;
 
 /// Renders a loaded page, or what its error means: visitors go to the sign-in page,
@@ -14,4 +15,10 @@ pub fn page_result<T>(result: Result<T, AppError>, ok: impl FnOnce(T) -> AnyView
         Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
         Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
     }
+}
+
+/// The signed-in user from `current_user`, with a visitor turned into `Unauthorized`
+/// so `page_result` sends them to the sign-in page.
+pub fn signed_in(user: Result<Option<SessionUser>, AppError>) -> Result<SessionUser, AppError> {
+    user.and_then(|u| u.ok_or_else(|| AppError::Unauthorized(String::new())))
 }

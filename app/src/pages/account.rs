@@ -2,8 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::auth::{current_user, ChangePassword};
-use crate::components::{page_result, FieldError, FormError};
-use crate::AppError;
+use crate::components::{page_result, signed_in, FieldError, FormError};
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -13,8 +12,7 @@ pub fn AccountPage() -> impl IntoView {
         <h1>"Account"</h1>
         <Suspense>
             {move || Suspend::new(async move {
-                let user = user.await.and_then(|u| u.ok_or_else(|| AppError::Unauthorized(String::new())));
-                page_result(user, |user| view! {
+                page_result(signed_in(user.await), |user| view! {
                     <p>"Signed in as " <strong>{user.email}</strong> " (" {user.role} ")"</p>
                     <ChangePasswordForm/>
                 }.into_any())

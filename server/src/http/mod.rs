@@ -9,6 +9,7 @@ mod middleware;
 mod providers;
 mod site;
 mod system;
+mod templates;
 mod users;
 
 use std::time::{Duration, Instant};
@@ -103,7 +104,17 @@ pub fn router(state: AppState) -> Router {
                 .patch(providers::update)
                 .delete(providers::delete),
         )
+        .route(
+            "/api/admin/providers/registry-status",
+            get(providers::registry_status),
+        )
+        .route(
+            "/api/admin/providers/refresh-registry",
+            post(providers::refresh_registry),
+        )
         .route("/api/providers", get(providers::list_enabled))
+        .route("/api/admin/provider-templates", get(templates::list))
+        .route("/api/admin/provider-templates/{id}", get(templates::get))
         .route("/api/{*rest}", any(api_error::unknown_route));
     let probes = Router::new()
         .route("/health", get(health::health))

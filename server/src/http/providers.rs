@@ -7,6 +7,7 @@ use axum::Json;
 use domain::providers::{NewProvider, ProviderFilter, ProviderPatch};
 use http::StatusCode;
 use serde::Deserialize;
+use serde_json::json;
 
 use super::extract::{path_id, AdminUser, ApiJson, ApiQuery, AuthUser};
 use super::{ApiError, AppState};
@@ -120,4 +121,34 @@ pub async fn delete(
 ) -> Result<StatusCode, ApiError> {
     state.services.providers.delete(&admin, path_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn registry_status(
+    AdminUser(_admin): AdminUser,
+    State(state): State<AppState>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let s = domain::status::registry_status(&state.services.db).await?;
+    Ok(Json(json!({
+        "templates": s.builtin_templates + s.custom_templates,
+        "builtinTemplates": s.builtin_templates,
+        "customTemplates": s.custom_templates,
+        "systemProviders": s.system_providers,
+        "customProviders": s.custom_providers,
+        "enabledProviders": s.enabled_providers,
+        "models": s.models,
+        "lastSeededAt": s.last_seeded_at,
+    })))
+}
+
+/// Seeds again: adds built-ins that are missing, never touches what exists.
+pub async fn refresh_registry(
+    AdminUser(_admin): AdminUser,
+    State(state): State<AppState>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let report = domain::seed::seed(&state.services.db).await?;
+    Ok(Json(json!({
+        "templatesAdded": report.templates_added,
+        "providersAdded": report.providers_added,
+        "changed": !(report.templates_added.is_empty() && report.providers_added.is_empty()),
+    })))
 }

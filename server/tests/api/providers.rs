@@ -345,3 +345,142 @@ async fn users_see_only_enabled_providers(app: TestApp) {
         .iter()
         .all(|p| p["identifier"] != "groq"));
 }
+
+mod templates {
+    use super::*;
+
+    on_both_databases!(built_in_templates_describe_their_credential_fields);
+
+    async fn built_in_templates_describe_their_credential_fields(app: TestApp) {
+        let admin = app.admin().await;
+        let user = app.user(&admin, "user@example.com").await;
+        let (status, _) = json_of(&user, Method::GET, app.url("/api/admin/provider-templates"), None).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, list) = json_of(
+            &admin,
+            Method::GET,
+            app.url("/api/admin/provider-templates"),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let templates = list["data"].as_array().unwrap();
+        let keys: Vec<&str> = templates.iter().map(|t| t["key"].as_str().unwrap()).collect();
+        for key in [
+            "openai",
+            "openai-compatible",
+            "anthropic",
+            "gemini",
+            "groq",
+            "openrouter",
+            "mistral",
+            "azure-openai",
+            "ollama",
+            "generic-http",
+        ] {
+            assert!(keys.contains(&key), "{key} is built in");
+        }
+        for template in templates {
+            assert_eq!(template["builtin"], true);
+            let fields = template["fields"].as_array().unwrap();
+            if template["key"] != "ollama" {
+                let key_field = fields
+                    .iter()
+                    .find(|f| f["name"] == "api_key")
+                    .expect("every key-taking template names it api_key");
+                assert_eq!(key_field["secret"], true);
+            }
+        }
+        let azure = templates.iter().find(|t| t["key"] == "azure-openai").unwrap();
+        let names: Vec<&str> = azure["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["name"].as_str().unwrap())
+            .collect();
+        assert!(names.contains(&"deployment") && names.contains(&"api_version"));
+        let id = azure["id"].as_str().unwrap();
+        let (status, one) = json_of(
+            &admin,
+            Method::GET,
+            app.url(&format!("/api/admin/provider-templates/{id}")),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(&one, azure);
+    }
+}
+
+mod registry {
+    use super::*;
+
+    on_both_databases!(registry_status_counts_match_and_a_refresh_keeps_edits);
+
+    async fn registry_status_counts_match_and_a_refresh_keeps_edits(app: TestApp) {
+        let admin = app.admin().await;
+        let user = app.user(&admin, "user@example.com").await;
+        for (method, path) in [
+            (Method::GET, "/api/admin/providers/registry-status"),
+            (Method::POST, "/api/admin/providers/refresh-registry"),
+        ] {
+            let (status, _) = json_of(&user, method, app.url(path), None).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+        }
+        let body = json!({"identifier": "acme-llm", "name": "Acme", "templateId": "openai-compatible", "baseUrl": "https://acme.example/v1", "enabled": false});
+        let (status, _) = json_of(&admin, Method::POST, app.url("/api/admin/providers"), Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED);
+
+        let (status, before) = json_of(
+            &admin,
+            Method::GET,
+            app.url("/api/admin/providers/registry-status"),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(before["templates"], 10);
+        assert_eq!(before["builtinTemplates"], 10);
+        assert_eq!(before["systemProviders"], 8);
+        assert_eq!(before["customProviders"], 1);
+        assert_eq!(before["enabledProviders"], 8);
+        assert_eq!(before["models"], 0);
+        assert!(before["lastSeededAt"].is_string());
+
+        let id = provider_id(&app, &admin, "openai").await;
+        let (status, _) = json_of(
+            &admin,
+            Method::PATCH,
+            app.url(&format!("/api/admin/providers/{id}")),
+            Some(json!({"name": "OpenAI (EU)"})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, refresh) = json_of(
+            &admin,
+            Method::POST,
+            app.url("/api/admin/providers/refresh-registry"),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(refresh["changed"], false);
+        assert_eq!(refresh["providersAdded"], json!([]));
+        let (_, openai) = json_of(
+            &admin,
+            Method::GET,
+            app.url(&format!("/api/admin/providers/{id}")),
+            None,
+        )
+        .await;
+        assert_eq!(openai["name"], "OpenAI (EU)");
+        let (_, after) = json_of(
+            &admin,
+            Method::GET,
+            app.url("/api/admin/providers/registry-status"),
+            None,
+        )
+        .await;
+        assert_eq!(after["customProviders"], 1);
+    }
+}

@@ -1,0 +1,56 @@
+use leptos::prelude::*;
+
+use crate::api::providers::{list_templates, CreateProvider};
+use crate::components::{FieldError, FormError};
+
+const FIELDS: &[&str] = &[
+    "identifier",
+    "name",
+    "template_id",
+    "base_url",
+    "default_priority",
+];
+
+/// A custom provider from a template ("Acme internal LLM" from OpenAI-compatible).
+#[component]
+pub fn CreateProviderForm(create: ServerAction<CreateProvider>) -> impl IntoView {
+    let templates = Resource::new(|| (), |_| list_templates());
+    let error = Signal::derive(move || create.value().get().and_then(Result::err));
+    let created = move || create.value().get().and_then(Result::ok).map(|p| p.name);
+    view! {
+        <section class="card">
+            <h2>"Add a provider"</h2>
+            <ActionForm action=create>
+                <label>"Name" <input type="text" name="name" required maxlength="100" placeholder="Acme internal LLM"/></label>
+                <FieldError error field="name"/>
+                <label>"Identifier (lowercase letters, digits, dashes)"
+                    <input type="text" name="identifier" required maxlength="64" placeholder="acme-llm"/>
+                </label>
+                <FieldError error field="identifier"/>
+                <label>"Template"
+                    <select name="template_id" required>
+                        <Suspense>
+                            {move || Suspend::new(async move {
+                                templates.await.unwrap_or_default().into_iter().map(|t| view! {
+                                    <option value=t.key.clone()>{t.name}</option>
+                                }).collect_view()
+                            })}
+                        </Suspense>
+                    </select>
+                </label>
+                <FieldError error field="template_id"/>
+                <label>"Base URL (empty: the template's default)"
+                    <input type="url" name="base_url" maxlength="2048" placeholder="https://llm.example.com/v1"/>
+                </label>
+                <FieldError error field="base_url"/>
+                <label>"Default priority (lower is used first; empty: 100)"
+                    <input type="number" name="default_priority" min="0" max="10000"/>
+                </label>
+                <FieldError error field="default_priority"/>
+                <FormError error fields=FIELDS/>
+                <button type="submit" disabled=move || create.pending().get()>"Add provider"</button>
+            </ActionForm>
+            {move || created().map(|name| view! { <p class="ok" role="status">"Added " {name}</p> })}
+        </section>
+    }
+}

@@ -1,0 +1,106 @@
+use leptos::prelude::*;
+
+use super::create_form::CreateProviderForm;
+use crate::api::providers::{list_providers, CreateProvider, DeleteProvider, SetProviderEnabled};
+use crate::components::{page_result, FormError};
+use crate::dto::ProviderDto;
+
+/// The admin's view: every provider, filters, enable/disable, delete, create.
+#[component]
+pub fn ProviderRegistry() -> impl IntoView {
+    let kind = RwSignal::new(String::from("all"));
+    let search = RwSignal::new(String::new());
+    let create = ServerAction::<CreateProvider>::new();
+    let toggle = ServerAction::<SetProviderEnabled>::new();
+    let delete = ServerAction::<DeleteProvider>::new();
+    let providers = Resource::new(
+        move || {
+            (
+                kind.get(),
+                search.get(),
+                create.version().get(),
+                toggle.version().get(),
+                delete.version().get(),
+            )
+        },
+        |(kind, search, ..)| list_providers(kind, search),
+    );
+    let row_error = Signal::derive(move || {
+        delete
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| toggle.value().get().and_then(Result::err))
+    });
+    view! {
+        <div class="filters">
+            <label>"Show"
+                <select on:change=move |ev| kind.set(event_target_value(&ev)) prop:value=move || kind.get()>
+                    <option value="all">"all providers"</option>
+                    <option value="system">"system providers"</option>
+                    <option value="custom">"custom providers"</option>
+                </select>
+            </label>
+            <label>"Search"
+                <input type="search" placeholder="name or identifier"
+                    on:input=move |ev| search.set(event_target_value(&ev)) prop:value=move || search.get()/>
+            </label>
+        </div>
+        <FormError error=row_error/>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                page_result(providers.await, |rows| view! { <ProviderTable rows toggle delete/> }.into_any())
+            })}
+        </Transition>
+        <CreateProviderForm create/>
+    }
+}
+
+#[component]
+fn ProviderTable(
+    rows: Vec<ProviderDto>,
+    toggle: ServerAction<SetProviderEnabled>,
+    delete: ServerAction<DeleteProvider>,
+) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p class="empty">"No provider matches."</p> }.into_any();
+    }
+    view! {
+        <table class="list" id="providers">
+            <thead><tr>
+                <th>"Priority"</th><th>"Provider"</th><th>"Identifier"</th><th>"Base URL"</th><th>"Kind"</th><th>"Status"</th><th></th>
+            </tr></thead>
+            <tbody>
+                {rows.into_iter().map(|p| {
+                    let id = p.id.to_string();
+                    let id_for_delete = id.clone();
+                    let identifier = p.identifier.clone();
+                    view! {
+                        <tr data-identifier=identifier>
+                            <td class="priority">{p.default_priority}</td>
+                            <td>{p.name}</td>
+                            <td><code>{p.identifier}</code></td>
+                            <td class="url">{p.base_url}</td>
+                            <td>{if p.is_system { "system" } else { "custom" }}</td>
+                            <td class="status">{if p.enabled { "enabled" } else { "disabled" }}</td>
+                            <td class="actions">
+                                <ActionForm action=toggle>
+                                    <input type="hidden" name="id" value=id/>
+                                    <input type="hidden" name="enabled" value=(!p.enabled).to_string()/>
+                                    <button type="submit" class="secondary">{if p.enabled { "Disable" } else { "Enable" }}</button>
+                                </ActionForm>
+                                {(!p.is_system).then(|| view! {
+                                    <ActionForm action=delete>
+                                        <input type="hidden" name="id" value=id_for_delete.clone()/>
+                                        <button type="submit" class="secondary danger">"Delete"</button>
+                                    </ActionForm>
+                                })}
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}

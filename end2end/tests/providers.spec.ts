@@ -1,0 +1,39 @@
+import { test, expect, Page } from '@playwright/test';
+
+// Runs after foundation.spec.ts (one worker, files in name order), which created these accounts.
+const ADMIN = { email: 'admin@example.com', password: 'first admin password' };
+const USER = { email: 'user@example.com', password: 'regular user password' };
+
+async function signIn(page: Page, who: { email: string; password: string }) {
+  await page.goto('/login');
+  await page.locator('body[data-hydrated="true"]').waitFor({ timeout: 15_000 });
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password', { exact: true }).fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+}
+
+test('an admin adds a custom provider from the OpenAI-compatible template and a user sees it', async ({ page }) => {
+  await signIn(page, ADMIN);
+  await page.getByRole('link', { name: 'Providers' }).click();
+  await expect(page.locator('tr[data-identifier="gemini"] .priority')).toHaveText('10');
+  await page.locator('body[data-hydrated="true"]').waitFor();
+
+  await page.getByLabel('Name', { exact: true }).fill('Acme internal LLM');
+  await page.getByLabel(/^Identifier/).fill('acme-llm');
+  await page.locator('select[name="template_id"]').selectOption({ label: 'OpenAI-compatible' });
+  await page.getByLabel(/^Base URL/).fill('https://llm.acme.internal/v1');
+  await page.getByLabel(/^Default priority/).fill('15');
+  await page.getByRole('button', { name: 'Add provider' }).click();
+  await expect(page.locator('tr[data-identifier="acme-llm"] .status')).toHaveText('enabled');
+
+  // The filter is live: custom providers only.
+  await page.getByLabel('Show').selectOption('custom');
+  await expect(page.locator('#providers tbody tr')).toHaveCount(1);
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signIn(page, USER);
+  await page.getByRole('link', { name: 'Providers' }).click();
+  await expect(page.locator('tr[data-identifier="acme-llm"]')).toContainText('Acme internal LLM');
+  await expect(page.getByRole('button', { name: 'Add provider' })).toHaveCount(0);
+});
