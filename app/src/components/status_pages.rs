@@ -8,30 +8,30 @@ fn set_http_status(status: u16) {
     let _ = status;
 }
 
+/// An error page that also sets the HTTP status while rendering on the server.
+#[component]
+fn StatusPage(status: u16, title: &'static str, message: &'static str) -> impl IntoView {
+    set_http_status(status);
+    view! {
+        <Title text=title/>
+        <section class="status-page" data-status=status>
+            <h1>{format!("{status} · {title}")}</h1>
+            <p>{message}</p>
+            <a href="/">"Back to the overview"</a>
+        </section>
+    }
+}
+
 /// Shown (with HTTP 403) when a signed-in user opens a page their role may not see.
 #[component]
 pub fn Forbidden() -> impl IntoView {
-    set_http_status(403);
     view! {
-        <Title text="Not allowed"/>
-        <section class="status-page" data-status="403">
-            <h1>"403 · Not allowed"</h1>
-            <p>"This page is for admins. Ask an admin if you need access."</p>
-            <a href="/">"Back to the overview"</a>
-        </section>
+        <StatusPage status=403 title="Not allowed" message="This page is for admins. Ask an admin if you need access."/>
     }
 }
 
 /// Shown (with HTTP 404) for any address the app does not know.
 #[component]
 pub fn NotFound() -> impl IntoView {
-    set_http_status(404);
-    view! {
-        <Title text="Not found"/>
-        <section class="status-page" data-status="404">
-            <h1>"404 · Not found"</h1>
-            <p>"There is nothing at this address."</p>
-            <a href="/">"Back to the overview"</a>
-        </section>
-    }
+    view! { <StatusPage status=404 title="Not found" message="There is nothing at this address."/> }
 }

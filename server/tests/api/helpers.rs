@@ -223,6 +223,16 @@ pub async fn announce_body(app: &TestApp, path: &str, length: usize) -> String {
         .to_owned()
 }
 
+/// Posts each body and asserts the status and the field the error names.
+pub async fn assert_refused(app: &TestApp, client: &Client, path: &str, cases: &[(Value, StatusCode, &str)]) {
+    for (body, status, field) in cases {
+        let response = app.post_json(client, path, body.clone()).await;
+        assert_eq!(response.status(), *status, "{body}");
+        let error: Value = response.json().await.unwrap();
+        assert_eq!(error["error"]["field"], *field, "{body}");
+    }
+}
+
 /// Reads `{"error": {"code", "message"}}`, asserting the shape.
 pub async fn error_of(response: Response) -> (StatusCode, String, String) {
     let status = response.status();

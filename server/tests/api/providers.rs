@@ -1,7 +1,7 @@
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::helpers::{error_of, TestApp};
+use crate::helpers::{assert_refused, error_of, TestApp};
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -257,17 +257,7 @@ async fn bad_provider_input_gets_a_clear_error_and_changes_nothing(app: TestApp)
             "name",
         ),
     ];
-    for (body, status, field) in cases {
-        let (got, error) = json_of(
-            &admin,
-            Method::POST,
-            app.url("/api/admin/providers"),
-            Some(body.clone()),
-        )
-        .await;
-        assert_eq!(got, status, "{body}");
-        assert_eq!(error["error"]["field"], field, "{body}");
-    }
+    assert_refused(&app, &admin, "/api/admin/providers", &cases).await;
     let (status, error) = json_of(
         &admin,
         Method::GET,
