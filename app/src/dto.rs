@@ -55,8 +55,11 @@ pub struct ProviderDto {
 pub struct TemplateFieldDto {
     pub name: String,
     pub label: String,
+    pub help: Option<String>,
     pub secret: bool,
     pub required: bool,
+    pub placeholder: Option<String>,
+    pub pattern: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -70,6 +73,10 @@ pub struct TemplateDto {
     pub auth_scheme: String,
     pub default_base_url: Option<String>,
     pub fields: Vec<TemplateFieldDto>,
+    /// The whole definition: auth scheme, extra headers, fields, test and model requests.
+    pub definition: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 /// The figures on the overview page.
@@ -155,8 +162,11 @@ mod from_domain {
                 .map(|f| TemplateFieldDto {
                     name: f.name,
                     label: f.label,
+                    help: f.help,
                     secret: f.secret,
                     required: f.required,
+                    placeholder: f.placeholder,
+                    pattern: f.pattern,
                 })
                 .collect();
             Self {
@@ -168,6 +178,9 @@ mod from_domain {
                 auth_scheme: row.auth_scheme,
                 default_base_url: row.default_base_url,
                 fields,
+                definition: row.definition,
+                created_at: row.created_at,
+                updated_at: row.updated_at,
             }
         }
     }

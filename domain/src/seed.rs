@@ -5,6 +5,10 @@ use chrono::Utc;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use serde_json::json;
+
+use crate::templates::{
+    AuthScheme, FieldSpec, HeaderSpec, ModelsRequestSpec, RequestSpec, TemplateDefinition, KEY_FIELD,
+};
 use uuid::Uuid;
 
 use crate::entities::{app_settings, provider_templates, providers};
@@ -14,109 +18,184 @@ struct BuiltinTemplate {
     key: &'static str,
     name: &'static str,
     description: &'static str,
-    auth_scheme: &'static str,
     base_url: Option<&'static str>,
-    /// Non-secret fields beyond `api_key`: (name, label, required).
-    extra_fields: &'static [(&'static str, &'static str, bool)],
-    takes_key: bool,
+    definition: TemplateDefinition,
 }
 
-const TEMPLATES: &[BuiltinTemplate] = &[
-    BuiltinTemplate {
-        key: "openai",
-        name: "OpenAI",
-        description: "OpenAI's API",
-        auth_scheme: "bearer",
-        base_url: Some("https://api.openai.com/v1"),
-        extra_fields: &[],
-        takes_key: true,
-    },
-    BuiltinTemplate {
-        key: "openai-compatible",
-        name: "OpenAI-compatible",
-        description: "Any endpoint that speaks the OpenAI API",
-        auth_scheme: "bearer",
-        base_url: None,
-        extra_fields: &[],
-        takes_key: true,
-    },
-    BuiltinTemplate {
-        key: "anthropic",
-        name: "Anthropic",
-        description: "Anthropic's Messages API",
-        auth_scheme: "header",
-        base_url: Some("https://api.anthropic.com/v1"),
-        extra_fields: &[],
-        takes_key: true,
-    },
-    BuiltinTemplate {
-        key: "gemini",
-        name: "Google Gemini",
-        description: "Google's Generative Language API",
-        auth_scheme: "query",
-        base_url: Some("https://generativelanguage.googleapis.com/v1beta"),
-        extra_fields: &[],
-        takes_key: true,
-    },
-    BuiltinTemplate {
-        key: "groq",
-        name: "Groq",
-        description: "Groq's OpenAI-compatible API",
-        auth_scheme: "bearer",
-        base_url: Some("https://api.groq.com/openai/v1"),
-        extra_fields: &[],
-        takes_key: true,
-    },
-    BuiltinTemplate {
-        key: "openrouter",
-        name: "OpenRouter",
-        description: "OpenRouter's unified API",
-        auth_scheme: "bearer",
-        base_url: Some("https://openrouter.ai/api/v1"),
-        extra_fields: &[],
-        takes_key: true,
-    },
-    BuiltinTemplate {
-        key: "mistral",
-        name: "Mistral",
-        description: "Mistral AI's API",
-        auth_scheme: "bearer",
-        base_url: Some("https://api.mistral.ai/v1"),
-        extra_fields: &[],
-        takes_key: true,
-    },
-    BuiltinTemplate {
-        key: "azure-openai",
-        name: "Azure OpenAI",
-        description: "OpenAI models hosted on Azure",
-        auth_scheme: "header",
-        base_url: None,
-        extra_fields: &[
-            ("endpoint", "Endpoint", true),
-            ("deployment", "Deployment", true),
-            ("api_version", "API version", true),
+fn field(name: &str, label: &str, secret: bool, required: bool, pattern: Option<&str>) -> FieldSpec {
+    FieldSpec {
+        name: name.into(),
+        label: label.into(),
+        help: None,
+        secret,
+        required,
+        placeholder: None,
+        pattern: pattern.map(Into::into),
+    }
+}
+
+fn api_key() -> FieldSpec {
+    field(KEY_FIELD, "API key", true, true, None)
+}
+
+/// A template for an API that lists models OpenAI's way (`GET /models` -> `data[].id`).
+fn openai_like(auth: AuthScheme, fields: Vec<FieldSpec>) -> TemplateDefinition {
+    TemplateDefinition {
+        auth,
+        extra_headers: vec![],
+        fields,
+        test_request: Some(RequestSpec {
+            method: "GET".into(),
+            path: "/models".into(),
+        }),
+        models_request: Some(ModelsRequestSpec {
+            path: "/models".into(),
+            items_pointer: "/data".into(),
+            id_field: "id".into(),
+        }),
+    }
+}
+
+fn builtin_templates() -> Vec<BuiltinTemplate> {
+    let bearer = || openai_like(AuthScheme::Bearer, vec![api_key()]);
+    let plain = |key, name, description, base_url: Option<&'static str>| BuiltinTemplate {
+        key,
+        name,
+        description,
+        base_url,
+        definition: bearer(),
+    };
+    let mut anthropic = openai_like(
+        AuthScheme::Header {
+            name: "x-api-key".into(),
+        },
+        vec![api_key()],
+    );
+    anthropic.extra_headers.push(HeaderSpec {
+        name: "anthropic-version".into(),
+        value: "2023-06-01".into(),
+    });
+    let mut gemini = openai_like(AuthScheme::Query { name: "key".into() }, vec![api_key()]);
+    gemini.models_request = Some(ModelsRequestSpec {
+        path: "/models".into(),
+        items_pointer: "/models".into(),
+        id_field: "name".into(),
+    });
+    let mut azure = openai_like(
+        AuthScheme::Header {
+            name: "api-key".into(),
+        },
+        vec![
+            api_key(),
+            field(
+                "endpoint",
+                "Endpoint",
+                false,
+                true,
+                Some("https://[A-Za-z0-9.-]+/?"),
+            ),
+            field("deployment", "Deployment", false, true, None),
+            field(
+                "api_version",
+                "API version",
+                false,
+                true,
+                Some(r"\d{4}-\d{2}-\d{2}(-preview)?"),
+            ),
         ],
-        takes_key: true,
-    },
-    BuiltinTemplate {
-        key: "ollama",
-        name: "Ollama",
-        description: "A local Ollama server (no key)",
-        auth_scheme: "none",
-        base_url: Some("http://127.0.0.1:11434"),
-        extra_fields: &[],
-        takes_key: false,
-    },
-    BuiltinTemplate {
-        key: "generic-http",
-        name: "Generic HTTP",
-        description: "A custom header carries the key",
-        auth_scheme: "header",
-        base_url: None,
-        extra_fields: &[("header_name", "Header name", true)],
-        takes_key: true,
-    },
-];
+    );
+    azure.test_request = Some(RequestSpec {
+        method: "GET".into(),
+        path: "/openai/models".into(),
+    });
+    azure.models_request = None;
+    let ollama = TemplateDefinition {
+        auth: AuthScheme::None,
+        extra_headers: vec![],
+        fields: vec![],
+        test_request: Some(RequestSpec {
+            method: "GET".into(),
+            path: "/api/tags".into(),
+        }),
+        models_request: Some(ModelsRequestSpec {
+            path: "/api/tags".into(),
+            items_pointer: "/models".into(),
+            id_field: "name".into(),
+        }),
+    };
+    vec![
+        plain(
+            "openai",
+            "OpenAI",
+            "OpenAI's API",
+            Some("https://api.openai.com/v1"),
+        ),
+        plain(
+            "openai-compatible",
+            "OpenAI-compatible",
+            "Any endpoint that speaks the OpenAI API",
+            None,
+        ),
+        BuiltinTemplate {
+            key: "anthropic",
+            name: "Anthropic",
+            description: "Anthropic's Messages API",
+            base_url: Some("https://api.anthropic.com/v1"),
+            definition: anthropic,
+        },
+        BuiltinTemplate {
+            key: "gemini",
+            name: "Google Gemini",
+            description: "Google's Generative Language API",
+            base_url: Some("https://generativelanguage.googleapis.com/v1beta"),
+            definition: gemini,
+        },
+        plain(
+            "groq",
+            "Groq",
+            "Groq's OpenAI-compatible API",
+            Some("https://api.groq.com/openai/v1"),
+        ),
+        plain(
+            "openrouter",
+            "OpenRouter",
+            "OpenRouter's unified API",
+            Some("https://openrouter.ai/api/v1"),
+        ),
+        plain(
+            "mistral",
+            "Mistral",
+            "Mistral AI's API",
+            Some("https://api.mistral.ai/v1"),
+        ),
+        BuiltinTemplate {
+            key: "azure-openai",
+            name: "Azure OpenAI",
+            description: "OpenAI models hosted on Azure",
+            base_url: None,
+            definition: azure,
+        },
+        BuiltinTemplate {
+            key: "ollama",
+            name: "Ollama",
+            description: "A local Ollama server (no key)",
+            base_url: Some("http://127.0.0.1:11434"),
+            definition: ollama,
+        },
+        BuiltinTemplate {
+            key: "generic-http",
+            name: "Generic HTTP",
+            description: "Any API that takes its key in a header; clone it to name the header",
+            base_url: None,
+            definition: openai_like(
+                AuthScheme::Header {
+                    name: "X-API-Key".into(),
+                },
+                vec![api_key()],
+            ),
+        },
+    ]
+}
 
 /// (identifier, name, template key, default priority)
 const SYSTEM_PROVIDERS: &[(&str, &str, &str, i32)] = &[
@@ -136,17 +215,6 @@ pub struct SeedReport {
     pub providers_added: Vec<String>,
 }
 
-fn definition(template: &BuiltinTemplate) -> serde_json::Value {
-    let mut fields = Vec::new();
-    if template.takes_key {
-        fields.push(json!({"name": "api_key", "label": "API key", "secret": true, "required": true}));
-    }
-    for (name, label, required) in template.extra_fields {
-        fields.push(json!({"name": name, "label": label, "secret": false, "required": required}));
-    }
-    json!({ "fields": fields, "testRequest": {"method": "GET", "path": "/models"} })
-}
-
 /// Where the time of the last seeding is kept (for the registry status).
 pub const SEEDED_AT_KEY: &str = "registry_seeded_at";
 
@@ -154,7 +222,7 @@ pub const SEEDED_AT_KEY: &str = "registry_seeded_at";
 pub async fn seed(db: &DatabaseConnection) -> DomainResult<SeedReport> {
     let mut report = SeedReport::default();
     let now = Utc::now();
-    for template in TEMPLATES {
+    for template in builtin_templates() {
         let exists = provider_templates::Entity::find()
             .filter(provider_templates::Column::Key.eq(template.key))
             .one(db)
@@ -168,8 +236,8 @@ pub async fn seed(db: &DatabaseConnection) -> DomainResult<SeedReport> {
             key: Set(template.key.to_owned()),
             name: Set(template.name.to_owned()),
             description: Set(template.description.to_owned()),
-            auth_scheme: Set(template.auth_scheme.to_owned()),
-            definition: Set(definition(template)),
+            auth_scheme: Set(template.definition.auth.kind().to_owned()),
+            definition: Set(template.definition.to_json()),
             default_base_url: Set(template.base_url.map(str::to_owned)),
             builtin: Set(true),
             created_at: Set(now),
@@ -231,4 +299,32 @@ async fn record_seeded_at(db: &DatabaseConnection, now: chrono::DateTime<Utc>) -
         .exec(db)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_built_in_template_is_valid_and_names_its_key_api_key() {
+        let templates = builtin_templates();
+        assert_eq!(templates.len(), 10);
+        for template in templates {
+            template
+                .definition
+                .validate()
+                .unwrap_or_else(|err| panic!("{}: {err}", template.key));
+            if template.definition.auth != AuthScheme::None {
+                assert!(
+                    template
+                        .definition
+                        .fields
+                        .iter()
+                        .any(|f| f.name == "api_key" && f.secret),
+                    "{}",
+                    template.key
+                );
+            }
+        }
+    }
 }

@@ -2,15 +2,16 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    Set,
 };
 use uuid::Uuid;
 
 use super::{BaseUrl, Priority, ProviderSlug};
 use crate::auth::Admin;
-use crate::entities::{credentials, provider_templates, providers};
+use crate::entities::{credentials, providers};
 use crate::error::conflict_on;
+use crate::templates::TemplateService;
 use crate::{DomainError, DomainResult};
 
 /// Priority for a provider created without one: after every seeded provider.
@@ -97,7 +98,7 @@ impl ProviderService {
     pub async fn create(&self, _admin: &Admin, new: NewProvider) -> DomainResult<providers::Model> {
         let identifier = ProviderSlug::parse(&new.identifier)?;
         let name = parse_name(&new.name)?;
-        let template = self.find_template(&new.template).await?;
+        let template = TemplateService::new(self.db.clone()).find(&new.template).await?;
         let base_url = match new.base_url.as_deref().or(template.default_base_url.as_deref()) {
             Some(url) => BaseUrl::parse(url)?,
             None => {
@@ -184,18 +185,6 @@ impl ProviderService {
         }
         providers::Entity::delete_by_id(id).exec(&self.db).await?;
         Ok(())
-    }
-
-    async fn find_template(&self, id_or_key: &str) -> DomainResult<provider_templates::Model> {
-        let mut condition = Condition::any().add(provider_templates::Column::Key.eq(id_or_key.trim()));
-        if let Ok(id) = Uuid::parse_str(id_or_key.trim()) {
-            condition = condition.add(provider_templates::Column::Id.eq(id));
-        }
-        provider_templates::Entity::find()
-            .filter(condition)
-            .one(&self.db)
-            .await?
-            .ok_or_else(|| DomainError::validation("template_id", "no such template"))
     }
 
     async fn identifier_taken(&self, identifier: &str) -> DomainResult<bool> {

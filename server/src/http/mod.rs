@@ -113,8 +113,16 @@ pub fn router(state: AppState) -> Router {
             post(providers::refresh_registry),
         )
         .route("/api/providers", get(providers::list_enabled))
-        .route("/api/admin/provider-templates", get(templates::list))
-        .route("/api/admin/provider-templates/{id}", get(templates::get))
+        .route(
+            "/api/admin/provider-templates",
+            get(templates::list).post(templates::create),
+        )
+        .route(
+            "/api/admin/provider-templates/{id}",
+            get(templates::get)
+                .patch(templates::update)
+                .delete(templates::delete),
+        )
         .route("/api/{*rest}", any(api_error::unknown_route));
     let probes = Router::new()
         .route("/health", get(health::health))

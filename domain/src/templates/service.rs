@@ -1,0 +1,212 @@
+//! Listing, creating, cloning, changing and deleting templates.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    Set,
+};
+use uuid::Uuid;
+
+use super::TemplateDefinition;
+use crate::auth::Admin;
+use crate::entities::{provider_templates, providers};
+use crate::error::conflict_on;
+use crate::providers::{BaseUrl, ProviderSlug};
+use crate::{DomainError, DomainResult};
+
+/// A custom template: its own definition, or a copy of another template's.
+pub struct NewTemplate {
+    pub key: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub default_base_url: Option<String>,
+    pub definition: Option<serde_json::Value>,
+    /// The id or key of a template to copy the definition and base URL from.
+    pub clone_from: Option<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct TemplatePatch {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    /// `Some(None)` clears it.
+    pub default_base_url: Option<Option<String>>,
+    pub definition: Option<serde_json::Value>,
+}
+
+#[derive(Clone)]
+pub struct TemplateService {
+    db: DatabaseConnection,
+}
+
+impl TemplateService {
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+
+    /// Built-ins first, then by name.
+    pub async fn list(&self, _admin: &Admin) -> DomainResult<Vec<provider_templates::Model>> {
+        Ok(provider_templates::Entity::find()
+            .order_by_desc(provider_templates::Column::Builtin)
+            .order_by_asc(provider_templates::Column::Name)
+            .all(&self.db)
+            .await?)
+    }
+
+    pub async fn get(&self, _admin: &Admin, id: Uuid) -> DomainResult<provider_templates::Model> {
+        provider_templates::Entity::find_by_id(id)
+            .one(&self.db)
+            .await?
+            .ok_or(DomainError::NotFound)
+    }
+
+    /// # Errors
+    /// `Validation` naming the bad part of the definition, `Conflict` on `key`.
+    pub async fn create(&self, _admin: &Admin, new: NewTemplate) -> DomainResult<provider_templates::Model> {
+        let key = ProviderSlug::parse(&new.key).map_err(|err| rename_field(err, "key"))?;
+        let name = parse_text("name", &new.name, 100)?;
+        let source = match new.clone_from.as_deref() {
+            Some(source) => Some(self.find(source).await?),
+            None => None,
+        };
+        let definition = match (&new.definition, &source) {
+            (Some(json), _) => parse_definition(json)?,
+            (None, Some(source)) => TemplateDefinition::from_json(&source.definition)?,
+            (None, None) => {
+                return Err(DomainError::validation(
+                    "definition",
+                    "give a definition, or a template to clone",
+                ))
+            }
+        };
+        let base_url = new
+            .default_base_url
+            .or_else(|| source.as_ref().and_then(|s| s.default_base_url.clone()));
+        let base_url = base_url
+            .map(|url| BaseUrl::parse(&url).map(|u| u.as_str().to_owned()))
+            .transpose()?;
+        let description = match new.description {
+            Some(text) => parse_text("description", &text, 1000)?,
+            None => source.map(|s| s.description).unwrap_or_default(),
+        };
+        let now = Utc::now();
+        provider_templates::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            key: Set(key.as_str().to_owned()),
+            name: Set(name),
+            description: Set(description),
+            auth_scheme: Set(definition.auth.kind().to_owned()),
+            definition: Set(definition.to_json()),
+            default_base_url: Set(base_url),
+            builtin: Set(false),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&self.db)
+        .await
+        .map_err(conflict_on("key", "a template with this key already exists"))
+    }
+
+    /// # Errors
+    /// `Validation` for a built-in template (clone it instead) or a bad field.
+    pub async fn update(
+        &self,
+        admin: &Admin,
+        id: Uuid,
+        patch: TemplatePatch,
+    ) -> DomainResult<provider_templates::Model> {
+        let row = self.get(admin, id).await?;
+        if row.builtin {
+            return Err(DomainError::validation(
+                "id",
+                "built-in templates cannot be edited; clone it instead",
+            ));
+        }
+        let mut active: provider_templates::ActiveModel = row.into();
+        if let Some(name) = patch.name {
+            active.name = Set(parse_text("name", &name, 100)?);
+        }
+        if let Some(description) = patch.description {
+            active.description = Set(parse_text("description", &description, 1000)?);
+        }
+        if let Some(url) = patch.default_base_url {
+            active.default_base_url = Set(url
+                .map(|url| BaseUrl::parse(&url).map(|u| u.as_str().to_owned()))
+                .transpose()?);
+        }
+        if let Some(json) = patch.definition {
+            let definition = parse_definition(&json)?;
+            active.auth_scheme = Set(definition.auth.kind().to_owned());
+            active.definition = Set(definition.to_json());
+        }
+        active.updated_at = Set(Utc::now());
+        Ok(active.update(&self.db).await?)
+    }
+
+    /// # Errors
+    /// `Validation` for a built-in template, `Conflict` while providers use it.
+    pub async fn delete(&self, admin: &Admin, id: Uuid) -> DomainResult<()> {
+        let row = self.get(admin, id).await?;
+        if row.builtin {
+            return Err(DomainError::validation(
+                "id",
+                "built-in templates cannot be deleted",
+            ));
+        }
+        let in_use = providers::Entity::find()
+            .filter(providers::Column::TemplateId.eq(id))
+            .count(&self.db)
+            .await?;
+        if in_use > 0 {
+            return Err(DomainError::conflict(
+                "id",
+                format!("{in_use} provider(s) use this template"),
+            ));
+        }
+        provider_templates::Entity::delete_by_id(id)
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    /// A template by id or key.
+    pub(crate) async fn find(&self, id_or_key: &str) -> DomainResult<provider_templates::Model> {
+        let id_or_key = id_or_key.trim();
+        let by_key = provider_templates::Entity::find().filter(provider_templates::Column::Key.eq(id_or_key));
+        let found = match Uuid::parse_str(id_or_key) {
+            Ok(id) => provider_templates::Entity::find_by_id(id).one(&self.db).await?,
+            Err(_) => by_key.one(&self.db).await?,
+        };
+        found.ok_or_else(|| DomainError::validation("template_id", "no such template"))
+    }
+}
+
+fn parse_definition(json: &serde_json::Value) -> DomainResult<TemplateDefinition> {
+    let definition: TemplateDefinition = serde_json::from_value(json.clone()).map_err(|err| {
+        DomainError::validation("definition", format!("does not match the template schema: {err}"))
+    })?;
+    definition.validate()?;
+    Ok(definition)
+}
+
+fn parse_text(field: &str, raw: &str, max: usize) -> DomainResult<String> {
+    let value = raw.trim();
+    let required = field == "name";
+    if (required && value.is_empty())
+        || value.chars().count() > max
+        || value.chars().any(|c| c.is_control() && c != '\n')
+    {
+        return Err(DomainError::validation(
+            field,
+            format!("use {} to {max} characters", usize::from(required)),
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+fn rename_field(err: DomainError, to: &str) -> DomainError {
+    match err {
+        DomainError::Validation { message, .. } => DomainError::validation(to, message),
+        other => other,
+    }
+}
