@@ -79,6 +79,28 @@ pub struct TemplateDto {
     pub updated_at: DateTime<Utc>,
 }
 
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ModelDto {
+    pub id: Uuid,
+    pub provider_id: Uuid,
+    pub model_id: String,
+    pub display_name: String,
+    pub enabled: bool,
+    pub source: String,
+    pub last_synced_at: Option<DateTime<Utc>>,
+}
+
+/// What a model sync would change, or changed once applied.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncDiffDto {
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+    pub unchanged: usize,
+    pub applied: bool,
+}
+
 /// The figures on the overview page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -109,7 +131,8 @@ impl<T> From<Vec<T>> for ListResponse<T> {
 mod from_domain {
     use super::*;
     use domain::auth::CurrentUser;
-    use domain::entities::{provider_templates, providers, users};
+    use domain::entities::{models, provider_templates, providers, users};
+    use domain::models::SyncDiff;
     use domain::status::Counts;
 
     impl From<&CurrentUser> for SessionUser {
@@ -181,6 +204,31 @@ mod from_domain {
                 definition: row.definition,
                 created_at: row.created_at,
                 updated_at: row.updated_at,
+            }
+        }
+    }
+
+    impl From<models::Model> for ModelDto {
+        fn from(row: models::Model) -> Self {
+            Self {
+                id: row.id,
+                provider_id: row.provider_id,
+                model_id: row.model_id,
+                display_name: row.display_name,
+                enabled: row.enabled,
+                source: row.source,
+                last_synced_at: row.last_synced_at,
+            }
+        }
+    }
+
+    impl From<SyncDiff> for SyncDiffDto {
+        fn from(d: SyncDiff) -> Self {
+            Self {
+                added: d.added,
+                removed: d.removed,
+                unchanged: d.unchanged,
+                applied: d.applied,
             }
         }
     }

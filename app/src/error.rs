@@ -20,6 +20,9 @@ pub enum AppError {
     RateLimited { retry_after_secs: u64 },
     #[error("{0}")]
     Unavailable(String),
+    /// A provider answered badly; the message says how.
+    #[error("{0}")]
+    Upstream(String),
     #[error("Something went wrong on our side. Request id: {request_id}.")]
     Internal { request_id: String },
     /// The request itself was malformed or never arrived.
@@ -38,6 +41,7 @@ impl AppError {
             AppError::Conflict { .. } => "conflict",
             AppError::RateLimited { .. } => "rate_limited",
             AppError::Unavailable(_) => "unavailable",
+            AppError::Upstream(_) => "upstream_error",
             AppError::Internal { .. } => "internal",
             AppError::BadRequest(_) => "bad_request",
         }
@@ -52,6 +56,7 @@ impl AppError {
             AppError::Conflict { .. } => 409,
             AppError::RateLimited { .. } => 429,
             AppError::Unavailable(_) => 503,
+            AppError::Upstream(_) => 502,
             AppError::Internal { .. } => 500,
         }
     }

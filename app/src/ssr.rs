@@ -50,6 +50,7 @@ impl From<DomainError> for AppError {
             DomainError::NotFound => AppError::NotFound,
             DomainError::Unauthorized(message) => AppError::Unauthorized(message),
             DomainError::Forbidden => AppError::Forbidden,
+            DomainError::Upstream(message) => AppError::Upstream(message),
             DomainError::Validation { field, message } => AppError::Validation { field, message },
             DomainError::Conflict { field, message } => AppError::Conflict { field, message },
             DomainError::RateLimited { retry_after_secs } => AppError::RateLimited { retry_after_secs },

@@ -22,6 +22,9 @@ pub enum DomainError {
     /// A dependency (database, vault) cannot serve; the message is safe to show.
     #[error("{0}")]
     Unavailable(String),
+    /// A provider failed; the message says how, readably, and never holds a secret.
+    #[error("{0}")]
+    Upstream(String),
     /// Anything unexpected. The text goes to the log only, never to a response.
     #[error("internal error: {0}")]
     Internal(String),

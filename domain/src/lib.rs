@@ -4,6 +4,7 @@ pub mod auth;
 pub mod db;
 pub mod entities;
 pub mod error;
+pub mod models;
 pub mod providers;
 pub mod seed;
 pub mod services;

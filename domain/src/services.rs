@@ -6,6 +6,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::password::PasswordHasher;
 use crate::auth::AuthService;
+use crate::models::{ModelFetcher, ModelService};
 use crate::providers::ProviderService;
 use crate::settings::AuthPolicy;
 use crate::setup::SetupService;
@@ -22,17 +23,25 @@ pub struct Services {
     pub setup: SetupService,
     pub providers: ProviderService,
     pub templates: TemplateService,
+    pub models: ModelService,
     pub vault: Arc<Vault>,
 }
 
 impl Services {
-    pub fn new(db: DatabaseConnection, policy: AuthPolicy, vault: Vault) -> DomainResult<Self> {
+    /// `probe_timeout` bounds every request Switchyard sends to a provider.
+    pub fn new(
+        db: DatabaseConnection,
+        policy: AuthPolicy,
+        vault: Vault,
+        probe_timeout: std::time::Duration,
+    ) -> DomainResult<Self> {
         let hasher = PasswordHasher::new()?;
         let auth = AuthService::new(db.clone(), policy, hasher.clone());
         let users = UserService::new(db.clone(), hasher);
         let setup = SetupService::new(db.clone(), users.clone(), auth.clone());
         let providers = ProviderService::new(db.clone());
         let templates = TemplateService::new(db.clone());
+        let models = ModelService::new(db.clone(), ModelFetcher::new(probe_timeout));
         Ok(Self {
             db,
             auth,
@@ -40,6 +49,7 @@ impl Services {
             setup,
             providers,
             templates,
+            models,
             vault: Arc::new(vault),
         })
     }

@@ -18,7 +18,10 @@ async fn services(policy: AuthPolicy) -> (Services, TempDir) {
     let conn = db::connect(&url).await.unwrap();
     db::migrate_up(&conn).await.unwrap();
     let vault = Vault::open(&conn, &MasterKey::generate()).await.unwrap();
-    (Services::new(conn, policy, vault).unwrap(), dir)
+    (
+        Services::new(conn, policy, vault, Duration::from_secs(10)).unwrap(),
+        dir,
+    )
 }
 
 fn secret(value: &str) -> SecretString {

@@ -38,6 +38,8 @@ pub struct Settings {
     pub site_dir: Option<PathBuf>,
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: usize,
+    /// Seconds Switchyard waits for a provider (model lists, tests).
+    pub probe_timeout: u64,
 }
 
 impl Default for Settings {
@@ -54,6 +56,7 @@ impl Default for Settings {
             public_url: None,
             site_dir: None,
             max_body_bytes: 256 * 1024,
+            probe_timeout: 10,
         }
     }
 }
@@ -104,6 +107,11 @@ impl Settings {
                 "SWITCHYARD_MAX_BODY_BYTES must be at least 1024".into(),
             ));
         }
+        if self.probe_timeout == 0 || self.probe_timeout > 300 {
+            return Err(ConfigError(
+                "SWITCHYARD_PROBE_TIMEOUT must be from 1 to 300 seconds".into(),
+            ));
+        }
         if let Some(url) = &self.public_url {
             if !(url.starts_with("http://") || url.starts_with("https://")) {
                 return Err(ConfigError(
@@ -116,6 +124,10 @@ impl Settings {
 
     pub fn session_idle(&self) -> Duration {
         Duration::from_secs(self.session_idle_timeout)
+    }
+
+    pub fn probe_timeout(&self) -> Duration {
+        Duration::from_secs(self.probe_timeout)
     }
 
     pub fn session_absolute(&self) -> Duration {

@@ -119,5 +119,5 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Services> {
         session_absolute: settings.session_absolute(),
         ..Default::default()
     };
-    Ok(Services::new(db, policy, vault)?)
+    Ok(Services::new(db, policy, vault, settings.probe_timeout())?)
 }

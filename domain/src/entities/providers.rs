@@ -19,6 +19,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::provider_templates::Entity",
+        from = "Column::TemplateId",
+        to = "super::provider_templates::Column::Id"
+    )]
+    Template,
+}
+
+impl Related<super::provider_templates::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Template.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -95,6 +95,7 @@ pub fn describe(settings: &Settings) -> String {
                 .unwrap_or_else(|| "(next to the binary)".into()),
         ),
         ("SWITCHYARD_MAX_BODY_BYTES", settings.max_body_bytes.to_string()),
+        ("SWITCHYARD_PROBE_TIMEOUT", settings.probe_timeout.to_string()),
     ];
     lines
         .iter()

@@ -6,6 +6,7 @@ mod auth;
 mod extract;
 mod health;
 mod middleware;
+mod models;
 mod providers;
 mod site;
 mod system;
@@ -112,6 +113,12 @@ pub fn router(state: AppState) -> Router {
             "/api/admin/providers/refresh-registry",
             post(providers::refresh_registry),
         )
+        .route(
+            "/api/admin/providers/{id}/models",
+            get(models::list).post(models::add),
+        )
+        .route("/api/admin/providers/{id}/models/{model}", patch(models::update))
+        .route("/api/admin/providers/{id}/sync-models", post(models::sync))
         .route("/api/providers", get(providers::list_enabled))
         .route(
             "/api/admin/provider-templates",

@@ -78,6 +78,7 @@ impl TestApp {
             addr: "127.0.0.1:0".parse().unwrap(),
             data_dir: data.path().to_path_buf(),
             database_url: postgres.as_ref().map(|pg| pg.url.clone().into()),
+            probe_timeout: 2,
             ..Settings::default()
         };
         Some(Self::start(settings, kind, data, postgres).await)

@@ -9,6 +9,7 @@ mod auth;
 mod cli;
 mod hardening;
 mod health;
+mod models;
 mod pages;
 mod providers;
 mod users;

@@ -1,0 +1,202 @@
+//! A provider's models: listed, added by hand, enabled or disabled, and synced from
+//! the provider's own list after the admin has seen the difference.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
+use secrecy::SecretString;
+use uuid::Uuid;
+
+use super::fetch::ModelFetcher;
+use crate::auth::Admin;
+use crate::entities::{models, provider_templates, providers};
+use crate::error::conflict_on;
+use crate::templates::TemplateDefinition;
+use crate::{DomainError, DomainResult};
+
+/// What a sync would change (or changed, once applied).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SyncDiff {
+    pub added: Vec<String>,
+    /// Synced models the provider no longer lists; models added by hand are kept.
+    pub removed: Vec<String>,
+    pub unchanged: usize,
+    pub applied: bool,
+}
+
+#[derive(Clone)]
+pub struct ModelService {
+    db: DatabaseConnection,
+    fetcher: ModelFetcher,
+}
+
+impl ModelService {
+    pub fn new(db: DatabaseConnection, fetcher: ModelFetcher) -> Self {
+        Self { db, fetcher }
+    }
+
+    pub async fn list(&self, _admin: &Admin, provider_id: Uuid) -> DomainResult<Vec<models::Model>> {
+        self.provider(provider_id).await?;
+        Ok(models::Entity::find()
+            .filter(models::Column::ProviderId.eq(provider_id))
+            .order_by_asc(models::Column::ModelId)
+            .all(&self.db)
+            .await?)
+    }
+
+    /// # Errors
+    /// `Validation` for an empty or too long id, `Conflict` when the provider has it.
+    pub async fn add(
+        &self,
+        _admin: &Admin,
+        provider_id: Uuid,
+        model_id: &str,
+        display_name: Option<&str>,
+    ) -> DomainResult<models::Model> {
+        self.provider(provider_id).await?;
+        let model_id = model_id.trim();
+        if model_id.is_empty() || model_id.len() > 200 || model_id.chars().any(char::is_whitespace) {
+            return Err(DomainError::validation(
+                "model_id",
+                "use 1 to 200 characters without spaces",
+            ));
+        }
+        let display_name = display_name
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .unwrap_or(model_id);
+        if display_name.chars().count() > 200 {
+            return Err(DomainError::validation(
+                "display_name",
+                "use at most 200 characters",
+            ));
+        }
+        let exists = models::Entity::find()
+            .filter(models::Column::ProviderId.eq(provider_id))
+            .filter(models::Column::ModelId.eq(model_id))
+            .one(&self.db)
+            .await?
+            .is_some();
+        if exists {
+            return Err(DomainError::conflict(
+                "model_id",
+                "this provider already has this model",
+            ));
+        }
+        new_model(provider_id, model_id, display_name, "manual")
+            .insert(&self.db)
+            .await
+            .map_err(conflict_on("model_id", "this provider already has this model"))
+    }
+
+    pub async fn set_enabled(
+        &self,
+        _admin: &Admin,
+        provider_id: Uuid,
+        id: Uuid,
+        enabled: bool,
+    ) -> DomainResult<models::Model> {
+        let row = models::Entity::find_by_id(id)
+            .filter(models::Column::ProviderId.eq(provider_id))
+            .one(&self.db)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        let mut active: models::ActiveModel = row.into();
+        active.enabled = Set(enabled);
+        active.updated_at = Set(Utc::now());
+        Ok(active.update(&self.db).await?)
+    }
+
+    /// Fetches the provider's list with `fields` (used for this request only, never
+    /// stored) and returns the difference; `apply` makes it so.
+    pub async fn sync(
+        &self,
+        _admin: &Admin,
+        provider_id: Uuid,
+        fields: &HashMap<String, SecretString>,
+        apply: bool,
+    ) -> DomainResult<SyncDiff> {
+        let (provider, template) = self.provider(provider_id).await?;
+        let definition = TemplateDefinition::from_json(&template.definition)?;
+        let listed: BTreeSet<String> = self
+            .fetcher
+            .fetch(&provider.base_url, &definition, fields)
+            .await?
+            .into_iter()
+            .collect();
+        let existing = models::Entity::find()
+            .filter(models::Column::ProviderId.eq(provider_id))
+            .all(&self.db)
+            .await?;
+        let known: BTreeSet<&str> = existing.iter().map(|m| m.model_id.as_str()).collect();
+        let added: Vec<String> = listed
+            .iter()
+            .filter(|id| !known.contains(id.as_str()))
+            .cloned()
+            .collect();
+        let gone: Vec<&models::Model> = existing
+            .iter()
+            .filter(|m| m.source == "synced" && !listed.contains(&m.model_id))
+            .collect();
+        let mut diff = SyncDiff {
+            added,
+            removed: gone.iter().map(|m| m.model_id.clone()).collect(),
+            unchanged: existing.len() - gone.len(),
+            applied: false,
+        };
+        if apply {
+            let txn = self.db.begin().await?;
+            for id in &diff.added {
+                new_model(provider_id, id, id, "synced").insert(&txn).await?;
+            }
+            let gone_ids: Vec<Uuid> = gone.iter().map(|m| m.id).collect();
+            if !gone_ids.is_empty() {
+                models::Entity::delete_many()
+                    .filter(models::Column::Id.is_in(gone_ids))
+                    .exec(&txn)
+                    .await?;
+            }
+            models::Entity::update_many()
+                .col_expr(
+                    models::Column::LastSyncedAt,
+                    sea_orm::sea_query::Expr::value(Utc::now()),
+                )
+                .filter(models::Column::ProviderId.eq(provider_id))
+                .filter(models::Column::Source.eq("synced"))
+                .exec(&txn)
+                .await?;
+            txn.commit().await?;
+            diff.applied = true;
+        }
+        Ok(diff)
+    }
+
+    async fn provider(&self, id: Uuid) -> DomainResult<(providers::Model, provider_templates::Model)> {
+        let (provider, template) = providers::Entity::find_by_id(id)
+            .find_also_related(provider_templates::Entity)
+            .one(&self.db)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        let template = template.ok_or_else(|| DomainError::internal("provider without template"))?;
+        Ok((provider, template))
+    }
+}
+
+fn new_model(provider_id: Uuid, model_id: &str, display_name: &str, source: &str) -> models::ActiveModel {
+    let now = Utc::now();
+    models::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        provider_id: Set(provider_id),
+        model_id: Set(model_id.to_owned()),
+        display_name: Set(display_name.to_owned()),
+        enabled: Set(true),
+        source: Set(source.to_owned()),
+        last_synced_at: Set((source == "synced").then(Utc::now)),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+}

@@ -1,0 +1,270 @@
+//! Models: manual ones, and syncs against a fake provider on 127.0.0.1.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode as AxumStatus};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use reqwest::{Client, Method, StatusCode};
+use serde_json::{json, Value};
+
+use crate::helpers::TestApp;
+use crate::on_both_databases;
+
+const KEY: &str = "sk-fake-canary-key-0123456789";
+
+on_both_databases!(
+    models_are_added_by_hand_and_synced_after_review,
+    every_way_a_model_list_can_fail_is_explained
+);
+
+type Listed = Arc<Mutex<Vec<&'static str>>>;
+
+/// A provider that answers the way real ones do, one behaviour per path prefix.
+async fn fake_provider(listed: Listed) -> String {
+    async fn good(State(listed): State<Listed>, headers: HeaderMap) -> axum::response::Response {
+        if headers.get("authorization").and_then(|v| v.to_str().ok()) != Some(&format!("Bearer {KEY}")) {
+            return (
+                AxumStatus::UNAUTHORIZED,
+                axum::Json(json!({"error": {"message": "Incorrect API key"}})),
+            )
+                .into_response();
+        }
+        let data: Vec<Value> = listed
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|id| json!({"id": id, "object": "model"}))
+            .collect();
+        axum::Json(json!({"object": "list", "data": data})).into_response()
+    }
+    let app = axum::Router::new()
+        .route("/good/models", get(good))
+        .route("/empty/models", get(|| async { axum::Json(json!({"data": []})) }))
+        .route("/garbage/models", get(|| async { "{\"data\": [" }))
+        .route(
+            "/html/models",
+            get(|| async { axum::response::Html("<html><body>Sign in</body></html>") }),
+        )
+        .route(
+            "/error/models",
+            get(|| async { (AxumStatus::SERVICE_UNAVAILABLE, "overloaded") }),
+        )
+        .route(
+            "/slow/models",
+            get(|| async {
+                tokio::time::sleep(Duration::from_secs(5)).await;
+                axum::Json(json!({"data": []}))
+            }),
+        )
+        .route(
+            "/huge/models",
+            get(|| async { format!("{{\"data\": [\"{}\"]}}", "x".repeat(6 * 1024 * 1024)) }),
+        )
+        .with_state(listed);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    address
+}
+
+async fn call(client: &Client, method: Method, url: String, body: Option<Value>) -> (StatusCode, Value) {
+    let mut request = client.request(method, url);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn provider_at(app: &TestApp, admin: &Client, identifier: &str, base_url: &str) -> String {
+    let body = json!({"identifier": identifier, "name": identifier, "templateId": "openai-compatible", "baseUrl": base_url});
+    let (status, created) = call(admin, Method::POST, app.url("/api/admin/providers"), Some(body)).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    created["id"].as_str().unwrap().to_owned()
+}
+
+async fn models_are_added_by_hand_and_synced_after_review(app: TestApp) {
+    let listed: Listed = Arc::new(Mutex::new(vec!["gpt-a", "gpt-b"]));
+    let fake = fake_provider(listed.clone()).await;
+    let admin = app.admin().await;
+    let user = app.user(&admin, "user@example.com").await;
+    let id = provider_at(&app, &admin, "fake-good", &format!("{fake}/good")).await;
+    let models_url = app.url(&format!("/api/admin/providers/{id}/models"));
+    let sync_url = |apply: bool| app.url(&format!("/api/admin/providers/{id}/sync-models?apply={apply}"));
+    let key = json!({"fields": {"api_key": KEY}});
+
+    let (status, manual) = call(
+        &admin,
+        Method::POST,
+        models_url.clone(),
+        Some(json!({"modelId": "house-model", "displayName": "House model"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(
+        (manual["source"].as_str(), manual["enabled"].as_bool()),
+        (Some("manual"), Some(true))
+    );
+    let (status, _) = call(
+        &admin,
+        Method::POST,
+        models_url.clone(),
+        Some(json!({"modelId": "house-model"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+
+    for (method, url) in [(Method::GET, models_url.clone()), (Method::POST, sync_url(true))] {
+        let (status, _) = call(&user, method, url, Some(key.clone())).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+    }
+
+    let (status, preview) = call(&admin, Method::POST, sync_url(false), Some(key.clone())).await;
+    assert_eq!(status, StatusCode::OK, "{preview}");
+    assert_eq!(
+        preview,
+        json!({"added": ["gpt-a", "gpt-b"], "removed": [], "unchanged": 1, "applied": false})
+    );
+    let (_, list) = call(&admin, Method::GET, models_url.clone(), None).await;
+    assert_eq!(list["total"], 1, "a preview changes nothing");
+
+    let (_, applied) = call(&admin, Method::POST, sync_url(true), Some(key.clone())).await;
+    assert_eq!(applied["applied"], true);
+    let (_, list) = call(&admin, Method::GET, models_url.clone(), None).await;
+    assert_eq!(list["total"], 3);
+
+    *listed.lock().unwrap() = vec!["gpt-b", "gpt-c"];
+    let (_, second) = call(&admin, Method::POST, sync_url(true), Some(key.clone())).await;
+    assert_eq!(
+        second,
+        json!({"added": ["gpt-c"], "removed": ["gpt-a"], "unchanged": 2, "applied": true})
+    );
+    let (_, list) = call(&admin, Method::GET, models_url.clone(), None).await;
+    let ids: Vec<&str> = list["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["modelId"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        ["gpt-b", "gpt-c", "house-model"],
+        "hand-added models survive a sync"
+    );
+    assert!(list["data"][0]["lastSyncedAt"].is_string());
+
+    let model = list["data"][0]["id"].as_str().unwrap();
+    let (status, disabled) = call(
+        &admin,
+        Method::PATCH,
+        app.url(&format!("/api/admin/providers/{id}/models/{model}")),
+        Some(json!({"enabled": false})),
+    )
+    .await;
+    assert_eq!(
+        (status, disabled["enabled"].as_bool()),
+        (StatusCode::OK, Some(false))
+    );
+}
+
+async fn every_way_a_model_list_can_fail_is_explained(app: TestApp) {
+    let fake = fake_provider(Arc::new(Mutex::new(vec!["gpt-a"]))).await;
+    let admin = app.admin().await;
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        drop(listener);
+        format!("http://127.0.0.1:{port}")
+    };
+    let cases: Vec<(&str, String, Value, StatusCode, &str)> = vec![
+        (
+            "wrong-key",
+            format!("{fake}/good"),
+            json!({"api_key": "sk-wrong-key-987654321"}),
+            StatusCode::BAD_GATEWAY,
+            "rejected the key",
+        ),
+        (
+            "no-key",
+            format!("{fake}/good"),
+            json!({}),
+            StatusCode::BAD_REQUEST,
+            "API key",
+        ),
+        (
+            "garbage",
+            format!("{fake}/garbage"),
+            json!({"api_key": KEY}),
+            StatusCode::BAD_GATEWAY,
+            "not valid JSON",
+        ),
+        (
+            "html",
+            format!("{fake}/html"),
+            json!({"api_key": KEY}),
+            StatusCode::BAD_GATEWAY,
+            "HTML",
+        ),
+        (
+            "server-error",
+            format!("{fake}/error"),
+            json!({"api_key": KEY}),
+            StatusCode::BAD_GATEWAY,
+            "503",
+        ),
+        (
+            "slow",
+            format!("{fake}/slow"),
+            json!({"api_key": KEY}),
+            StatusCode::BAD_GATEWAY,
+            "no answer within 2 s",
+        ),
+        (
+            "huge",
+            format!("{fake}/huge"),
+            json!({"api_key": KEY}),
+            StatusCode::BAD_GATEWAY,
+            "larger than 5 MB",
+        ),
+        (
+            "refused",
+            closed,
+            json!({"api_key": KEY}),
+            StatusCode::BAD_GATEWAY,
+            "could not connect",
+        ),
+    ];
+    for (name, base, fields, status, says) in cases {
+        let id = provider_at(&app, &admin, &format!("fake-{name}"), &base).await;
+        let url = app.url(&format!("/api/admin/providers/{id}/sync-models?apply=true"));
+        let (got, error) = call(&admin, Method::POST, url, Some(json!({"fields": fields}))).await;
+        assert_eq!(got, status, "{name}: {error}");
+        let message = error["error"]["message"].as_str().unwrap();
+        assert!(message.contains(says), "{name}: {message}");
+        assert!(
+            !error.to_string().contains("sk-"),
+            "{name}: a key leaked into {error}"
+        );
+        let (_, list) = call(
+            &admin,
+            Method::GET,
+            app.url(&format!("/api/admin/providers/{id}/models")),
+            None,
+        )
+        .await;
+        assert_eq!(list["total"], 0, "{name}: a failed sync changes nothing");
+    }
+    let empty = provider_at(&app, &admin, "fake-empty", &format!("{fake}/empty")).await;
+    let (status, diff) = call(
+        &admin,
+        Method::POST,
+        app.url(&format!("/api/admin/providers/{empty}/sync-models")),
+        Some(json!({"fields": {"api_key": KEY}})),
+    )
+    .await;
+    assert_eq!((status, diff["added"].clone()), (StatusCode::OK, json!([])));
+}
