@@ -224,6 +224,24 @@ pub async fn announce_body(app: &TestApp, path: &str, length: usize) -> String {
         .to_owned()
 }
 
+/// Sends a request with an optional JSON body; returns the status and the JSON answer
+/// (`null` when the answer is empty or not JSON).
+pub async fn json_of(
+    client: &Client,
+    method: reqwest::Method,
+    url: String,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let mut request = client.request(method, url);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
 /// Posts each body and asserts the status and the field the error names.
 pub async fn assert_refused(app: &TestApp, client: &Client, path: &str, cases: &[(Value, StatusCode, &str)]) {
     for (body, status, field) in cases {

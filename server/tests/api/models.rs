@@ -10,7 +10,7 @@ use axum::routing::get;
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::helpers::TestApp;
+use crate::helpers::{json_of, TestApp};
 use crate::on_both_databases;
 
 const KEY: &str = "sk-fake-canary-key-0123456789";
@@ -70,19 +70,9 @@ async fn fake_provider(listed: Listed) -> String {
     address
 }
 
-async fn call(client: &Client, method: Method, url: String, body: Option<Value>) -> (StatusCode, Value) {
-    let mut request = client.request(method, url);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
 async fn provider_at(app: &TestApp, admin: &Client, identifier: &str, base_url: &str) -> String {
     let body = json!({"identifier": identifier, "name": identifier, "templateId": "openai-compatible", "baseUrl": base_url});
-    let (status, created) = call(admin, Method::POST, app.url("/api/admin/providers"), Some(body)).await;
+    let (status, created) = json_of(admin, Method::POST, app.url("/api/admin/providers"), Some(body)).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     created["id"].as_str().unwrap().to_owned()
 }
@@ -97,7 +87,7 @@ async fn models_are_added_by_hand_and_synced_after_review(app: TestApp) {
     let sync_url = |apply: bool| app.url(&format!("/api/admin/providers/{id}/sync-models?apply={apply}"));
     let key = json!({"fields": {"api_key": KEY}});
 
-    let (status, manual) = call(
+    let (status, manual) = json_of(
         &admin,
         Method::POST,
         models_url.clone(),
@@ -109,7 +99,7 @@ async fn models_are_added_by_hand_and_synced_after_review(app: TestApp) {
         (manual["source"].as_str(), manual["enabled"].as_bool()),
         (Some("manual"), Some(true))
     );
-    let (status, _) = call(
+    let (status, _) = json_of(
         &admin,
         Method::POST,
         models_url.clone(),
@@ -119,31 +109,31 @@ async fn models_are_added_by_hand_and_synced_after_review(app: TestApp) {
     assert_eq!(status, StatusCode::CONFLICT);
 
     for (method, url) in [(Method::GET, models_url.clone()), (Method::POST, sync_url(true))] {
-        let (status, _) = call(&user, method, url, Some(key.clone())).await;
+        let (status, _) = json_of(&user, method, url, Some(key.clone())).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
     }
 
-    let (status, preview) = call(&admin, Method::POST, sync_url(false), Some(key.clone())).await;
+    let (status, preview) = json_of(&admin, Method::POST, sync_url(false), Some(key.clone())).await;
     assert_eq!(status, StatusCode::OK, "{preview}");
     assert_eq!(
         preview,
         json!({"added": ["gpt-a", "gpt-b"], "removed": [], "unchanged": 1, "applied": false})
     );
-    let (_, list) = call(&admin, Method::GET, models_url.clone(), None).await;
+    let (_, list) = json_of(&admin, Method::GET, models_url.clone(), None).await;
     assert_eq!(list["total"], 1, "a preview changes nothing");
 
-    let (_, applied) = call(&admin, Method::POST, sync_url(true), Some(key.clone())).await;
+    let (_, applied) = json_of(&admin, Method::POST, sync_url(true), Some(key.clone())).await;
     assert_eq!(applied["applied"], true);
-    let (_, list) = call(&admin, Method::GET, models_url.clone(), None).await;
+    let (_, list) = json_of(&admin, Method::GET, models_url.clone(), None).await;
     assert_eq!(list["total"], 3);
 
     *listed.lock().unwrap() = vec!["gpt-b", "gpt-c"];
-    let (_, second) = call(&admin, Method::POST, sync_url(true), Some(key.clone())).await;
+    let (_, second) = json_of(&admin, Method::POST, sync_url(true), Some(key.clone())).await;
     assert_eq!(
         second,
         json!({"added": ["gpt-c"], "removed": ["gpt-a"], "unchanged": 2, "applied": true})
     );
-    let (_, list) = call(&admin, Method::GET, models_url.clone(), None).await;
+    let (_, list) = json_of(&admin, Method::GET, models_url.clone(), None).await;
     let ids: Vec<&str> = list["data"]
         .as_array()
         .unwrap()
@@ -158,7 +148,7 @@ async fn models_are_added_by_hand_and_synced_after_review(app: TestApp) {
     assert!(list["data"][0]["lastSyncedAt"].is_string());
 
     let model = list["data"][0]["id"].as_str().unwrap();
-    let (status, disabled) = call(
+    let (status, disabled) = json_of(
         &admin,
         Method::PATCH,
         app.url(&format!("/api/admin/providers/{id}/models/{model}")),
@@ -241,7 +231,7 @@ async fn every_way_a_model_list_can_fail_is_explained(app: TestApp) {
     for (name, base, fields, status, says) in cases {
         let id = provider_at(&app, &admin, &format!("fake-{name}"), &base).await;
         let url = app.url(&format!("/api/admin/providers/{id}/sync-models?apply=true"));
-        let (got, error) = call(&admin, Method::POST, url, Some(json!({"fields": fields}))).await;
+        let (got, error) = json_of(&admin, Method::POST, url, Some(json!({"fields": fields}))).await;
         assert_eq!(got, status, "{name}: {error}");
         let message = error["error"]["message"].as_str().unwrap();
         assert!(message.contains(says), "{name}: {message}");
@@ -249,7 +239,7 @@ async fn every_way_a_model_list_can_fail_is_explained(app: TestApp) {
             !error.to_string().contains("sk-"),
             "{name}: a key leaked into {error}"
         );
-        let (_, list) = call(
+        let (_, list) = json_of(
             &admin,
             Method::GET,
             app.url(&format!("/api/admin/providers/{id}/models")),
@@ -259,7 +249,7 @@ async fn every_way_a_model_list_can_fail_is_explained(app: TestApp) {
         assert_eq!(list["total"], 0, "{name}: a failed sync changes nothing");
     }
     let empty = provider_at(&app, &admin, "fake-empty", &format!("{fake}/empty")).await;
-    let (status, diff) = call(
+    let (status, diff) = json_of(
         &admin,
         Method::POST,
         app.url(&format!("/api/admin/providers/{empty}/sync-models")),

@@ -1,7 +1,7 @@
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::helpers::{assert_refused, error_of, TestApp};
+use crate::helpers::{assert_refused, error_of, json_of, TestApp};
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -12,17 +12,6 @@ on_both_databases!(
     system_providers_are_never_deleted_and_edits_survive_a_restart,
     users_see_only_enabled_providers,
 );
-
-async fn json_of(client: &Client, method: Method, url: String, body: Option<Value>) -> (StatusCode, Value) {
-    let mut request = client.request(method, url);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    let text = response.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
 
 async fn provider_id(app: &TestApp, admin: &Client, identifier: &str) -> String {
     let (_, list) = json_of(admin, Method::GET, app.url("/api/admin/providers"), None).await;
