@@ -91,6 +91,15 @@ pub struct ModelDto {
     pub last_synced_at: Option<DateTime<Utc>>,
 }
 
+/// An enabled provider with the models a user may use, for `GET /api/providers`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AvailableProviderDto {
+    #[serde(flatten)]
+    pub provider: ProviderDto,
+    pub models: Vec<ModelDto>,
+}
+
 /// What a model sync would change, or changed once applied.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -218,6 +227,15 @@ mod from_domain {
                 enabled: row.enabled,
                 source: row.source,
                 last_synced_at: row.last_synced_at,
+            }
+        }
+    }
+
+    impl From<(providers::Model, Vec<models::Model>)> for AvailableProviderDto {
+        fn from((provider, models): (providers::Model, Vec<models::Model>)) -> Self {
+            Self {
+                provider: provider.into(),
+                models: models.into_iter().map(ModelDto::from).collect(),
             }
         }
     }

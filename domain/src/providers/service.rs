@@ -1,5 +1,7 @@
 //! Listing, creating, changing and deleting providers.
 
+use std::collections::HashMap;
+
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -9,7 +11,7 @@ use uuid::Uuid;
 
 use super::{BaseUrl, Priority, ProviderSlug};
 use crate::auth::Admin;
-use crate::entities::{credentials, providers};
+use crate::entities::{credentials, models, providers};
 use crate::error::conflict_on;
 use crate::templates::TemplateService;
 use crate::{DomainError, DomainResult};
@@ -76,14 +78,33 @@ impl ProviderService {
         Ok(rows)
     }
 
-    /// What any signed-in user may see: enabled providers only.
-    pub async fn list_enabled(&self) -> DomainResult<Vec<providers::Model>> {
-        Ok(providers::Entity::find()
+    /// What any signed-in user may see: enabled providers, each with its enabled models.
+    /// Two queries, whatever the number of providers.
+    pub async fn list_enabled(&self) -> DomainResult<Vec<(providers::Model, Vec<models::Model>)>> {
+        let rows = providers::Entity::find()
             .filter(providers::Column::Enabled.eq(true))
             .order_by_asc(providers::Column::DefaultPriority)
             .order_by_asc(providers::Column::Identifier)
             .all(&self.db)
-            .await?)
+            .await?;
+        let ids: Vec<Uuid> = rows.iter().map(|p| p.id).collect();
+        let mut by_provider: HashMap<Uuid, Vec<models::Model>> = HashMap::new();
+        for model in models::Entity::find()
+            .filter(models::Column::ProviderId.is_in(ids))
+            .filter(models::Column::Enabled.eq(true))
+            .order_by_asc(models::Column::ModelId)
+            .all(&self.db)
+            .await?
+        {
+            by_provider.entry(model.provider_id).or_default().push(model);
+        }
+        Ok(rows
+            .into_iter()
+            .map(|p| {
+                let models = by_provider.remove(&p.id).unwrap_or_default();
+                (p, models)
+            })
+            .collect())
     }
 
     pub async fn get(&self, _admin: &Admin, id: Uuid) -> DomainResult<providers::Model> {

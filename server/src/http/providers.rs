@@ -1,6 +1,6 @@
 //! `/api/admin/providers` and `/api/providers`: the same provider service the pages call.
 
-use app::dto::{ListResponse, ProviderDto};
+use app::dto::{AvailableProviderDto, ListResponse, ProviderDto};
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;
 use axum::Json;
@@ -36,14 +36,17 @@ pub async fn list(
     ))
 }
 
-/// Enabled providers, for any signed-in user.
+/// Enabled providers with their enabled models, for any signed-in user.
 pub async fn list_enabled(
     AuthUser(_user): AuthUser,
     State(state): State<AppState>,
-) -> Result<Json<ListResponse<ProviderDto>>, ApiError> {
+) -> Result<Json<ListResponse<AvailableProviderDto>>, ApiError> {
     let rows = state.services.providers.list_enabled().await?;
     Ok(Json(
-        rows.into_iter().map(ProviderDto::from).collect::<Vec<_>>().into(),
+        rows.into_iter()
+            .map(AvailableProviderDto::from)
+            .collect::<Vec<_>>()
+            .into(),
     ))
 }
 

@@ -159,6 +159,23 @@ async fn models_are_added_by_hand_and_synced_after_review(app: TestApp) {
         (status, disabled["enabled"].as_bool()),
         (StatusCode::OK, Some(false))
     );
+
+    // Users see enabled providers with their enabled models only.
+    let (status, available) = json_of(&user, Method::GET, app.url("/api/providers"), None).await;
+    assert_eq!(status, StatusCode::OK);
+    let fake = available["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["identifier"] == "fake-good")
+        .unwrap();
+    let ids: Vec<&str> = fake["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["modelId"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["gpt-c", "house-model"]);
 }
 
 async fn every_way_a_model_list_can_fail_is_explained(app: TestApp) {

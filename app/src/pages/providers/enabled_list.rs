@@ -13,14 +13,17 @@ pub fn EnabledProviders() -> impl IntoView {
                 page_result(providers.await, |rows| view! {
                     <p>"These providers are enabled for you."</p>
                     <table class="list" id="providers">
-                        <thead><tr><th>"Provider"</th><th>"Identifier"</th></tr></thead>
+                        <thead><tr><th>"Provider"</th><th>"Identifier"</th><th>"Models"</th></tr></thead>
                         <tbody>
                             {rows.into_iter().map(|p| {
+                                let models = p.models.iter().map(|m| m.display_name.clone()).collect::<Vec<_>>().join(", ");
+                                let p = p.provider;
                                 let identifier = p.identifier.clone();
                                 view! {
                                 <tr data-identifier=identifier>
                                     <td>{p.name}</td>
                                     <td><code>{p.identifier}</code></td>
+                                    <td class="models">{models}</td>
                                 </tr>
                             }}).collect_view()}
                         </tbody>
