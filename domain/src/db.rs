@@ -74,6 +74,19 @@ pub async fn ping(db: &DatabaseConnection) -> DomainResult<()> {
         .map_err(|_| DomainError::Unavailable("the database is not reachable".into()))
 }
 
+/// Whether the database answers within `timeout`. A SQLite file that was removed counts
+/// as gone even though the open connection could still read it.
+pub async fn is_healthy(
+    db: &DatabaseConnection,
+    sqlite_file: Option<&std::path::Path>,
+    timeout: Duration,
+) -> bool {
+    if sqlite_file.is_some_and(|file| !file.exists()) {
+        return false;
+    }
+    matches!(tokio::time::timeout(timeout, ping(db)).await, Ok(Ok(())))
+}
+
 pub fn backend_name(db: &DatabaseConnection) -> &'static str {
     match db.get_database_backend() {
         DbBackend::Sqlite => "sqlite",

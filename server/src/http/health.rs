@@ -34,16 +34,12 @@ pub async fn live(State(state): State<AppState>) -> Json<serde_json::Value> {
 }
 
 async fn database_ok(state: &AppState) -> bool {
-    if let Some(file) = &state.sqlite_file {
-        if !file.exists() {
-            return false;
-        }
-    }
-    let ping = domain::db::ping(&state.services.db);
-    matches!(
-        tokio::time::timeout(Duration::from_secs(2), ping).await,
-        Ok(Ok(()))
+    domain::db::is_healthy(
+        &state.services.db,
+        state.sqlite_file.as_deref(),
+        Duration::from_secs(2),
     )
+    .await
 }
 
 pub async fn database(State(state): State<AppState>) -> Response {
