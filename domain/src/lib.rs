@@ -12,6 +12,7 @@ pub mod settings;
 pub mod setup;
 pub mod status;
 pub mod templates;
+pub mod text;
 pub mod users;
 pub mod vault;
 

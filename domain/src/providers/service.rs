@@ -14,7 +14,7 @@ use crate::auth::Admin;
 use crate::entities::{credentials, models, providers};
 use crate::error::conflict_on;
 use crate::templates::TemplateService;
-use crate::{DomainError, DomainResult};
+use crate::{text, DomainError, DomainResult};
 
 /// Priority for a provider created without one: after every seeded provider.
 const DEFAULT_PRIORITY: i64 = 100;
@@ -118,7 +118,7 @@ impl ProviderService {
     /// `Validation` for a bad field or an unknown template, `Conflict` on `identifier`.
     pub async fn create(&self, _admin: &Admin, new: NewProvider) -> DomainResult<providers::Model> {
         let identifier = ProviderSlug::parse(&new.identifier)?;
-        let name = parse_name(&new.name)?;
+        let name = text::line("name", &new.name, 1, 100)?;
         let template = TemplateService::new(self.db.clone()).find(&new.template).await?;
         let base_url = match new.base_url.as_deref().or(template.default_base_url.as_deref()) {
             Some(url) => BaseUrl::parse(url)?,
@@ -168,7 +168,7 @@ impl ProviderService {
         let row = self.get(admin, id).await?;
         let mut active: providers::ActiveModel = row.into();
         if let Some(name) = patch.name {
-            active.name = Set(parse_name(&name)?);
+            active.name = Set(text::line("name", &name, 1, 100)?);
         }
         if let Some(url) = patch.base_url {
             active.base_url = Set(BaseUrl::parse(&url)?.as_str().to_owned());
@@ -215,14 +215,6 @@ impl ProviderService {
             .await?;
         Ok(count > 0)
     }
-}
-
-fn parse_name(raw: &str) -> DomainResult<String> {
-    let name = raw.trim();
-    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
-        return Err(DomainError::validation("name", "use 1 to 100 characters"));
-    }
-    Ok(name.to_owned())
 }
 
 fn identifier_taken() -> DomainError {

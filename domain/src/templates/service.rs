@@ -12,7 +12,7 @@ use crate::auth::Admin;
 use crate::entities::{provider_templates, providers};
 use crate::error::conflict_on;
 use crate::providers::{BaseUrl, ProviderSlug};
-use crate::{DomainError, DomainResult};
+use crate::{text, DomainError, DomainResult};
 
 /// A custom template: its own definition, or a copy of another template's.
 pub struct NewTemplate {
@@ -64,7 +64,7 @@ impl TemplateService {
     /// `Validation` naming the bad part of the definition, `Conflict` on `key`.
     pub async fn create(&self, _admin: &Admin, new: NewTemplate) -> DomainResult<provider_templates::Model> {
         let key = ProviderSlug::parse(&new.key).map_err(|err| rename_field(err, "key"))?;
-        let name = parse_text("name", &new.name, 100)?;
+        let name = text::line("name", &new.name, 1, 100)?;
         let source = match new.clone_from.as_deref() {
             Some(source) => Some(self.find(source).await?),
             None => None,
@@ -86,7 +86,7 @@ impl TemplateService {
             .map(|url| BaseUrl::parse(&url).map(|u| u.as_str().to_owned()))
             .transpose()?;
         let description = match new.description {
-            Some(text) => parse_text("description", &text, 1000)?,
+            Some(description) => text::paragraph("description", &description, 1000)?,
             None => source.map(|s| s.description).unwrap_or_default(),
         };
         let now = Utc::now();
@@ -124,10 +124,10 @@ impl TemplateService {
         }
         let mut active: provider_templates::ActiveModel = row.into();
         if let Some(name) = patch.name {
-            active.name = Set(parse_text("name", &name, 100)?);
+            active.name = Set(text::line("name", &name, 1, 100)?);
         }
         if let Some(description) = patch.description {
-            active.description = Set(parse_text("description", &description, 1000)?);
+            active.description = Set(text::paragraph("description", &description, 1000)?);
         }
         if let Some(url) = patch.default_base_url {
             active.default_base_url = Set(url
@@ -187,21 +187,6 @@ fn parse_definition(json: &serde_json::Value) -> DomainResult<TemplateDefinition
     })?;
     definition.validate()?;
     Ok(definition)
-}
-
-fn parse_text(field: &str, raw: &str, max: usize) -> DomainResult<String> {
-    let value = raw.trim();
-    let required = field == "name";
-    if (required && value.is_empty())
-        || value.chars().count() > max
-        || value.chars().any(|c| c.is_control() && c != '\n')
-    {
-        return Err(DomainError::validation(
-            field,
-            format!("use {} to {max} characters", usize::from(required)),
-        ));
-    }
-    Ok(value.to_owned())
 }
 
 fn rename_field(err: DomainError, to: &str) -> DomainError {

@@ -42,23 +42,7 @@ impl DisplayName {
     /// # Errors
     /// `Validation` on `display_name` when empty, too long or holding control characters.
     pub fn parse(raw: &str) -> DomainResult<Self> {
-        let value = raw.trim();
-        if value.is_empty() {
-            return Err(DomainError::validation("display_name", "enter a name"));
-        }
-        if value.chars().count() > 100 {
-            return Err(DomainError::validation(
-                "display_name",
-                "use at most 100 characters",
-            ));
-        }
-        if value.chars().any(char::is_control) {
-            return Err(DomainError::validation(
-                "display_name",
-                "remove control characters",
-            ));
-        }
-        Ok(Self(value.to_owned()))
+        crate::text::line("display_name", raw, 1, 100).map(Self)
     }
 
     pub fn as_str(&self) -> &str {
