@@ -2,16 +2,17 @@
 
 use crate::{DomainError, DomainResult};
 
-/// A provider identifier: 2 to 64 of `a-z`, `0-9` and single dashes, starting with a letter.
+/// An identifier in URLs and scripts (a provider's identifier, a template's key): 2 to 64
+/// of `a-z`, `0-9` and single dashes, starting with a letter.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ProviderSlug(String);
+pub struct Slug(String);
 
-impl ProviderSlug {
+impl Slug {
     /// # Errors
-    /// `Validation` on `identifier` when the rule is not met.
-    pub fn parse(raw: &str) -> DomainResult<Self> {
+    /// `Validation` on `field` when the rule is not met.
+    pub fn parse(raw: &str, field: &str) -> DomainResult<Self> {
         let value = raw.trim();
-        let invalid = |why: &str| DomainError::validation("identifier", why.to_owned());
+        let invalid = |why: &str| DomainError::validation(field, why.to_owned());
         if value.len() < 2 || value.len() > 64 {
             return Err(invalid("use 2 to 64 characters"));
         }
@@ -107,7 +108,7 @@ mod tests {
     #[test]
     fn slugs_follow_the_rule() {
         for good in ["gemini", "azure-openai", "acme-llm-2", "ab"] {
-            assert!(ProviderSlug::parse(good).is_ok(), "{good}");
+            assert!(Slug::parse(good, "identifier").is_ok(), "{good}");
         }
         for bad in [
             "",
@@ -120,7 +121,7 @@ mod tests {
             "acme llm",
             &"a".repeat(65),
         ] {
-            assert!(ProviderSlug::parse(bad).is_err(), "{bad:?} was accepted");
+            assert!(Slug::parse(bad, "identifier").is_err(), "{bad:?} was accepted");
         }
     }
 

@@ -3,5 +3,5 @@
 mod fields;
 mod service;
 
-pub use fields::{BaseUrl, Priority, ProviderSlug};
+pub use fields::{BaseUrl, Priority, Slug};
 pub use service::{NewProvider, ProviderFilter, ProviderPatch, ProviderService};

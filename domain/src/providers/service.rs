@@ -9,7 +9,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{BaseUrl, Priority, ProviderSlug};
+use super::{BaseUrl, Priority, Slug};
 use crate::auth::Admin;
 use crate::entities::{credentials, models, providers};
 use crate::error::conflict_on;
@@ -117,7 +117,7 @@ impl ProviderService {
     /// # Errors
     /// `Validation` for a bad field or an unknown template, `Conflict` on `identifier`.
     pub async fn create(&self, _admin: &Admin, new: NewProvider) -> DomainResult<providers::Model> {
-        let identifier = ProviderSlug::parse(&new.identifier)?;
+        let identifier = Slug::parse(&new.identifier, "identifier")?;
         let name = text::line("name", &new.name, 1, 100)?;
         let template = TemplateService::new(self.db.clone()).find(&new.template).await?;
         let base_url = match new.base_url.as_deref().or(template.default_base_url.as_deref()) {

@@ -11,7 +11,7 @@ use super::TemplateDefinition;
 use crate::auth::Admin;
 use crate::entities::{provider_templates, providers};
 use crate::error::conflict_on;
-use crate::providers::{BaseUrl, ProviderSlug};
+use crate::providers::{BaseUrl, Slug};
 use crate::{text, DomainError, DomainResult};
 
 /// A custom template: its own definition, or a copy of another template's.
@@ -63,7 +63,7 @@ impl TemplateService {
     /// # Errors
     /// `Validation` naming the bad part of the definition, `Conflict` on `key`.
     pub async fn create(&self, _admin: &Admin, new: NewTemplate) -> DomainResult<provider_templates::Model> {
-        let key = ProviderSlug::parse(&new.key).map_err(|err| rename_field(err, "key"))?;
+        let key = Slug::parse(&new.key, "key")?;
         let name = text::line("name", &new.name, 1, 100)?;
         let source = match new.clone_from.as_deref() {
             Some(source) => Some(self.find(source).await?),
@@ -187,11 +187,4 @@ fn parse_definition(json: &serde_json::Value) -> DomainResult<TemplateDefinition
     })?;
     definition.validate()?;
     Ok(definition)
-}
-
-fn rename_field(err: DomainError, to: &str) -> DomainError {
-    match err {
-        DomainError::Validation { message, .. } => DomainError::validation(to, message),
-        other => other,
-    }
 }
