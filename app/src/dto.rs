@@ -129,10 +129,14 @@ pub struct ListResponse<T> {
     pub total: u64,
 }
 
-impl<T> From<Vec<T>> for ListResponse<T> {
-    fn from(data: Vec<T>) -> Self {
-        let total = data.len() as u64;
-        Self { data, total }
+impl<T> ListResponse<T> {
+    /// Converts each row into its wire type.
+    pub fn of<R: Into<T>>(rows: Vec<R>) -> Self {
+        let data: Vec<T> = rows.into_iter().map(Into::into).collect();
+        Self {
+            total: data.len() as u64,
+            data,
+        }
     }
 }
 

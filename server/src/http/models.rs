@@ -19,9 +19,7 @@ pub async fn list(
     Path(provider): Path<String>,
 ) -> Result<Json<ListResponse<ModelDto>>, ApiError> {
     let rows = state.services.models.list(&admin, path_id(&provider)?).await?;
-    Ok(Json(
-        rows.into_iter().map(ModelDto::from).collect::<Vec<_>>().into(),
-    ))
+    Ok(Json(ListResponse::of(rows)))
 }
 
 #[derive(Deserialize)]

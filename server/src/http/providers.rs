@@ -31,9 +31,7 @@ pub async fn list(
         search: query.search,
     };
     let rows = state.services.providers.list(&admin, &filter).await?;
-    Ok(Json(
-        rows.into_iter().map(ProviderDto::from).collect::<Vec<_>>().into(),
-    ))
+    Ok(Json(ListResponse::of(rows)))
 }
 
 /// Enabled providers with their enabled models, for any signed-in user.
@@ -42,12 +40,7 @@ pub async fn list_enabled(
     State(state): State<AppState>,
 ) -> Result<Json<ListResponse<AvailableProviderDto>>, ApiError> {
     let rows = state.services.providers.list_enabled().await?;
-    Ok(Json(
-        rows.into_iter()
-            .map(AvailableProviderDto::from)
-            .collect::<Vec<_>>()
-            .into(),
-    ))
+    Ok(Json(ListResponse::of(rows)))
 }
 
 pub async fn get(

@@ -16,9 +16,7 @@ pub async fn list(
     State(state): State<AppState>,
 ) -> Result<Json<ListResponse<TemplateDto>>, ApiError> {
     let rows = state.services.templates.list(&admin).await?;
-    Ok(Json(
-        rows.into_iter().map(TemplateDto::from).collect::<Vec<_>>().into(),
-    ))
+    Ok(Json(ListResponse::of(rows)))
 }
 
 pub async fn get(

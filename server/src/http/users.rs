@@ -18,9 +18,7 @@ pub async fn list(
     State(state): State<AppState>,
 ) -> Result<Json<ListResponse<UserDto>>, ApiError> {
     let rows = state.services.users.list(&admin).await?;
-    Ok(Json(
-        rows.into_iter().map(UserDto::from).collect::<Vec<_>>().into(),
-    ))
+    Ok(Json(ListResponse::of(rows)))
 }
 
 #[derive(Deserialize)]
