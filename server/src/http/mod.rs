@@ -24,7 +24,7 @@ use domain::Services;
 use http::{header, HeaderValue, StatusCode};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
@@ -73,6 +73,14 @@ impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
         state.leptos_options.clone()
     }
+}
+
+/// The app's routes, generated once per process. Generating them renders the app with
+/// resource loading suppressed process-wide (leptos issue #4773), so a second generation
+/// (another instance built in the same process, as tests do) could stall a page being rendered.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 pub fn router(state: AppState) -> Router {
@@ -140,7 +148,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api)
         .merge(probes)
-        .leptos_routes_with_context(&state, generate_route_list(App), context.clone(), shell_fn)
+        .leptos_routes_with_context(&state, route_list(), context.clone(), shell_fn)
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
             context, shell,
         ))
