@@ -6,7 +6,10 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::components::{NavBar, NotFound};
-use crate::pages::{AccountPage, LoginPage, OverviewPage, ProvidersPage, SetupPage, UsersPage};
+use crate::pages::{
+    AccountPage, LoginPage, OverviewPage, ProviderDetailPage, ProvidersPage, SetupPage, TemplateDetailPage,
+    TemplatesPage, UsersPage,
+};
 
 /// The document around the app; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -51,6 +54,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async/>
                     <Route path=path!("/providers") view=ProvidersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/providers/:id") view=ProviderDetailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/templates") view=TemplatesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/templates/:id") view=TemplateDetailPage ssr=SsrMode::Async/>
                     <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                 </Routes>

@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 /// The signed-in user, as the UI needs it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SessionUser {
     pub id: Uuid,
@@ -21,6 +22,7 @@ impl SessionUser {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct UserDto {
     pub id: Uuid,
@@ -35,6 +37,7 @@ pub struct UserDto {
 
 /// A provider as the registry shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ProviderDto {
     pub id: Uuid,
@@ -51,18 +54,22 @@ pub struct ProviderDto {
 
 /// A credential field a template asks for.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct TemplateFieldDto {
     pub name: String,
     pub label: String,
     pub help: Option<String>,
+    #[serde(default)]
     pub secret: bool,
+    #[serde(default)]
     pub required: bool,
     pub placeholder: Option<String>,
     pub pattern: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct TemplateDto {
     pub id: Uuid,
@@ -80,6 +87,7 @@ pub struct TemplateDto {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ModelDto {
     pub id: Uuid,
@@ -93,6 +101,7 @@ pub struct ModelDto {
 
 /// An enabled provider with the models a user may use, for `GET /api/providers`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AvailableProviderDto {
     #[serde(flatten)]
@@ -100,8 +109,19 @@ pub struct AvailableProviderDto {
     pub models: Vec<ModelDto>,
 }
 
+/// A provider's page: the provider, the template it speaks and its models.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ProviderDetailDto {
+    pub provider: ProviderDto,
+    pub template: TemplateDto,
+    pub models: Vec<ModelDto>,
+}
+
 /// What a model sync would change, or changed once applied.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SyncDiffDto {
     pub added: Vec<String>,
@@ -110,8 +130,16 @@ pub struct SyncDiffDto {
     pub applied: bool,
 }
 
+impl SyncDiffDto {
+    /// Whether applying it would change anything.
+    pub fn changes(&self) -> bool {
+        !self.added.is_empty() || !self.removed.is_empty()
+    }
+}
+
 /// The figures on the overview page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Overview {
     pub providers: u64,
@@ -124,6 +152,7 @@ pub struct Overview {
 
 /// A list as REST returns it: `{"data": [...], "total": n}`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ListResponse<T> {
     pub data: Vec<T>,
     pub total: u64,
@@ -239,6 +268,18 @@ mod from_domain {
         fn from((provider, models): (providers::Model, Vec<models::Model>)) -> Self {
             Self {
                 provider: provider.into(),
+                models: models.into_iter().map(ModelDto::from).collect(),
+            }
+        }
+    }
+
+    impl From<(providers::Model, provider_templates::Model, Vec<models::Model>)> for ProviderDetailDto {
+        fn from(
+            (provider, template, models): (providers::Model, provider_templates::Model, Vec<models::Model>),
+        ) -> Self {
+            Self {
+                provider: provider.into(),
+                template: template.into(),
                 models: models.into_iter().map(ModelDto::from).collect(),
             }
         }

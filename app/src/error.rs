@@ -61,6 +61,17 @@ impl AppError {
         }
     }
 
+    /// Whether this error is about `part` or something inside it (`fields` covers
+    /// `fields[1].pattern`), so a form can show it in one place only.
+    pub fn is_about(&self, part: &str) -> bool {
+        match self {
+            AppError::Validation { field, .. } | AppError::Conflict { field, .. } => field
+                .strip_prefix(part)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '['])),
+            _ => false,
+        }
+    }
+
     /// The message for a form field, when this error is about that field.
     pub fn for_field(&self, name: &str) -> Option<String> {
         match self {

@@ -1,26 +1,5 @@
-import { test, expect, Page } from '@playwright/test';
-
-const ADMIN = { email: 'admin@example.com', name: 'First Admin', password: 'first admin password' };
-const USER = { email: 'user@example.com', name: 'Regular User', password: 'regular user password' };
-
-/** Set by the app in the browser only: pages are interactive from here on. */
-async function hydrated(page: Page) {
-  await page.locator('body[data-hydrated="true"]').waitFor({ timeout: 15_000 });
-}
-
-async function signIn(page: Page, who: { email: string; password: string }) {
-  await page.goto('/login');
-  await hydrated(page);
-  await page.getByLabel('Email').fill(who.email);
-  await page.getByLabel('Password', { exact: true }).fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
-}
-
-async function signOut(page: Page) {
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
-}
+import { test, expect } from '@playwright/test';
+import { ADMIN, USER, hydrated, signIn, signOut } from './session';
 
 test.describe.serial('a fresh Switchyard', () => {
   test('the set-up link creates the first admin, who sees the overview and signs out', async ({ page }) => {

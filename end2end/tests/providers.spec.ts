@@ -1,23 +1,11 @@
-import { test, expect, Page } from '@playwright/test';
-
-// Runs after foundation.spec.ts (one worker, files in name order), which created these accounts.
-const ADMIN = { email: 'admin@example.com', password: 'first admin password' };
-const USER = { email: 'user@example.com', password: 'regular user password' };
-
-async function signIn(page: Page, who: { email: string; password: string }) {
-  await page.goto('/login');
-  await page.locator('body[data-hydrated="true"]').waitFor({ timeout: 15_000 });
-  await page.getByLabel('Email').fill(who.email);
-  await page.getByLabel('Password', { exact: true }).fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
-}
+import { test, expect } from '@playwright/test';
+import { ADMIN, USER, hydrated, signIn } from './session';
 
 test('an admin adds a custom provider from the OpenAI-compatible template and a user sees it', async ({ page }) => {
   await signIn(page, ADMIN);
   await page.getByRole('link', { name: 'Providers' }).click();
   await expect(page.locator('tr[data-identifier="gemini"] .priority')).toHaveText('10');
-  await page.locator('body[data-hydrated="true"]').waitFor();
+  await hydrated(page);
 
   await page.getByLabel('Name', { exact: true }).fill('Acme internal LLM');
   await page.getByLabel(/^Identifier/).fill('acme-llm');
@@ -29,6 +17,10 @@ test('an admin adds a custom provider from the OpenAI-compatible template and a 
 
   // The filter is live: custom providers only.
   await page.getByLabel('Show').selectOption('custom');
+  await expect(page.locator('#providers tbody tr')).toHaveCount(1);
+  await page.getByLabel('Status').selectOption('disabled');
+  await expect(page.getByText('No provider matches.')).toBeVisible();
+  await page.getByLabel('Status').selectOption('enabled');
   await expect(page.locator('#providers tbody tr')).toHaveCount(1);
 
   await page.getByRole('button', { name: 'Sign out' }).click();

@@ -44,7 +44,7 @@ impl Application {
         let state = AppState::new(services.clone(), &settings)?;
         Ok(Self {
             listener,
-            router: router(state),
+            router: router(state)?,
             port,
             services,
             setup_url,

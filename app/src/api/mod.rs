@@ -2,7 +2,9 @@
 //! service and converts; nothing here decides anything.
 
 pub mod auth;
+pub mod models;
 pub mod overview;
 pub mod providers;
 pub mod setup;
+pub mod templates;
 pub mod users;

@@ -1,10 +1,12 @@
 //! Pieces the pages share.
 
+mod credential_fields;
 mod form_error;
 mod nav;
 mod page_result;
 mod status_pages;
 
+pub use credential_fields::CredentialFields;
 pub use form_error::{FieldError, FormError};
 pub use nav::NavBar;
 pub use page_result::{page_result, signed_in};

@@ -22,7 +22,10 @@ pub fn NavBar() -> impl IntoView {
                             <nav>
                                 <A href="/">"Overview"</A>
                                 <A href="/providers">"Providers"</A>
-                                {admin.then(|| view! { <A href="/users">"Users"</A> })}
+                                {admin.then(|| view! {
+                                    <A href="/templates">"Templates"</A>
+                                    <A href="/users">"Users"</A>
+                                })}
                                 <A href="/account">"Account"</A>
                             </nav>
                             <span class="who" data-role=user.role.clone()>

@@ -5,11 +5,13 @@ mod login;
 mod overview;
 mod providers;
 mod setup;
+mod templates;
 mod users;
 
 pub use account::AccountPage;
 pub use login::LoginPage;
 pub use overview::OverviewPage;
-pub use providers::ProvidersPage;
+pub use providers::{ProviderDetailPage, ProvidersPage};
 pub use setup::SetupPage;
+pub use templates::{TemplateDetailPage, TemplatesPage};
 pub use users::UsersPage;

@@ -29,7 +29,7 @@ impl ModelFetcher {
     /// The model ids the provider lists for these credential fields.
     ///
     /// # Errors
-    /// `Validation` when a required field is missing, `Upstream` with a readable reason
+    /// `Validation` (`fields.<name>`) when a required field is missing, `Upstream` with a readable reason
     /// for every way the provider can fail. No error text contains a field's value.
     pub async fn fetch(
         &self,
@@ -46,7 +46,7 @@ impl ModelFetcher {
                 .is_none_or(|v| v.expose_secret().trim().is_empty())
             {
                 return Err(DomainError::validation(
-                    &field.name,
+                    &format!("fields.{}", field.name),
                     format!("enter the {}", field.label),
                 ));
             }

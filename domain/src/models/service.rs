@@ -176,13 +176,7 @@ impl ModelService {
     }
 
     async fn provider(&self, id: Uuid) -> DomainResult<(providers::Model, provider_templates::Model)> {
-        let (provider, template) = providers::Entity::find_by_id(id)
-            .find_also_related(provider_templates::Entity)
-            .one(&self.db)
-            .await?
-            .ok_or(DomainError::NotFound)?;
-        let template = template.ok_or_else(|| DomainError::internal("provider without template"))?;
-        Ok((provider, template))
+        crate::providers::with_template(&self.db, id).await
     }
 }
 

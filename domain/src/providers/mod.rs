@@ -4,4 +4,5 @@ mod fields;
 mod service;
 
 pub use fields::{BaseUrl, Priority, Slug};
+pub(crate) use service::with_template;
 pub use service::{NewProvider, ProviderFilter, ProviderPatch, ProviderService};

@@ -4,14 +4,14 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
 };
 use uuid::Uuid;
 
 use super::{BaseUrl, Priority, Slug};
 use crate::auth::Admin;
-use crate::entities::{credentials, models, providers};
+use crate::entities::{credentials, models, provider_templates, providers};
 use crate::error::conflict_on;
 use crate::templates::TemplateService;
 use crate::{text, DomainError, DomainResult};
@@ -112,6 +112,21 @@ impl ProviderService {
             .one(&self.db)
             .await?
             .ok_or(DomainError::NotFound)
+    }
+
+    /// A provider's page: the provider, its template and all its models.
+    pub async fn detail(
+        &self,
+        _admin: &Admin,
+        id: Uuid,
+    ) -> DomainResult<(providers::Model, provider_templates::Model, Vec<models::Model>)> {
+        let (provider, template) = with_template(&self.db, id).await?;
+        let models = models::Entity::find()
+            .filter(models::Column::ProviderId.eq(id))
+            .order_by_asc(models::Column::ModelId)
+            .all(&self.db)
+            .await?;
+        Ok((provider, template, models))
     }
 
     /// # Errors
@@ -215,6 +230,20 @@ impl ProviderService {
             .await?;
         Ok(count > 0)
     }
+}
+
+/// A provider and the template it speaks.
+pub(crate) async fn with_template(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> DomainResult<(providers::Model, provider_templates::Model)> {
+    let (provider, template) = providers::Entity::find_by_id(id)
+        .find_also_related(provider_templates::Entity)
+        .one(db)
+        .await?
+        .ok_or(DomainError::NotFound)?;
+    let template = template.ok_or_else(|| DomainError::internal("provider without template"))?;
+    Ok((provider, template))
 }
 
 fn identifier_taken() -> DomainError {

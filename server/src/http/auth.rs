@@ -10,17 +10,25 @@ use http::{HeaderMap, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::json;
+use utoipa::ToSchema;
 
 use super::extract::ApiJson;
+use super::openapi::ErrorBody;
 use super::{ApiError, AppState};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignInRequest {
     email: String,
+    #[schema(value_type = String, format = Password)]
     password: SecretString,
 }
 
+/// Signs in and sets the session cookie.
+#[utoipa::path(post, path = "/api/auth/signin", tag = "auth", request_body = SignInRequest, responses(
+    (status = 200, description = "`{user, expiresAt}` and a session cookie", body = Object),
+    (status = 401, description = "Wrong email or password", body = ErrorBody),
+    (status = 429, description = "Too many failures; see Retry-After", body = ErrorBody)))]
 pub async fn sign_in(
     State(state): State<AppState>,
     addr: Option<Extension<ClientAddr>>,
@@ -47,6 +55,8 @@ pub async fn sign_in(
     Ok(response)
 }
 
+/// Ends the session of the cookie sent, if any.
+#[utoipa::path(post, path = "/api/auth/signout", tag = "auth", responses((status = 204, description = "Signed out")))]
 pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     if let Some(token) = session_token(&headers) {
         state.services.auth.sign_out(&token).await?;

@@ -15,6 +15,8 @@ fn now() -> String {
     Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
+#[utoipa::path(get, path = "/health", tag = "system",
+    responses((status = 200, description = "`{status, timestamp, version, service}`", body = Object)))]
 pub async fn health() -> Json<serde_json::Value> {
     Json(json!({
         "status": "healthy",
@@ -24,6 +26,8 @@ pub async fn health() -> Json<serde_json::Value> {
     }))
 }
 
+#[utoipa::path(get, path = "/health/live", tag = "system",
+    responses((status = 200, description = "`{status: alive, timestamp, uptime}`", body = Object)))]
 /// Never touches the database: a slow database must not get the process restarted.
 pub async fn live(State(state): State<AppState>) -> Json<serde_json::Value> {
     Json(json!({
@@ -42,6 +46,9 @@ async fn database_ok(state: &AppState) -> bool {
     .await
 }
 
+#[utoipa::path(get, path = "/health/db", tag = "system", responses(
+    (status = 200, description = "`{status: healthy, database: connected, timestamp, db_name}`", body = Object),
+    (status = 503, description = "`{status: unhealthy, database: disconnected, timestamp, error}`", body = Object)))]
 pub async fn database(State(state): State<AppState>) -> Response {
     if database_ok(&state).await {
         Json(json!({
@@ -66,6 +73,9 @@ pub async fn database(State(state): State<AppState>) -> Response {
     }
 }
 
+#[utoipa::path(get, path = "/health/ready", tag = "system", responses(
+    (status = 200, description = "`{status: ready, timestamp, checks}`", body = Object),
+    (status = 503, description = "`{status: not_ready, timestamp, checks}`", body = Object)))]
 pub async fn ready(State(state): State<AppState>) -> Response {
     let database_ok = database_ok(&state).await;
     let body = json!({
@@ -84,6 +94,8 @@ pub async fn ready(State(state): State<AppState>) -> Response {
     (status, Json(body)).into_response()
 }
 
+#[utoipa::path(get, path = "/api/test", tag = "system",
+    responses((status = 200, description = "`{message, timestamp}`", body = Object)))]
 pub async fn api_test() -> Json<serde_json::Value> {
     Json(json!({ "message": "Server is working", "timestamp": now() }))
 }

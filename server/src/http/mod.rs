@@ -7,6 +7,7 @@ mod extract;
 mod health;
 mod middleware;
 mod models;
+mod openapi;
 mod providers;
 mod site;
 mod system;
@@ -18,8 +19,8 @@ use std::time::{Duration, Instant};
 use app::ssr::WebConfig;
 use app::{shell, App};
 use axum::extract::FromRef;
-use axum::routing::{any, get, patch, post};
-use axum::Router;
+use axum::routing::any;
+use axum::{Extension, Router};
 use domain::Services;
 use http::{header, HeaderValue, StatusCode};
 use leptos::config::LeptosOptions;
@@ -34,6 +35,9 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub use api_error::ApiError;
 
@@ -83,7 +87,7 @@ fn route_list() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
-pub fn router(state: AppState) -> Router {
+pub fn router(state: AppState) -> anyhow::Result<Router> {
     let context = {
         let services = state.services.clone();
         let web = state.web.clone();
@@ -96,58 +100,37 @@ pub fn router(state: AppState) -> Router {
         let options = state.leptos_options.clone();
         move || shell(options.clone())
     };
-    let api = Router::new()
-        .route("/api/test", get(health::api_test))
-        .route("/api/auth/signin", post(auth::sign_in))
-        .route("/api/auth/signout", post(auth::sign_out))
-        .route("/api/admin/users", get(users::list).post(users::create))
-        .route("/api/admin/users/{id}", patch(users::update))
-        .route("/api/system/status", get(system::status))
-        .route(
-            "/api/admin/providers",
-            get(providers::list).post(providers::create),
-        )
-        .route(
-            "/api/admin/providers/{id}",
-            get(providers::get)
-                .patch(providers::update)
-                .delete(providers::delete),
-        )
-        .route(
-            "/api/admin/providers/registry-status",
-            get(providers::registry_status),
-        )
-        .route(
-            "/api/admin/providers/refresh-registry",
-            post(providers::refresh_registry),
-        )
-        .route(
-            "/api/admin/providers/{id}/models",
-            get(models::list).post(models::add),
-        )
-        .route("/api/admin/providers/{id}/models/{model}", patch(models::update))
-        .route("/api/admin/providers/{id}/sync-models", post(models::sync))
-        .route("/api/providers", get(providers::list_enabled))
-        .route(
-            "/api/admin/provider-templates",
-            get(templates::list).post(templates::create),
-        )
-        .route(
-            "/api/admin/provider-templates/{id}",
-            get(templates::get)
-                .patch(templates::update)
-                .delete(templates::delete),
-        )
-        .route("/api/{*rest}", any(api_error::unknown_route));
-    let probes = Router::new()
-        .route("/health", get(health::health))
-        .route("/health/live", get(health::live))
-        .route("/health/ready", get(health::ready))
-        .route("/health/db", get(health::database));
+    // Every REST route is registered with its OpenAPI annotation, so the document
+    // at /api/openapi.json lists exactly what the router serves.
+    let (api, document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(health::api_test))
+        .routes(routes!(openapi::document))
+        .routes(routes!(auth::sign_in))
+        .routes(routes!(auth::sign_out))
+        .routes(routes!(users::list, users::create))
+        .routes(routes!(users::update))
+        .routes(routes!(system::status))
+        .routes(routes!(providers::list, providers::create))
+        .routes(routes!(providers::get, providers::update, providers::delete))
+        .routes(routes!(providers::registry_status))
+        .routes(routes!(providers::refresh_registry))
+        .routes(routes!(models::list, models::add))
+        .routes(routes!(models::update))
+        .routes(routes!(models::sync))
+        .routes(routes!(providers::list_enabled))
+        .routes(routes!(templates::list, templates::create))
+        .routes(routes!(templates::get, templates::update, templates::delete))
+        .routes(routes!(health::health))
+        .routes(routes!(health::live))
+        .routes(routes!(health::ready))
+        .routes(routes!(health::database))
+        .split_for_parts();
+    let api = api
+        .route("/api/{*rest}", any(api_error::unknown_route))
+        .layer(Extension(openapi::publish(&document)?));
 
-    Router::new()
+    Ok(Router::new()
         .merge(api)
-        .merge(probes)
         .leptos_routes_with_context(&state, route_list(), context.clone(), shell_fn)
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
             context, shell,
@@ -188,5 +171,5 @@ pub fn router(state: AppState) -> Router {
                 .layer(CatchPanicLayer::custom(middleware::panic_response))
                 .layer(axum::middleware::from_fn(middleware::request_context)),
         )
-        .with_state(state)
+        .with_state(state))
 }

@@ -9,10 +9,14 @@ use axum::Json;
 use http::StatusCode;
 use secrecy::SecretString;
 use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
 
 use super::extract::{path_id, AdminUser, ApiJson, ApiQuery};
+use super::openapi::{AdminErrors, ErrorBody};
 use super::{ApiError, AppState};
 
+#[utoipa::path(get, path = "/api/admin/providers/{id}/models", tag = "models", security(("session" = [])), params(("id" = Uuid, Path, description = "The provider")),
+    responses((status = 200, body = ListResponse<ModelDto>), AdminErrors))]
 pub async fn list(
     AdminUser(admin): AdminUser,
     State(state): State<AppState>,
@@ -22,13 +26,16 @@ pub async fn list(
     Ok(Json(ListResponse::of(rows)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct AddModelRequest {
     model_id: String,
     display_name: Option<String>,
 }
 
+/// Adds a model by hand (`source: manual`).
+#[utoipa::path(post, path = "/api/admin/providers/{id}/models", tag = "models", security(("session" = [])), params(("id" = Uuid, Path, description = "The provider")),
+    request_body = AddModelRequest, responses((status = 201, body = ModelDto), (status = 409, description = "The provider has it", body = ErrorBody), AdminErrors))]
 pub async fn add(
     AdminUser(admin): AdminUser,
     State(state): State<AppState>,
@@ -48,12 +55,15 @@ pub async fn add(
     Ok((StatusCode::CREATED, Json(ModelDto::from(row))))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateModelRequest {
     enabled: bool,
 }
 
+#[utoipa::path(patch, path = "/api/admin/providers/{id}/models/{model}", tag = "models", security(("session" = [])),
+    params(("id" = Uuid, Path, description = "The provider"), ("model" = Uuid, Path, description = "The model's id (not its model id)")),
+    request_body = UpdateModelRequest, responses((status = 200, body = ModelDto), AdminErrors))]
 pub async fn update(
     AdminUser(admin): AdminUser,
     State(state): State<AppState>,
@@ -68,21 +78,29 @@ pub async fn update(
     Ok(Json(row.into()))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct SyncQuery {
+    /// Apply the difference instead of only returning it.
     #[serde(default)]
     apply: bool,
 }
 
 /// The credential fields to list models with, typed for this request and never stored.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SyncRequest {
+    /// Field name to value, e.g. `{"api_key": "…"}`.
     #[serde(default)]
+    #[schema(value_type = HashMap<String, String>)]
     fields: HashMap<String, SecretString>,
 }
 
+/// Lists the provider's models upstream and returns the difference; `?apply=true` applies it.
+#[utoipa::path(post, path = "/api/admin/providers/{id}/sync-models", tag = "models", security(("session" = [])), params(("id" = Uuid, Path), SyncQuery),
+    request_body = SyncRequest, responses((status = 200, body = SyncDiffDto),
+    (status = 502, description = "The provider answered badly (the message says how)", body = ErrorBody), AdminErrors))]
 pub async fn sync(
     AdminUser(admin): AdminUser,
     State(state): State<AppState>,

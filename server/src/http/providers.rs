@@ -8,18 +8,25 @@ use domain::providers::{NewProvider, ProviderFilter, ProviderPatch};
 use http::StatusCode;
 use serde::Deserialize;
 use serde_json::json;
+use utoipa::{IntoParams, ToSchema};
 
 use super::extract::{path_id, AdminUser, ApiJson, ApiQuery, AuthUser};
+use super::openapi::{AdminErrors, ErrorBody, SignedInErrors};
 use super::{ApiError, AppState};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 pub struct ProviderQuery {
+    /// `true`: system providers only; `false`: custom ones only.
     is_system: Option<bool>,
     enabled: Option<bool>,
+    /// Part of the identifier or name, any case.
     search: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/admin/providers", tag = "providers", security(("session" = [])), params(ProviderQuery),
+    responses((status = 200, body = ListResponse<ProviderDto>), AdminErrors))]
 pub async fn list(
     AdminUser(admin): AdminUser,
     State(state): State<AppState>,
@@ -35,6 +42,8 @@ pub async fn list(
 }
 
 /// Enabled providers with their enabled models, for any signed-in user.
+#[utoipa::path(get, path = "/api/providers", tag = "providers", security(("session" = [])),
+    responses((status = 200, body = ListResponse<AvailableProviderDto>), SignedInErrors))]
 pub async fn list_enabled(
     AuthUser(_user): AuthUser,
     State(state): State<AppState>,
@@ -43,6 +52,8 @@ pub async fn list_enabled(
     Ok(Json(ListResponse::of(rows)))
 }
 
+#[utoipa::path(get, path = "/api/admin/providers/{id}", tag = "providers", security(("session" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = ProviderDto), AdminErrors))]
 pub async fn get(
     AdminUser(admin): AdminUser,
     State(state): State<AppState>,
@@ -52,7 +63,7 @@ pub async fn get(
     Ok(Json(row.into()))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CreateProviderRequest {
     identifier: String,
@@ -64,6 +75,8 @@ pub struct CreateProviderRequest {
     enabled: Option<bool>,
 }
 
+#[utoipa::path(post, path = "/api/admin/providers", tag = "providers", security(("session" = [])), request_body = CreateProviderRequest, responses(
+    (status = 201, body = ProviderDto), (status = 409, description = "The identifier is taken", body = ErrorBody), AdminErrors))]
 pub async fn create(
     AdminUser(admin): AdminUser,
     State(state): State<AppState>,
@@ -81,7 +94,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(ProviderDto::from(row))))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct UpdateProviderRequest {
     name: Option<String>,
@@ -90,6 +103,8 @@ pub struct UpdateProviderRequest {
     enabled: Option<bool>,
 }
 
+#[utoipa::path(patch, path = "/api/admin/providers/{id}", tag = "providers", security(("session" = [])), params(("id" = Uuid, Path)),
+    request_body = UpdateProviderRequest, responses((status = 200, body = ProviderDto), AdminErrors))]
 pub async fn update(
     AdminUser(admin): AdminUser,
     State(state): State<AppState>,
@@ -110,6 +125,9 @@ pub async fn update(
     Ok(Json(row.into()))
 }
 
+/// Deletes a custom provider; system providers (400) and providers with credentials (409) are refused.
+#[utoipa::path(delete, path = "/api/admin/providers/{id}", tag = "providers", security(("session" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 204, description = "Deleted"), (status = 409, description = "Credentials use it", body = ErrorBody), AdminErrors))]
 pub async fn delete(
     AdminUser(admin): AdminUser,
     State(state): State<AppState>,
@@ -119,6 +137,8 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(get, path = "/api/admin/providers/registry-status", tag = "providers", security(("session" = [])), responses(
+    (status = 200, description = "`{templates, builtinTemplates, customTemplates, systemProviders, customProviders, enabledProviders, models, lastSeededAt}`", body = Object), AdminErrors))]
 pub async fn registry_status(
     AdminUser(_admin): AdminUser,
     State(state): State<AppState>,
@@ -137,6 +157,8 @@ pub async fn registry_status(
 }
 
 /// Seeds again: adds built-ins that are missing, never touches what exists.
+#[utoipa::path(post, path = "/api/admin/providers/refresh-registry", tag = "providers", security(("session" = [])), responses(
+    (status = 200, description = "`{templatesAdded, providersAdded, changed}`", body = Object), AdminErrors))]
 pub async fn refresh_registry(
     AdminUser(_admin): AdminUser,
     State(state): State<AppState>,

@@ -5,8 +5,11 @@ use axum::Json;
 use serde_json::json;
 
 use super::extract::AdminUser;
+use super::openapi::AdminErrors;
 use super::{ApiError, AppState};
 
+#[utoipa::path(get, path = "/api/system/status", tag = "system", security(("session" = [])), responses(
+    (status = 200, description = "`{version, uptime, database, schemaVersion, vaultKeyVersion, counts}`", body = Object), AdminErrors))]
 pub async fn status(
     AdminUser(_admin): AdminUser,
     State(state): State<AppState>,

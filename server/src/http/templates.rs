@@ -7,10 +7,14 @@ use axum::Json;
 use domain::templates::{NewTemplate, TemplatePatch};
 use http::StatusCode;
 use serde::{Deserialize, Deserializer};
+use utoipa::ToSchema;
 
 use super::extract::{path_id, AdminUser, ApiJson};
+use super::openapi::{AdminErrors, ErrorBody};
 use super::{ApiError, AppState};
 
+#[utoipa::path(get, path = "/api/admin/provider-templates", tag = "templates", security(("session" = [])),
+    responses((status = 200, body = ListResponse<TemplateDto>), AdminErrors))]
 pub async fn list(
     AdminUser(admin): AdminUser,
     State(state): State<AppState>,
@@ -19,6 +23,8 @@ pub async fn list(
     Ok(Json(ListResponse::of(rows)))
 }
 
+#[utoipa::path(get, path = "/api/admin/provider-templates/{id}", tag = "templates", security(("session" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = TemplateDto), AdminErrors))]
 pub async fn get(
     AdminUser(admin): AdminUser,
     State(state): State<AppState>,
@@ -29,18 +35,23 @@ pub async fn get(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CreateTemplateRequest {
     key: String,
     name: String,
     description: Option<String>,
     default_base_url: Option<String>,
+    /// Auth scheme, extra headers, fields, test and model-list requests.
+    #[schema(value_type = Option<Object>)]
     definition: Option<serde_json::Value>,
     /// The id or key of a template to copy.
     clone_from: Option<String>,
 }
 
+/// A custom template from a definition, or a copy of another template (`cloneFrom`).
+#[utoipa::path(post, path = "/api/admin/provider-templates", tag = "templates", security(("session" = [])), request_body = CreateTemplateRequest, responses(
+    (status = 201, body = TemplateDto), (status = 409, description = "The key is taken", body = ErrorBody), AdminErrors))]
 pub async fn create(
     AdminUser(admin): AdminUser,
     State(state): State<AppState>,
@@ -63,16 +74,22 @@ fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Option<S
     Option::<String>::deserialize(deserializer).map(Some)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct UpdateTemplateRequest {
     name: Option<String>,
     description: Option<String>,
+    /// `null` clears it.
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
     default_base_url: Option<Option<String>>,
+    #[schema(value_type = Option<Object>)]
     definition: Option<serde_json::Value>,
 }
 
+/// Changes a custom template; built-ins are refused (clone them).
+#[utoipa::path(patch, path = "/api/admin/provider-templates/{id}", tag = "templates", security(("session" = [])), params(("id" = Uuid, Path)),
+    request_body = UpdateTemplateRequest, responses((status = 200, body = TemplateDto), AdminErrors))]
 pub async fn update(
     AdminUser(admin): AdminUser,
     State(state): State<AppState>,
@@ -95,6 +112,8 @@ pub async fn update(
     ))
 }
 
+#[utoipa::path(delete, path = "/api/admin/provider-templates/{id}", tag = "templates", security(("session" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 204, description = "Deleted"), (status = 409, description = "Providers use it", body = ErrorBody), AdminErrors))]
 pub async fn delete(
     AdminUser(admin): AdminUser,
     State(state): State<AppState>,

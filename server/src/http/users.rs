@@ -9,10 +9,14 @@ use domain::users::{NewUser, UserPatch};
 use http::StatusCode;
 use secrecy::SecretString;
 use serde::Deserialize;
+use utoipa::ToSchema;
 
 use super::extract::{path_id, AdminUser, ApiJson};
+use super::openapi::{AdminErrors, ErrorBody};
 use super::{ApiError, AppState};
 
+#[utoipa::path(get, path = "/api/admin/users", tag = "users", security(("session" = [])),
+    responses((status = 200, body = ListResponse<UserDto>), AdminErrors))]
 pub async fn list(
     AdminUser(admin): AdminUser,
     State(state): State<AppState>,
@@ -21,16 +25,21 @@ pub async fn list(
     Ok(Json(ListResponse::of(rows)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CreateUserRequest {
     email: String,
     display_name: String,
+    /// 12 to 256 characters.
+    #[schema(value_type = String, format = Password)]
     password: SecretString,
+    /// `admin` or `user` (the default).
     #[serde(default)]
     role: Option<String>,
 }
 
+#[utoipa::path(post, path = "/api/admin/users", tag = "users", security(("session" = [])), request_body = CreateUserRequest,
+    responses((status = 201, body = UserDto), (status = 409, description = "The email is taken", body = ErrorBody), AdminErrors))]
 pub async fn create(
     AdminUser(admin): AdminUser,
     State(state): State<AppState>,
@@ -47,7 +56,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(UserDto::from(row))))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct UpdateUserRequest {
     role: Option<String>,
@@ -55,6 +64,8 @@ pub struct UpdateUserRequest {
     display_name: Option<String>,
 }
 
+#[utoipa::path(patch, path = "/api/admin/users/{id}", tag = "users", security(("session" = [])), request_body = UpdateUserRequest,
+    params(("id" = Uuid, Path)), responses((status = 200, body = UserDto), AdminErrors))]
 pub async fn update(
     AdminUser(admin): AdminUser,
     State(state): State<AppState>,

@@ -242,6 +242,12 @@ pub async fn json_of(
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
+/// Fetches a page: its status and its HTML.
+pub async fn page_of(client: &Client, url: String) -> (StatusCode, String) {
+    let response = client.get(url).send().await.unwrap();
+    (response.status(), response.text().await.unwrap())
+}
+
 /// Posts each body and asserts the status and the field the error names.
 pub async fn assert_refused(app: &TestApp, client: &Client, path: &str, cases: &[(Value, StatusCode, &str)]) {
     for (body, status, field) in cases {

@@ -10,6 +10,7 @@ mod cli;
 mod hardening;
 mod health;
 mod models;
+mod openapi;
 mod pages;
 mod providers;
 mod users;

@@ -5,9 +5,9 @@ use app::api::setup::CompleteSetup;
 use app::api::users::ListUsers;
 use app::AppError;
 use leptos::server_fn::ServerFn;
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 
-use crate::helpers::{TestApp, ADMIN_EMAIL};
+use crate::helpers::{json_of, page_of, TestApp, ADMIN_EMAIL};
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -15,6 +15,8 @@ on_both_databases!(
     visitors_are_sent_to_the_sign_in_page,
     users_get_a_403_page_and_a_refusal_from_admin_server_functions,
     the_overview_shows_real_figures,
+    a_provider_page_shows_its_settings_template_and_models,
+    template_pages_preview_the_credential_form,
 );
 
 async fn the_set_up_form_creates_the_admin_and_signs_in(app: TestApp) {
@@ -64,7 +66,13 @@ async fn the_set_up_form_creates_the_admin_and_signs_in(app: TestApp) {
 }
 
 async fn visitors_are_sent_to_the_sign_in_page(app: TestApp) {
-    for path in ["/", "/users", "/account"] {
+    for path in [
+        "/",
+        "/users",
+        "/account",
+        "/templates",
+        "/providers/0195f1a0-0000-7000-8000-000000000000",
+    ] {
         let response = app.client().get(app.url(path)).send().await.unwrap();
         assert!(
             response.status().is_redirection(),
@@ -119,4 +127,87 @@ async fn the_overview_shows_real_figures(app: TestApp) {
     assert_eq!(figure("providers"), "8");
     assert_eq!(figure("users"), "2");
     assert_eq!(figure("credentials"), "0");
+}
+
+async fn provider_id(app: &TestApp, admin: &reqwest::Client, identifier: &str) -> String {
+    let (_, list) = json_of(admin, Method::GET, app.url("/api/admin/providers"), None).await;
+    let provider = list["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["identifier"] == identifier)
+        .unwrap()
+        .clone();
+    provider["id"].as_str().unwrap().to_owned()
+}
+
+async fn a_provider_page_shows_its_settings_template_and_models(app: TestApp) {
+    let admin = app.admin().await;
+    let user = app.user(&admin, "user@example.com").await;
+    let id = provider_id(&app, &admin, "groq").await;
+    let added = app
+        .post_json(
+            &admin,
+            &format!("/api/admin/providers/{id}/models"),
+            serde_json::json!({"modelId": "llama-3.3-70b"}),
+        )
+        .await;
+    assert_eq!(added.status(), StatusCode::CREATED);
+
+    let (status, html) = page_of(&admin, app.url(&format!("/providers/{id}"))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("<h1>Groq</h1>"), "{html}");
+    assert!(
+        html.contains("value=\"20\""),
+        "the default priority is in the form"
+    );
+    assert!(html.contains("data-model=\"llama-3.3-70b\""));
+    assert!(
+        html.contains("name=\"fields[api_key]\"") && html.contains("type=\"password\""),
+        "the sync form is drawn from the template's fields"
+    );
+
+    let (status, html) = page_of(&user, app.url(&format!("/providers/{id}"))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(!html.contains("llama-3.3-70b"));
+    for missing in [
+        "/providers/0195f1a0-0000-7000-8000-000000000000",
+        "/providers/not-an-id",
+    ] {
+        let (status, _) = page_of(&admin, app.url(missing)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{missing}");
+    }
+}
+
+async fn template_pages_preview_the_credential_form(app: TestApp) {
+    let admin = app.admin().await;
+    let (status, html) = page_of(&admin, app.url("/templates")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("data-key=\"azure-openai\"") && html.contains("data-key=\"generic-http\""));
+
+    let (_, templates) = json_of(
+        &admin,
+        Method::GET,
+        app.url("/api/admin/provider-templates"),
+        None,
+    )
+    .await;
+    let azure = templates["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["key"] == "azure-openai")
+        .unwrap();
+    let azure_page = app.url(&format!("/templates/{}", azure["id"].as_str().unwrap()));
+    let (_, html) = page_of(&admin, azure_page).await;
+    assert!(html.contains("Built-in template"));
+    for field in ["api_key", "endpoint", "deployment", "api_version"] {
+        assert!(
+            html.contains(&format!("name=\"fields[{field}]\"")),
+            "preview lacks {field}"
+        );
+    }
+    assert!(!html.contains("id=\"edit-template\""), "built-ins have no editor");
+    let (status, _) = page_of(&admin, app.url("/templates/not-an-id")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }

@@ -16,10 +16,7 @@ pub async fn create_provider(
     let admin = crate::ssr::require_admin().await?;
     let default_priority = match default_priority.trim() {
         "" => None,
-        text => Some(text.parse::<i64>().map_err(|_| AppError::Validation {
-            field: "default_priority".into(),
-            message: "enter a whole number".into(),
-        })?),
+        text => Some(super::whole_number("default_priority", text)?),
     };
     let base_url = Some(base_url).filter(|url| !url.trim().is_empty());
     let new = NewProvider {

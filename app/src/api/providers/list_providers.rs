@@ -4,9 +4,14 @@ use leptos::server_fn::codec::GetUrl;
 use crate::dto::ProviderDto;
 use crate::AppError;
 
-/// The whole registry, filtered (`kind` is `system`, `custom` or anything else for all).
+/// The whole registry, filtered: `kind` is `system` or `custom`, `status` is `enabled`
+/// or `disabled`; anything else means all.
 #[server(prefix = "/rpc", input = GetUrl)]
-pub async fn list_providers(kind: String, search: String) -> Result<Vec<ProviderDto>, AppError> {
+pub async fn list_providers(
+    kind: String,
+    status: String,
+    search: String,
+) -> Result<Vec<ProviderDto>, AppError> {
     use domain::providers::ProviderFilter;
     let admin = crate::ssr::require_admin().await?;
     let is_system = match kind.as_str() {
@@ -14,9 +19,14 @@ pub async fn list_providers(kind: String, search: String) -> Result<Vec<Provider
         "custom" => Some(false),
         _ => None,
     };
+    let enabled = match status.as_str() {
+        "enabled" => Some(true),
+        "disabled" => Some(false),
+        _ => None,
+    };
     let filter = ProviderFilter {
         is_system,
-        enabled: None,
+        enabled,
         search: Some(search),
     };
     let rows = crate::ssr::services()?.providers.list(&admin, &filter).await?;

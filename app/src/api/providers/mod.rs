@@ -1,13 +1,24 @@
 mod create_provider;
 mod delete_provider;
+mod get_provider;
 mod list_enabled_providers;
 mod list_providers;
-mod list_templates;
 mod set_provider_enabled;
+mod update_provider;
 
 pub use create_provider::*;
 pub use delete_provider::*;
+pub use get_provider::*;
 pub use list_enabled_providers::*;
 pub use list_providers::*;
-pub use list_templates::*;
 pub use set_provider_enabled::*;
+pub use update_provider::*;
+
+/// A number typed into a form field, as the domain wants it.
+#[cfg(feature = "ssr")]
+fn whole_number(field: &str, text: &str) -> Result<i64, crate::AppError> {
+    text.trim().parse().map_err(|_| crate::AppError::Validation {
+        field: field.into(),
+        message: "enter a whole number".into(),
+    })
+}

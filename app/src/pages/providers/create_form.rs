@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
-use crate::api::providers::{list_templates, CreateProvider};
+use crate::api::providers::CreateProvider;
+use crate::api::templates::list_templates;
 use crate::components::{FieldError, FormError};
 
 const FIELDS: &[&str] = &[

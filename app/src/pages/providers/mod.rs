@@ -1,6 +1,7 @@
 //! Providers: admins manage the registry; users see what they may use.
 
 mod create_form;
+mod detail;
 mod enabled_list;
 mod registry;
 
@@ -9,6 +10,7 @@ use leptos_meta::Title;
 
 use crate::api::auth::current_user;
 use crate::components::{page_result, signed_in};
+pub use detail::ProviderDetailPage;
 use enabled_list::EnabledProviders;
 use registry::ProviderRegistry;
 

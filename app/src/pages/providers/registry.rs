@@ -9,6 +9,7 @@ use crate::dto::ProviderDto;
 #[component]
 pub fn ProviderRegistry() -> impl IntoView {
     let kind = RwSignal::new(String::from("all"));
+    let status = RwSignal::new(String::from("all"));
     let search = RwSignal::new(String::new());
     let create = ServerAction::<CreateProvider>::new();
     let toggle = ServerAction::<SetProviderEnabled>::new();
@@ -17,13 +18,14 @@ pub fn ProviderRegistry() -> impl IntoView {
         move || {
             (
                 kind.get(),
+                status.get(),
                 search.get(),
                 create.version().get(),
                 toggle.version().get(),
                 delete.version().get(),
             )
         },
-        |(kind, search, ..)| list_providers(kind, search),
+        |(kind, status, search, ..)| list_providers(kind, status, search),
     );
     let row_error = Signal::derive(move || {
         delete
@@ -39,6 +41,13 @@ pub fn ProviderRegistry() -> impl IntoView {
                     <option value="all">"all providers"</option>
                     <option value="system">"system providers"</option>
                     <option value="custom">"custom providers"</option>
+                </select>
+            </label>
+            <label>"Status"
+                <select on:change=move |ev| status.set(event_target_value(&ev)) prop:value=move || status.get()>
+                    <option value="all">"enabled and disabled"</option>
+                    <option value="enabled">"enabled"</option>
+                    <option value="disabled">"disabled"</option>
                 </select>
             </label>
             <label>"Search"
@@ -78,7 +87,7 @@ fn ProviderTable(
                     view! {
                         <tr data-identifier=identifier>
                             <td class="priority">{p.default_priority}</td>
-                            <td>{p.name}</td>
+                            <td><a href=format!("/providers/{}", p.id)>{p.name}</a></td>
                             <td><code>{p.identifier}</code></td>
                             <td class="url">{p.base_url}</td>
                             <td>{if p.is_system { "system" } else { "custom" }}</td>

@@ -1,0 +1,28 @@
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use crate::dto::SyncDiffDto;
+use crate::AppError;
+
+/// Lists the provider's models with credential fields typed for this request only
+/// (never stored) and returns the difference; `apply` makes it so.
+#[server(prefix = "/rpc")]
+pub async fn sync_models(
+    provider_id: Uuid,
+    #[server(default)] fields: HashMap<String, String>,
+    apply: bool,
+) -> Result<SyncDiffDto, AppError> {
+    use secrecy::SecretString;
+    let admin = crate::ssr::require_admin().await?;
+    let fields: HashMap<String, SecretString> = fields
+        .into_iter()
+        .map(|(name, value)| (name, SecretString::from(value)))
+        .collect();
+    let diff = crate::ssr::services()?
+        .models
+        .sync(&admin, provider_id, &fields, apply)
+        .await?;
+    Ok(diff.into())
+}

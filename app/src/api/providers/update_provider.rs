@@ -1,0 +1,28 @@
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use crate::dto::ProviderDto;
+use crate::AppError;
+
+/// Saves the provider's name, base URL and default priority.
+#[server(prefix = "/rpc")]
+pub async fn update_provider(
+    id: Uuid,
+    name: String,
+    base_url: String,
+    default_priority: String,
+) -> Result<ProviderDto, AppError> {
+    use domain::providers::ProviderPatch;
+    let admin = crate::ssr::require_admin().await?;
+    let patch = ProviderPatch {
+        name: Some(name),
+        base_url: Some(base_url),
+        default_priority: Some(super::whole_number("default_priority", &default_priority)?),
+        enabled: None,
+    };
+    let row = crate::ssr::services()?
+        .providers
+        .update(&admin, id, patch)
+        .await?;
+    Ok(row.into())
+}

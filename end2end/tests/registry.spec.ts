@@ -1,0 +1,128 @@
+import { test, expect } from '@playwright/test';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { ADMIN, USER, hydrated, signIn } from './session';
+
+const KEY = 'sk-fake-upstream-1234';
+
+// A provider that speaks the OpenAI model-list API and accepts one key.
+let upstream: http.Server;
+let upstreamUrl = '';
+test.beforeAll(async () => {
+  upstream = http.createServer((req, res) => {
+    const ok = req.url === '/v1/models' && req.headers.authorization === `Bearer ${KEY}`;
+    res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(ok ? { data: [{ id: 'acme-fast' }, { id: 'acme-large' }] } : { error: 'bad key' }));
+  });
+  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+  upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`;
+});
+test.afterAll(() => new Promise<void>((resolve) => upstream.close(() => resolve())));
+
+test('an admin edits a provider, reviews and applies a model sync, adds and disables models', async ({ page }) => {
+  await signIn(page, ADMIN);
+  await page.getByRole('link', { name: 'Providers' }).click();
+  await hydrated(page);
+  await page.getByLabel('Name', { exact: true }).fill('Fake upstream');
+  await page.getByLabel(/^Identifier/).fill('fake-upstream');
+  await page.locator('select[name="template_id"]').selectOption({ label: 'OpenAI-compatible' });
+  await page.getByLabel(/^Base URL/).fill('https://placeholder.example.com/v1');
+  await page.getByRole('button', { name: 'Add provider' }).click();
+  await page.locator('tr[data-identifier="fake-upstream"]').getByRole('link', { name: 'Fake upstream' }).click();
+  await expect(page.getByRole('heading', { name: 'Fake upstream', level: 1 })).toBeVisible();
+  await hydrated(page);
+
+  // Settings: the real base URL and a priority; a bad URL is refused next to its field.
+  const settings = page.locator('#edit-provider');
+  await settings.getByLabel('Base URL').fill('ftp://files.example.com');
+  await settings.getByRole('button', { name: 'Save' }).click();
+  await expect(settings.locator('.field-error[data-field="base_url"]')).toBeVisible();
+  await settings.getByLabel('Base URL').fill(upstreamUrl);
+  await settings.getByLabel(/^Default priority/).fill('25');
+  await settings.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Saved.')).toBeVisible();
+  await page.reload();
+  await expect(page.locator('#edit-provider').getByLabel(/^Default priority/)).toHaveValue('25');
+  await hydrated(page);
+
+  // A wrong key: the provider's refusal is explained, nothing changes.
+  const sync = page.locator('#sync-models');
+  await expect(sync.getByLabel(/API key/)).toHaveAttribute('type', 'password');
+  await sync.getByLabel(/API key/).fill('sk-wrong');
+  await sync.getByRole('button', { name: 'Preview changes' }).click();
+  await expect(sync.getByRole('alert')).toContainText('401');
+  await expect(page.locator('#model-list')).toHaveCount(0);
+
+  // The right key: review first, then apply with the same (unsaved) key.
+  await sync.getByLabel(/API key/).fill(KEY);
+  await sync.getByRole('button', { name: 'Preview changes' }).click();
+  await expect(sync.locator('.diff .added li')).toHaveText(['acme-fast', 'acme-large']);
+  await expect(page.locator('#model-list')).toHaveCount(0);
+  await sync.getByRole('button', { name: 'Apply these changes' }).click();
+  await expect(page.locator('#model-list tbody tr')).toHaveCount(2);
+  await expect(page.locator('#sync-models .summary')).toContainText('Applied: 2 added');
+  await expect(page.locator('#models .subtitle')).toContainText('Last synced');
+
+  // By hand, and a duplicate refused.
+  const add = page.locator('#add-model');
+  await add.getByLabel('Model id').fill('acme-custom');
+  await add.getByRole('button', { name: 'Add model' }).click();
+  await expect(page.locator('tr[data-model="acme-custom"] td').nth(2)).toHaveText('manual');
+  await page.locator('#add-model').getByLabel('Model id').fill('acme-fast');
+  await page.locator('#add-model').getByRole('button', { name: 'Add model' }).click();
+  await expect(page.locator('.field-error[data-field="model_id"]')).toContainText('already has');
+
+  await page.locator('tr[data-model="acme-large"]').getByRole('button', { name: 'Disable' }).click();
+  await expect(page.locator('tr[data-model="acme-large"] .status')).toHaveText('disabled');
+
+  // A user sees the enabled models only.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signIn(page, USER);
+  await page.getByRole('link', { name: 'Providers' }).click();
+  const models = page.locator('tr[data-identifier="fake-upstream"] .models');
+  await expect(models).toContainText('acme-fast');
+  await expect(models).toContainText('acme-custom');
+  await expect(models).not.toContainText('acme-large');
+  // And the admin pages are refused.
+  const response = await page.goto('/templates');
+  expect(response?.status()).toBe(403);
+});
+
+test('an admin clones a template, describes an extra field and sees the credential form follow', async ({ page }) => {
+  await signIn(page, ADMIN);
+  await page.getByRole('link', { name: 'Templates' }).click();
+  await expect(page.locator('tr[data-key="openai-compatible"]')).toContainText('built-in');
+  await page.getByRole('link', { name: 'OpenAI-compatible' }).click();
+  await hydrated(page);
+  // The preview renders the template's field schema: the key is a password input.
+  await expect(page.locator('#template-preview input[name="fields[api_key]"]')).toHaveAttribute('type', 'password');
+  await expect(page.locator('#edit-template')).toHaveCount(0);
+
+  const clone = page.locator('#clone-template');
+  await clone.getByLabel('Name').fill('Acme gateway');
+  await clone.getByLabel(/^Key/).fill('acme-gateway');
+  await clone.getByRole('button', { name: 'Clone' }).click();
+  await expect(page.getByRole('heading', { name: 'Acme gateway', level: 1 })).toBeVisible();
+  await hydrated(page);
+
+  // Add a non-secret `api_version` field: the preview follows the JSON as it is typed.
+  const editor = page.locator('#edit-template');
+  const textarea = editor.getByLabel('Definition (JSON)');
+  const definition = JSON.parse(await textarea.inputValue());
+  definition.auth = { type: 'header', name: 'x-acme-key' };
+  definition.fields.push({ name: 'api_version', label: 'API version', required: true, placeholder: '2024-06-01', pattern: '(' });
+  await textarea.fill(JSON.stringify(definition, null, 2));
+  await expect(page.locator('#template-preview input[name="fields[api_version]"]')).toHaveAttribute('placeholder', '2024-06-01');
+
+  // An invalid pattern is refused, and the error names the part of the definition.
+  await editor.getByRole('button', { name: 'Save template' }).click();
+  await expect(editor.locator('.field-error[data-field="fields[1].pattern"]')).toContainText('not a valid regular expression');
+
+  definition.fields[1].pattern = '\\d{4}-\\d{2}-\\d{2}';
+  await textarea.fill(JSON.stringify(definition, null, 2));
+  await editor.getByRole('button', { name: 'Save template' }).click();
+  await expect(page.getByText('Saved.')).toBeVisible();
+  await page.reload();
+  await expect(page.locator('.subtitle')).toContainText('auth: header');
+  await expect(page.locator('#template-preview label[data-field="api_version"]')).toContainText('API version');
+});
