@@ -137,6 +137,110 @@ impl SyncDiffDto {
     }
 }
 
+/// Which credential list a page or server function is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CredentialScope {
+    /// The admins' credentials, shared by everyone.
+    Global,
+    /// The caller's own connections.
+    Personal,
+}
+
+/// The settings part of a credential form (`settings[priority]`, …), numbers as typed;
+/// empty means the default, or none.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CredentialSettingsForm {
+    pub priority: String,
+    pub weight: String,
+    pub rate_limit_per_minute: String,
+    pub monthly_quota: String,
+    pub endpoint: String,
+}
+
+/// One page of credentials and how many there are in all.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CredentialPage {
+    pub rows: Vec<CredentialDto>,
+    pub total: u64,
+}
+
+/// A global credential or a personal connection. Secret values never leave the
+/// server: `hint` is at most the key's last four characters, `secretFields` only names.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialDto {
+    pub id: Uuid,
+    pub name: String,
+    /// The provider's identifier.
+    pub provider: String,
+    pub provider_id: Uuid,
+    pub provider_name: String,
+    /// `global` or `personal`.
+    pub scope: String,
+    pub owner_id: Option<Uuid>,
+    pub priority: i32,
+    pub weight: i32,
+    pub active: bool,
+    /// Why it is inactive: `manual` or `health`.
+    pub disabled_reason: Option<String>,
+    pub hint: Option<String>,
+    pub endpoint: Option<String>,
+    /// Values of the template's non-secret fields.
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    pub fields: serde_json::Map<String, serde_json::Value>,
+    /// Which secret fields are set.
+    pub secret_fields: Vec<String>,
+    pub rate_limit_per_minute: Option<i32>,
+    pub monthly_quota: Option<i64>,
+    pub usage_count: i64,
+    pub current_month_usage: i64,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub last_test_status: Option<String>,
+    pub last_test_latency_ms: Option<i32>,
+    pub last_test_at: Option<DateTime<Utc>>,
+    pub last_test_error: Option<String>,
+    pub cooldown_until: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl CredentialDto {
+    /// `••••abcd`, or `••••` when the key is too short to show any of it.
+    pub fn masked(&self) -> String {
+        format!("••••{}", self.hint.as_deref().unwrap_or_default())
+    }
+}
+
+/// A credential in a resolve answer: enough to name and order it, nothing secret.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ResolvedCredentialDto {
+    pub id: Uuid,
+    pub name: String,
+    /// The provider's identifier.
+    pub provider: String,
+    /// `global` or `personal`.
+    pub scope: String,
+    pub priority: i32,
+    pub weight: i32,
+    pub hint: Option<String>,
+    /// Why it was left out (excluded ones only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// `POST /api/resolve`: the candidates in the order to use them, and the rest with why.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ResolutionDto {
+    pub candidates: Vec<ResolvedCredentialDto>,
+    pub excluded: Vec<ResolvedCredentialDto>,
+}
+
 /// The figures on the overview page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -161,10 +265,15 @@ pub struct ListResponse<T> {
 impl<T> ListResponse<T> {
     /// Converts each row into its wire type.
     pub fn of<R: Into<T>>(rows: Vec<R>) -> Self {
-        let data: Vec<T> = rows.into_iter().map(Into::into).collect();
+        let total = rows.len() as u64;
+        Self::page(rows, total)
+    }
+
+    /// One page of rows, with the total across all pages.
+    pub fn page<R: Into<T>>(rows: Vec<R>, total: u64) -> Self {
         Self {
-            total: data.len() as u64,
-            data,
+            data: rows.into_iter().map(Into::into).collect(),
+            total,
         }
     }
 }
@@ -173,9 +282,12 @@ impl<T> ListResponse<T> {
 mod from_domain {
     use super::*;
     use domain::auth::CurrentUser;
+    use domain::credentials::CredentialView;
     use domain::entities::{models, provider_templates, providers, users};
     use domain::models::SyncDiff;
+    use domain::routing::Resolution;
     use domain::status::Counts;
+    use domain::templates::FieldSpec;
 
     impl From<&CurrentUser> for SessionUser {
         fn from(user: &CurrentUser) -> Self {
@@ -220,19 +332,25 @@ mod from_domain {
         }
     }
 
+    impl From<FieldSpec> for TemplateFieldDto {
+        fn from(f: FieldSpec) -> Self {
+            Self {
+                name: f.name,
+                label: f.label,
+                help: f.help,
+                secret: f.secret,
+                required: f.required,
+                placeholder: f.placeholder,
+                pattern: f.pattern,
+            }
+        }
+    }
+
     impl From<provider_templates::Model> for TemplateDto {
         fn from(row: provider_templates::Model) -> Self {
             let fields = domain::templates::fields_of(&row)
                 .into_iter()
-                .map(|f| TemplateFieldDto {
-                    name: f.name,
-                    label: f.label,
-                    help: f.help,
-                    secret: f.secret,
-                    required: f.required,
-                    placeholder: f.placeholder,
-                    pattern: f.pattern,
-                })
+                .map(TemplateFieldDto::from)
                 .collect();
             Self {
                 id: row.id,
@@ -292,6 +410,71 @@ mod from_domain {
                 removed: d.removed,
                 unchanged: d.unchanged,
                 applied: d.applied,
+            }
+        }
+    }
+
+    impl From<CredentialView> for CredentialDto {
+        fn from(view: CredentialView) -> Self {
+            let fields = view.plain_fields();
+            let secret_fields = view.secret_field_names();
+            let current_month_usage = view.current_month_usage(chrono::Utc::now());
+            let row = view.row().clone();
+            Self {
+                id: row.id,
+                name: row.name,
+                provider: view.provider_identifier,
+                provider_id: row.provider_id,
+                provider_name: view.provider_name,
+                scope: row.scope,
+                owner_id: row.owner_id,
+                priority: row.priority,
+                weight: row.weight,
+                active: row.active,
+                disabled_reason: row.disabled_reason,
+                hint: Some(row.hint).filter(|h| !h.is_empty()),
+                endpoint: row.endpoint_override,
+                fields,
+                secret_fields,
+                rate_limit_per_minute: row.rate_limit_per_minute,
+                monthly_quota: row.monthly_quota,
+                usage_count: row.usage_count,
+                current_month_usage,
+                last_used_at: row.last_used_at,
+                last_test_status: row.last_test_status,
+                last_test_latency_ms: row.last_test_latency_ms,
+                last_test_at: row.last_test_at,
+                last_test_error: row.last_test_error,
+                cooldown_until: row.cooldown_until,
+                created_at: row.created_at,
+                updated_at: row.updated_at,
+            }
+        }
+    }
+
+    fn resolved(view: &CredentialView, reason: Option<String>) -> ResolvedCredentialDto {
+        let row = view.row();
+        ResolvedCredentialDto {
+            id: row.id,
+            name: row.name.clone(),
+            provider: view.provider_identifier.clone(),
+            scope: row.scope.clone(),
+            priority: row.priority,
+            weight: row.weight,
+            hint: Some(row.hint.clone()).filter(|h| !h.is_empty()),
+            reason,
+        }
+    }
+
+    impl From<Resolution> for ResolutionDto {
+        fn from(r: Resolution) -> Self {
+            Self {
+                candidates: r.candidates.iter().map(|v| resolved(v, None)).collect(),
+                excluded: r
+                    .excluded
+                    .iter()
+                    .map(|(v, why)| resolved(v, Some(why.to_string())))
+                    .collect(),
             }
         }
     }

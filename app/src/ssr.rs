@@ -1,14 +1,17 @@
 //! Server-only glue shared by the server functions and the REST API: finding the
 //! services, authenticating a request, cookies, and mapping domain errors.
 
+use std::collections::HashMap;
 use std::net::IpAddr;
 
 use domain::auth::{Admin, ClientInfo, CurrentUser};
+use domain::credentials::OwnedBy;
 use domain::{DomainError, Services};
 use http::header::{COOKIE, SET_COOKIE, USER_AGENT};
 use http::{HeaderMap, HeaderValue};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
+use secrecy::SecretString;
 
 use crate::AppError;
 
@@ -115,6 +118,39 @@ pub async fn require_user() -> Result<CurrentUser, AppError> {
 /// The guard every admin server function starts with.
 pub async fn require_admin() -> Result<Admin, AppError> {
     Ok(require_user().await?.require_admin()?)
+}
+
+/// The guard for a credential list: admins for the global one, any user for their own.
+pub async fn require_owner(scope: crate::dto::CredentialScope) -> Result<OwnedBy, AppError> {
+    Ok(match scope {
+        crate::dto::CredentialScope::Global => OwnedBy::Admins(require_admin().await?),
+        crate::dto::CredentialScope::Personal => OwnedBy::User(require_user().await?),
+    })
+}
+
+/// Form values as the domain takes them: every value held as a secret until the
+/// template says which are not.
+pub fn secret_values(fields: HashMap<String, String>) -> HashMap<String, SecretString> {
+    fields
+        .into_iter()
+        .map(|(name, value)| (name, SecretString::from(value)))
+        .collect()
+}
+
+/// A whole number typed into a form field.
+pub fn whole_number(field: &str, text: &str) -> Result<i64, AppError> {
+    text.trim().parse().map_err(|_| AppError::Validation {
+        field: field.into(),
+        message: "enter a whole number".into(),
+    })
+}
+
+/// A whole number typed into a form field that may be left empty.
+pub fn optional_number(field: &str, text: &str) -> Result<Option<i64>, AppError> {
+    match text.trim() {
+        "" => Ok(None),
+        text => whole_number(field, text).map(Some),
+    }
 }
 
 /// The caller's address and user agent, for sessions and throttling.

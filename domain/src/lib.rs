@@ -1,11 +1,13 @@
 //! Everything that decides: entities, rules and services. No Leptos, no axum.
 
 pub mod auth;
+pub mod credentials;
 pub mod db;
 pub mod entities;
 pub mod error;
 pub mod models;
 pub mod providers;
+pub mod routing;
 pub mod seed;
 pub mod services;
 pub mod settings;

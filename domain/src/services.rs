@@ -6,8 +6,10 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::password::PasswordHasher;
 use crate::auth::AuthService;
+use crate::credentials::CredentialService;
 use crate::models::{ModelFetcher, ModelService};
 use crate::providers::ProviderService;
+use crate::routing::ResolveService;
 use crate::settings::AuthPolicy;
 use crate::setup::SetupService;
 use crate::templates::TemplateService;
@@ -24,6 +26,8 @@ pub struct Services {
     pub providers: ProviderService,
     pub templates: TemplateService,
     pub models: ModelService,
+    pub credentials: CredentialService,
+    pub resolve: ResolveService,
     pub vault: Arc<Vault>,
 }
 
@@ -42,6 +46,9 @@ impl Services {
         let providers = ProviderService::new(db.clone());
         let templates = TemplateService::new(db.clone());
         let models = ModelService::new(db.clone(), ModelFetcher::new(probe_timeout));
+        let vault = Arc::new(vault);
+        let credentials = CredentialService::new(db.clone(), vault.clone());
+        let resolve = ResolveService::new(db.clone());
         Ok(Self {
             db,
             auth,
@@ -50,7 +57,9 @@ impl Services {
             providers,
             templates,
             models,
-            vault: Arc::new(vault),
+            credentials,
+            resolve,
+            vault,
         })
     }
 }

@@ -4,12 +4,16 @@ pub use sea_orm_migration::prelude::*;
 pub use sea_orm_migration::Migration;
 
 mod m20261122_000001_initial_schema;
+mod m20261123_000001_credential_names;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261122_000001_initial_schema::Migration)]
+        vec![
+            Box::new(m20261122_000001_initial_schema::Migration),
+            Box::new(m20261123_000001_credential_names::Migration),
+        ]
     }
 }

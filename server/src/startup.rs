@@ -119,5 +119,9 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Services> {
         session_absolute: settings.session_absolute(),
         ..Default::default()
     };
-    Ok(Services::new(db, policy, vault, settings.probe_timeout())?)
+    let services = Services::new(db, policy, vault, settings.probe_timeout())?;
+    for (provider, priority) in services.credentials.active_global_order().await? {
+        tracing::info!("Provider: {provider} | Priority: {priority}");
+    }
+    Ok(services)
 }

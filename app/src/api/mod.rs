@@ -2,6 +2,7 @@
 //! service and converts; nothing here decides anything.
 
 pub mod auth;
+pub mod credentials;
 pub mod models;
 pub mod overview;
 pub mod providers;

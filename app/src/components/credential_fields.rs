@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::components::FieldError;
-use crate::dto::TemplateFieldDto;
+use crate::dto::{CredentialDto, TemplateFieldDto};
 use crate::AppError;
 
 /// The inputs a template's field schema asks for, named `fields[<name>]` so a form posts
@@ -17,6 +17,10 @@ pub fn CredentialFields(
     /// A preview: the inputs cannot be typed into.
     #[prop(optional)]
     disabled: bool,
+    /// Editing a saved credential: plain values are filled in, and a secret left
+    /// empty keeps the stored one.
+    #[prop(optional)]
+    saved: Option<CredentialDto>,
 ) -> impl IntoView {
     if fields.is_empty() {
         return view! { <p class="empty">"This template needs no credential fields."</p> }.into_any();
@@ -26,6 +30,18 @@ pub fn CredentialFields(
         .map(|field| {
             let input_name = format!("fields[{}]", field.name);
             let error_name = format!("fields.{}", field.name);
+            let value = saved
+                .as_ref()
+                .and_then(|c| c.fields.get(&field.name))
+                .and_then(|v| v.as_str())
+                .map(str::to_owned);
+            let keeps_secret = field.secret && saved.as_ref().is_some_and(|c| c.secret_fields.contains(&field.name));
+            let placeholder = if keeps_secret {
+                saved.as_ref().map(|c| format!("leave empty to keep {}", c.masked()))
+            } else {
+                field.placeholder
+            };
+            let required = field.required && !keeps_secret;
             view! {
                 <label data-field=field.name.clone()>
                     <span>
@@ -36,8 +52,9 @@ pub fn CredentialFields(
                     <input
                         type=if field.secret { "password" } else { "text" }
                         name=input_name
-                        required=field.required
-                        placeholder=field.placeholder
+                        required=required
+                        placeholder=placeholder
+                        value=value
                         pattern=field.pattern
                         autocomplete=if field.secret { "new-password" } else { "off" }
                         spellcheck="false"

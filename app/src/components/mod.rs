@@ -9,5 +9,5 @@ mod status_pages;
 pub use credential_fields::CredentialFields;
 pub use form_error::{FieldError, FormError};
 pub use nav::NavBar;
-pub use page_result::{page_result, signed_in};
+pub use page_result::{admin_only, page_result, signed_in};
 pub use status_pages::{Forbidden, NotFound};

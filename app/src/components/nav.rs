@@ -22,6 +22,8 @@ pub fn NavBar() -> impl IntoView {
                             <nav>
                                 <A href="/">"Overview"</A>
                                 <A href="/providers">"Providers"</A>
+                                {admin.then(|| view! { <A href="/credentials">"Credentials"</A> })}
+                                <A href="/connections">"My connections"</A>
                                 {admin.then(|| view! {
                                     <A href="/templates">"Templates"</A>
                                     <A href="/users">"Users"</A>

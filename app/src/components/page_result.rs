@@ -17,6 +17,17 @@ pub fn page_result<T>(result: Result<T, AppError>, ok: impl FnOnce(T) -> AnyView
     }
 }
 
+/// The signed-in admin, for pages that must refuse everyone else before rendering.
+pub fn admin_only(user: Result<Option<SessionUser>, AppError>) -> Result<SessionUser, AppError> {
+    signed_in(user).and_then(|u| {
+        if u.is_admin() {
+            Ok(u)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    })
+}
+
 /// The signed-in user from `current_user`, with a visitor turned into `Unauthorized`
 /// so `page_result` sends them to the sign-in page.
 pub fn signed_in(user: Result<Option<SessionUser>, AppError>) -> Result<SessionUser, AppError> {

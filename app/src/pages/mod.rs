@@ -1,6 +1,7 @@
 //! One file per page.
 
 mod account;
+mod credentials;
 mod login;
 mod overview;
 mod providers;
@@ -9,6 +10,7 @@ mod templates;
 mod users;
 
 pub use account::AccountPage;
+pub use credentials::{ConnectionsPage, CredentialsPage};
 pub use login::LoginPage;
 pub use overview::OverviewPage;
 pub use providers::{ProviderDetailPage, ProvidersPage};

@@ -7,6 +7,7 @@ pub mod login_throttles;
 pub mod models;
 pub mod provider_templates;
 pub mod providers;
+pub mod request_logs;
 pub mod sessions;
 pub mod users;
 pub mod vault_keys;

@@ -10,10 +10,10 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{BaseUrl, Priority, Slug};
-use crate::auth::Admin;
+use crate::auth::{Admin, CurrentUser};
 use crate::entities::{credentials, models, provider_templates, providers};
 use crate::error::conflict_on;
-use crate::templates::TemplateService;
+use crate::templates::{FieldSpec, TemplateDefinition, TemplateService};
 use crate::{text, DomainError, DomainResult};
 
 /// Priority for a provider created without one: after every seeded provider.
@@ -105,6 +105,18 @@ impl ProviderService {
                 (p, models)
             })
             .collect())
+    }
+
+    /// The credential form of an enabled provider, for any signed-in user.
+    ///
+    /// # Errors
+    /// `NotFound` for a disabled or unknown provider.
+    pub async fn form_fields(&self, _user: &CurrentUser, id: Uuid) -> DomainResult<Vec<FieldSpec>> {
+        let (provider, template) = with_template(&self.db, id).await?;
+        if !provider.enabled {
+            return Err(DomainError::NotFound);
+        }
+        Ok(TemplateDefinition::from_json(&template.definition)?.fields)
     }
 
     pub async fn get(&self, _admin: &Admin, id: Uuid) -> DomainResult<providers::Model> {

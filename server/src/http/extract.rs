@@ -7,6 +7,7 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use domain::auth::{Admin, CurrentUser};
 use http::request::Parts;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
 
 use super::{ApiError, AppState};
 
@@ -108,6 +109,14 @@ impl FromRequestParts<AppState> for AdminUser {
         let AuthUser(user) = AuthUser::from_request_parts(parts, state).await?;
         Ok(Self(user.require_admin()?))
     }
+}
+
+/// For `Option<Option<T>>` fields of a PATCH body: tells "absent" (leave it, with
+/// `#[serde(default)]`) from `null` (clear it).
+pub fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 #[cfg(test)]

@@ -3,12 +3,14 @@
 
 mod api_error;
 mod auth;
+mod credentials;
 mod extract;
 mod health;
 mod middleware;
 mod models;
 mod openapi;
 mod providers;
+mod resolve;
 mod site;
 mod system;
 mod templates;
@@ -40,6 +42,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub use api_error::ApiError;
+use app::AppError;
 
 use crate::config::Settings;
 
@@ -120,6 +123,19 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .routes(routes!(providers::list_enabled))
         .routes(routes!(templates::list, templates::create))
         .routes(routes!(templates::get, templates::update, templates::delete))
+        .routes(routes!(credentials::admin_list, credentials::admin_create))
+        .routes(routes!(
+            credentials::admin_get,
+            credentials::admin_update,
+            credentials::admin_delete
+        ))
+        .routes(routes!(credentials::own_list, credentials::own_create))
+        .routes(routes!(
+            credentials::own_get,
+            credentials::own_update,
+            credentials::own_delete
+        ))
+        .routes(routes!(resolve::resolve))
         .routes(routes!(health::health))
         .routes(routes!(health::live))
         .routes(routes!(health::ready))

@@ -27,6 +27,9 @@ use utoipa::{IntoResponses, Modify, OpenApi, ToSchema};
         (name = "providers", description = "The provider registry"),
         (name = "models", description = "Models per provider (admin)"),
         (name = "templates", description = "Provider templates (admin)"),
+        (name = "credentials", description = "Global credentials, ordered by priority (admin)"),
+        (name = "connections", description = "A user's own connections"),
+        (name = "resolve", description = "Which credential to use, and why not the others"),
         (name = "system", description = "Health probes and instance status"),
     )
 )]

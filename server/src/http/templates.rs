@@ -6,10 +6,10 @@ use axum::response::IntoResponse;
 use axum::Json;
 use domain::templates::{NewTemplate, TemplatePatch};
 use http::StatusCode;
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::extract::{path_id, AdminUser, ApiJson};
+use super::extract::{nullable, path_id, AdminUser, ApiJson};
 use super::openapi::{AdminErrors, ErrorBody};
 use super::{ApiError, AppState};
 
@@ -69,18 +69,13 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(TemplateDto::from(row))))
 }
 
-/// Tells "absent" (leave it) from `null` (clear it).
-fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Option<String>>, D::Error> {
-    Option::<String>::deserialize(deserializer).map(Some)
-}
-
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct UpdateTemplateRequest {
     name: Option<String>,
     description: Option<String>,
     /// `null` clears it.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
     default_base_url: Option<Option<String>>,
     #[schema(value_type = Option<Object>)]

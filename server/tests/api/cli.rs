@@ -69,12 +69,17 @@ fn migrations_run_twice_and_go_down_and_up() {
     assert!(down.status.success(), "{}", text(&down));
     let status = switchyard(&data, &["migrate", "status"], "");
     assert!(
-        text(&status).contains("pending  m20261122_000001_initial_schema"),
-        "{}",
+        text(&status).contains("applied  m20261122_000001_initial_schema")
+            && text(&status).contains("pending  m20261123_000001_credential_names"),
+        "one step down by default: {}",
         text(&status)
     );
+    let all = switchyard(&data, &["migrate", "down", "--steps", "100"], "");
+    assert!(all.status.success(), "{}", text(&all));
+    let status = switchyard(&data, &["migrate", "status"], "");
+    assert!(text(&status).contains("pending  m20261122_000001_initial_schema"));
     let up = switchyard(&data, &["migrate", "up"], "");
-    assert!(text(&up).contains("applied 1 migration(s)"), "{}", text(&up));
+    assert!(text(&up).contains("applied 2 migration(s)"), "{}", text(&up));
 }
 
 #[test]
@@ -134,4 +139,88 @@ async fn a_wrong_master_key_stops_start_up() {
         .expect("start-up refuses a wrong key");
     let message = format!("{err:#}");
     assert!(message.contains("master key does not match"), "{message}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn start_up_lists_each_active_global_credential_by_provider_and_priority() {
+    use std::io::{BufRead, BufReader};
+    let data = TempDir::new().unwrap();
+    let created = switchyard(
+        &data,
+        &["admin", "create", "--email", "ops@example.com"],
+        "operator password 1\n",
+    );
+    assert!(created.status.success(), "{}", text(&created));
+
+    // Add credentials through the running app, then stop it.
+    let settings = Settings {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        data_dir: data.path().to_path_buf(),
+        ..Settings::default()
+    };
+    let app = Application::build(settings).await.unwrap();
+    let base = format!("http://127.0.0.1:{}", app.port());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = tokio::spawn(app.run_until(async move {
+        let _ = stopped.await;
+    }));
+    let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let signed_in = client
+        .post(format!("{base}/api/auth/signin"))
+        .json(&serde_json::json!({"email": "ops@example.com", "password": "operator password 1"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(signed_in.status().is_success());
+    for (name, provider, priority, active) in [
+        ("a", "groq", 7, true),
+        ("b", "gemini", 10, true),
+        ("c", "openai", 1, false),
+    ] {
+        let response = client
+            .post(format!("{base}/api/admin/credentials"))
+            .json(&serde_json::json!({"name": name, "provider": provider, "priority": priority, "active": active,
+                "fields": {"api_key": "sk-startup-log-canary-q7q7"}}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), reqwest::StatusCode::CREATED);
+    }
+    stop.send(()).unwrap();
+    running.await.unwrap().unwrap();
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_switchyard"))
+        .arg("serve")
+        .env("SWITCHYARD_DATA_DIR", data.path())
+        .env("SWITCHYARD_ADDR", "127.0.0.1:0")
+        .env_remove("SWITCHYARD_DATABASE_URL")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = Vec::new();
+    for line in BufReader::new(child.stderr.take().unwrap()).lines() {
+        let line = line.unwrap();
+        let ready = line.contains("Switchyard is ready");
+        lines.push(line);
+        if ready {
+            break;
+        }
+    }
+    child.kill().unwrap();
+    let _ = child.wait();
+    let log = lines.join("\n");
+    let listed: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| l.find("Provider: ").map(|at| &l[at..]))
+        .collect();
+    assert_eq!(
+        listed,
+        ["Provider: groq | Priority: 7", "Provider: gemini | Priority: 10"],
+        "{log}"
+    );
+    assert!(
+        !log.contains("canary") && !log.contains("q7q7"),
+        "no secret and no hint: {log}"
+    );
 }

@@ -7,10 +7,12 @@ mod helpers;
 
 mod auth;
 mod cli;
+mod credentials;
 mod hardening;
 mod health;
 mod models;
 mod openapi;
 mod pages;
 mod providers;
+mod resolve;
 mod users;

@@ -39,6 +39,17 @@ const ROUTES: &[&str] = &[
     "GET /api/admin/provider-templates/{id}",
     "PATCH /api/admin/provider-templates/{id}",
     "DELETE /api/admin/provider-templates/{id}",
+    "GET /api/admin/credentials",
+    "POST /api/admin/credentials",
+    "GET /api/admin/credentials/{id}",
+    "PATCH /api/admin/credentials/{id}",
+    "DELETE /api/admin/credentials/{id}",
+    "GET /api/connections",
+    "POST /api/connections",
+    "GET /api/connections/{id}",
+    "PATCH /api/connections/{id}",
+    "DELETE /api/connections/{id}",
+    "POST /api/resolve",
 ];
 
 async fn the_openapi_document_lists_every_rest_route(app: TestApp) {

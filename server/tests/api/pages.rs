@@ -17,6 +17,7 @@ on_both_databases!(
     the_overview_shows_real_figures,
     a_provider_page_shows_its_settings_template_and_models,
     template_pages_preview_the_credential_form,
+    credential_pages_show_hints_and_never_a_secret,
 );
 
 async fn the_set_up_form_creates_the_admin_and_signs_in(app: TestApp) {
@@ -210,4 +211,50 @@ async fn template_pages_preview_the_credential_form(app: TestApp) {
     assert!(!html.contains("id=\"edit-template\""), "built-ins have no editor");
     let (status, _) = page_of(&admin, app.url("/templates/not-an-id")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+async fn credential_pages_show_hints_and_never_a_secret(app: TestApp) {
+    let canary = "sk-page-canary-7a6b5c4d3e2f1a0b";
+    let admin = app.admin().await;
+    let user = app.user(&admin, "user@example.com").await;
+    let created = app
+        .post_json(
+            &admin,
+            "/api/admin/credentials",
+            serde_json::json!({"name": "Team OpenAI", "provider": "openai", "fields": {"api_key": canary}}),
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let mine = app
+        .post_json(
+            &user,
+            "/api/connections",
+            serde_json::json!({"name": "My Groq", "provider": "groq", "fields": {"api_key": "gsk-user-canary-99887766"}}),
+        )
+        .await;
+    assert_eq!(mine.status(), StatusCode::CREATED);
+
+    let (status, html) = page_of(&admin, app.url("/credentials")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Team OpenAI") && html.contains("••••1a0b"),
+        "{html}"
+    );
+    assert!(!html.contains("7a6b5c4d3e2f"), "the secret never reaches a page");
+    assert!(
+        !html.contains("My Groq"),
+        "connections are not global credentials"
+    );
+
+    let (status, html) = page_of(&user, app.url("/credentials")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(!html.contains("Team OpenAI"));
+    let (status, html) = page_of(&user, app.url("/connections")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("My Groq") && html.contains("••••7766") && !html.contains("canary"));
+    let (_, html) = page_of(&admin, app.url("/connections")).await;
+    assert!(
+        !html.contains("My Groq"),
+        "an admin's own list holds only their connections"
+    );
 }

@@ -14,12 +14,8 @@ pub async fn sync_models(
     #[server(default)] fields: HashMap<String, String>,
     apply: bool,
 ) -> Result<SyncDiffDto, AppError> {
-    use secrecy::SecretString;
     let admin = crate::ssr::require_admin().await?;
-    let fields: HashMap<String, SecretString> = fields
-        .into_iter()
-        .map(|(name, value)| (name, SecretString::from(value)))
-        .collect();
+    let fields = crate::ssr::secret_values(fields);
     let diff = crate::ssr::services()?
         .models
         .sync(&admin, provider_id, &fields, apply)

@@ -14,10 +14,7 @@ pub async fn create_provider(
 ) -> Result<ProviderDto, AppError> {
     use domain::providers::NewProvider;
     let admin = crate::ssr::require_admin().await?;
-    let default_priority = match default_priority.trim() {
-        "" => None,
-        text => Some(super::whole_number("default_priority", text)?),
-    };
+    let default_priority = crate::ssr::optional_number("default_priority", &default_priority)?;
     let base_url = Some(base_url).filter(|url| !url.trim().is_empty());
     let new = NewProvider {
         identifier,

@@ -13,12 +13,3 @@ pub use list_enabled_providers::*;
 pub use list_providers::*;
 pub use set_provider_enabled::*;
 pub use update_provider::*;
-
-/// A number typed into a form field, as the domain wants it.
-#[cfg(feature = "ssr")]
-fn whole_number(field: &str, text: &str) -> Result<i64, crate::AppError> {
-    text.trim().parse().map_err(|_| crate::AppError::Validation {
-        field: field.into(),
-        message: "enter a whole number".into(),
-    })
-}

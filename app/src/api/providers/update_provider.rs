@@ -17,7 +17,7 @@ pub async fn update_provider(
     let patch = ProviderPatch {
         name: Some(name),
         base_url: Some(base_url),
-        default_priority: Some(super::whole_number("default_priority", &default_priority)?),
+        default_priority: Some(crate::ssr::whole_number("default_priority", &default_priority)?),
         enabled: None,
     };
     let row = crate::ssr::services()?

@@ -1,0 +1,18 @@
+//! Global credentials and personal connections: the same server functions, the scope
+//! deciding which guard applies and whose rows are reached.
+
+mod create_credential;
+mod credential_form_fields;
+mod delete_credential;
+mod list_credentials;
+mod move_credential;
+mod set_credential_active;
+mod update_credential;
+
+pub use create_credential::*;
+pub use credential_form_fields::*;
+pub use delete_credential::*;
+pub use list_credentials::*;
+pub use move_credential::*;
+pub use set_credential_active::*;
+pub use update_credential::*;

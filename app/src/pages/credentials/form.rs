@@ -1,0 +1,167 @@
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use super::list::Actions;
+use super::table::scope_value;
+use crate::api::credentials::credential_form_fields;
+use crate::components::{CredentialFields, FieldError, FormError};
+use crate::dto::{AvailableProviderDto, CredentialDto, CredentialScope};
+use crate::AppError;
+
+const FIELDS: &[&str] = &[
+    "name",
+    "provider",
+    "fields",
+    "priority",
+    "weight",
+    "rate_limit_per_minute",
+    "monthly_quota",
+    "endpoint",
+];
+
+/// A new credential: pick a provider, and its template draws the fields.
+#[component]
+pub fn CreateCredentialForm(
+    providers: Vec<AvailableProviderDto>,
+    scope: CredentialScope,
+    actions: Actions,
+) -> impl IntoView {
+    let error = Signal::derive(move || actions.create.value().get().and_then(Result::err));
+    let created = move || actions.create.value().get().and_then(Result::ok).map(|c| c.name);
+    let selected = RwSignal::new(providers.first().map(|p| p.provider.id));
+    let fields = Resource::new(
+        move || selected.get(),
+        |id| async move {
+            match id {
+                Some(id) => credential_form_fields(id).await,
+                None => Ok(Vec::new()),
+            }
+        },
+    );
+    let default_priority = {
+        let providers = providers.clone();
+        move || {
+            let id = selected.get();
+            providers
+                .iter()
+                .find(|p| Some(p.provider.id) == id)
+                .map(|p| format!("default: {}", p.provider.default_priority))
+        }
+    };
+    let title = match scope {
+        CredentialScope::Global => "Add a credential",
+        CredentialScope::Personal => "Add a connection",
+    };
+    view! {
+        <section class="card">
+            <h2>{title}</h2>
+            <ActionForm action=actions.create attr:id="create-credential">
+                <input type="hidden" name="scope" value=scope_value(scope)/>
+                <label>"Provider"
+                    <select name="provider" required on:change=move |ev| selected.set(Uuid::parse_str(&event_target_value(&ev)).ok())>
+                        {providers.into_iter().map(|p| view! {
+                            <option value=p.provider.id.to_string()>{p.provider.name}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <FieldError error field="provider"/>
+                <label>"Name" <input type="text" name="name" required maxlength="100" placeholder="Team key"/></label>
+                <FieldError error field="name"/>
+                <Transition>
+                    {move || Suspend::new(async move {
+                        match fields.await {
+                            Ok(fields) => view! { <CredentialFields fields error/> }.into_any(),
+                            Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                        }
+                    })}
+                </Transition>
+                <SettingsInputs error priority_hint=Signal::derive(default_priority)/>
+                <FormError error fields=FIELDS/>
+                <button type="submit" disabled=move || actions.create.pending().get()>"Save"</button>
+            </ActionForm>
+            {move || created().map(|name| view! { <p class="ok" role="status">"Saved " {name} ". The secret will not be shown again."</p> })}
+        </section>
+    }
+}
+
+/// Changes a saved credential; a secret typed here replaces the stored one.
+#[component]
+pub fn EditCredentialForm(
+    credential: CredentialDto,
+    scope: CredentialScope,
+    actions: Actions,
+) -> impl IntoView {
+    let error = Signal::derive(move || actions.update.value().get().and_then(Result::err));
+    let fields = Resource::new(|| (), move |_| credential_form_fields(credential.provider_id));
+    let saved = credential.clone();
+    view! {
+        <section class="card" id="edit-credential">
+            <h2>"Edit " {credential.name.clone()}</h2>
+            <ActionForm action=actions.update>
+                <input type="hidden" name="scope" value=scope_value(scope)/>
+                <input type="hidden" name="id" value=credential.id.to_string()/>
+                <label>"Name" <input type="text" name="name" required maxlength="100" value=credential.name.clone()/></label>
+                <FieldError error field="name"/>
+                <Suspense>
+                    {move || {
+                        let saved = saved.clone();
+                        Suspend::new(async move {
+                            match fields.await {
+                                Ok(fields) => view! { <CredentialFields fields error saved/> }.into_any(),
+                                Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                            }
+                        })
+                    }}
+                </Suspense>
+                <SettingsInputs error saved=credential.clone()/>
+                <FormError error fields=FIELDS/>
+                <div class="buttons">
+                    <button type="submit" disabled=move || actions.update.pending().get()>"Save changes"</button>
+                    <button type="button" class="secondary" on:click=move |_| actions.editing.set(None)>"Cancel"</button>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// Priority, weight, limits and endpoint, empty or as saved.
+#[component]
+fn SettingsInputs(
+    error: Signal<Option<AppError>>,
+    #[prop(optional)] saved: Option<CredentialDto>,
+    #[prop(optional, into)] priority_hint: Signal<Option<String>>,
+) -> impl IntoView {
+    let number = |value: Option<i64>| value.map(|v| v.to_string()).unwrap_or_default();
+    let priority = number(saved.as_ref().map(|c| i64::from(c.priority)));
+    let weight = number(saved.as_ref().map(|c| i64::from(c.weight)));
+    let rate = number(
+        saved
+            .as_ref()
+            .and_then(|c| c.rate_limit_per_minute.map(i64::from)),
+    );
+    let quota = number(saved.as_ref().and_then(|c| c.monthly_quota));
+    let endpoint = saved
+        .as_ref()
+        .and_then(|c| c.endpoint.clone())
+        .unwrap_or_default();
+    let required = saved.is_some();
+    view! {
+        <div class="row-inputs">
+            <label>"Priority (lower first)"
+                <input type="number" name="settings[priority]" min="0" max="10000" required=required value=priority
+                    placeholder=move || priority_hint.get()/>
+            </label>
+            <label>"Weight (for ties)" <input type="number" name="settings[weight]" min="1" max="1000" required=required value=weight placeholder="1"/></label>
+            <label>"Requests per minute" <input type="number" name="settings[rate_limit_per_minute]" min="1" value=rate placeholder="no limit"/></label>
+            <label>"Monthly quota" <input type="number" name="settings[monthly_quota]" min="0" value=quota placeholder="no quota"/></label>
+        </div>
+        <FieldError error field="priority"/>
+        <FieldError error field="weight"/>
+        <FieldError error field="rate_limit_per_minute"/>
+        <FieldError error field="monthly_quota"/>
+        <label>"Endpoint override (empty: the provider's base URL)"
+            <input type="url" name="settings[endpoint]" maxlength="2048" value=endpoint/>
+        </label>
+        <FieldError error field="endpoint"/>
+    }
+}

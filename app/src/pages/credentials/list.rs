@@ -1,0 +1,103 @@
+use leptos::prelude::*;
+
+use super::form::{CreateCredentialForm, EditCredentialForm};
+use super::table::CredentialTable;
+use crate::api::credentials::{
+    list_credentials, CreateCredential, DeleteCredential, MoveCredential, SetCredentialActive,
+    UpdateCredential,
+};
+use crate::api::providers::list_enabled_providers;
+use crate::components::{page_result, FormError};
+use crate::dto::{CredentialDto, CredentialScope};
+
+/// The row actions of a list, handed to the table and the forms.
+#[derive(Clone, Copy)]
+pub struct Actions {
+    pub create: ServerAction<CreateCredential>,
+    pub update: ServerAction<UpdateCredential>,
+    pub toggle: ServerAction<SetCredentialActive>,
+    pub reorder: ServerAction<MoveCredential>,
+    pub delete: ServerAction<DeleteCredential>,
+    /// The row being edited, if any.
+    pub editing: RwSignal<Option<CredentialDto>>,
+}
+
+const PER_PAGE: u64 = 50;
+
+#[component]
+pub fn CredentialList(scope: CredentialScope) -> impl IntoView {
+    let actions = Actions {
+        create: ServerAction::new(),
+        update: ServerAction::new(),
+        toggle: ServerAction::new(),
+        reorder: ServerAction::new(),
+        delete: ServerAction::new(),
+        editing: RwSignal::new(None),
+    };
+    let provider = RwSignal::new(String::new());
+    let page = RwSignal::new(1_u64);
+    let providers = Resource::new(|| (), |_| list_enabled_providers());
+    let credentials = Resource::new(
+        move || {
+            (
+                provider.get(),
+                page.get(),
+                actions.create.version().get(),
+                actions.update.version().get(),
+                actions.toggle.version().get(),
+                actions.reorder.version().get(),
+                actions.delete.version().get(),
+            )
+        },
+        move |(provider, page, ..)| list_credentials(scope, provider, page),
+    );
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = actions.update.value().get() {
+            actions.editing.set(None);
+        }
+    });
+    let row_error = Signal::derive(move || {
+        (actions.toggle.value().get().and_then(Result::err))
+            .or_else(|| actions.reorder.value().get().and_then(Result::err))
+            .or_else(|| actions.delete.value().get().and_then(Result::err))
+    });
+    view! {
+        <div class="filters">
+            <label>"Provider"
+                <select on:change=move |ev| { provider.set(event_target_value(&ev)); page.set(1); } prop:value=move || provider.get()>
+                    <option value="">"all providers"</option>
+                    <Suspense>
+                        {move || Suspend::new(async move {
+                            providers.await.unwrap_or_default().into_iter().map(|p| view! {
+                                <option value=p.provider.identifier.clone()>{p.provider.name}</option>
+                            }).collect_view()
+                        })}
+                    </Suspense>
+                </select>
+            </label>
+        </div>
+        <FormError error=row_error/>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                page_result(credentials.await, |list| {
+                    let pages = list.total.div_ceil(PER_PAGE).max(1);
+                    view! {
+                        <CredentialTable rows=list.rows scope actions/>
+                        <p class="pager">
+                            <button class="secondary" disabled=move || page.get() <= 1 on:click=move |_| page.update(|p| *p -= 1)>"Previous"</button>
+                            {format!(" Page {} of {pages} · {} in all ", page.get_untracked(), list.total)}
+                            <button class="secondary" disabled=move || page.get() >= pages on:click=move |_| page.update(|p| *p += 1)>"Next"</button>
+                        </p>
+                    }
+                    .into_any()
+                })
+            })}
+        </Transition>
+        {move || actions.editing.get().map(|credential| view! { <EditCredentialForm credential scope actions/> })}
+        <Suspense>
+            {move || Suspend::new(async move {
+                page_result(providers.await, |providers| view! { <CreateCredentialForm providers scope actions/> }.into_any())
+            })}
+        </Suspense>
+    }
+}

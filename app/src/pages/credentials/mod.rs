@@ -1,0 +1,43 @@
+//! Credentials (the admins' global list, by priority) and My connections (a user's
+//! own): one list component, the scope deciding which.
+
+mod delete_button;
+mod form;
+mod list;
+mod table;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::auth::current_user;
+use crate::components::{admin_only, page_result};
+use crate::dto::CredentialScope;
+use list::CredentialList;
+
+#[component]
+pub fn CredentialsPage() -> impl IntoView {
+    let user = Resource::new(|| (), |_| current_user());
+    view! {
+        <Title text="Credentials"/>
+        <h1>"Credentials"</h1>
+        <p class="subtitle">
+            "Global credentials, used by priority (lower first). Secrets are write-only: after saving, only the last four characters show."
+        </p>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                // Checked before anything renders, so a user gets the 403 page and nothing else.
+                page_result(admin_only(user.await), |_| view! { <CredentialList scope=CredentialScope::Global/> }.into_any())
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn ConnectionsPage() -> impl IntoView {
+    view! {
+        <Title text="My connections"/>
+        <h1>"My connections"</h1>
+        <p class="subtitle">"Your own keys for the providers an admin enabled. Nobody else can see them."</p>
+        <CredentialList scope=CredentialScope::Personal/>
+    }
+}

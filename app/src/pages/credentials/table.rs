@@ -1,0 +1,96 @@
+use leptos::prelude::*;
+
+use super::delete_button::DeleteButton;
+use super::list::Actions;
+use crate::dto::{CredentialDto, CredentialScope};
+
+/// Credentials in the order they are used; move buttons reorder within a provider.
+#[component]
+pub fn CredentialTable(rows: Vec<CredentialDto>, scope: CredentialScope, actions: Actions) -> impl IntoView {
+    if rows.is_empty() {
+        let text = match scope {
+            CredentialScope::Global => "No credentials yet: add the first one below.",
+            CredentialScope::Personal => "You have no connections yet: add one below.",
+        };
+        return view! { <p class="empty">{text}</p> }.into_any();
+    }
+    view! {
+        <table class="list" id="credentials">
+            <thead><tr>
+                <th>"Priority"</th><th>"Name"</th><th>"Provider"</th><th>"Key"</th><th>"Status"</th>
+                <th>"Usage"</th><th>"Last used"</th><th></th>
+            </tr></thead>
+            <tbody>
+                {rows.into_iter().map(|c| view! { <CredentialRow credential=c scope actions/> }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+#[component]
+fn CredentialRow(credential: CredentialDto, scope: CredentialScope, actions: Actions) -> impl IntoView {
+    let id = credential.id.to_string();
+    let status = match (credential.active, credential.disabled_reason.as_deref()) {
+        (true, _) => "active".to_owned(),
+        (false, Some("health")) => "disabled: failing".to_owned(),
+        (false, _) => "inactive".to_owned(),
+    };
+    let quota = credential
+        .monthly_quota
+        .map(|q| format!(" of {q}"))
+        .unwrap_or_default();
+    let usage = format!(
+        "{} this month{quota} · {} in all",
+        credential.current_month_usage, credential.usage_count
+    );
+    let last_used = credential
+        .last_used_at
+        .map(|at| at.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_else(|| "never".to_owned());
+    let move_form = move |direction: &'static str, label: &'static str, id: String| {
+        view! {
+            <ActionForm action=actions.reorder>
+                <input type="hidden" name="scope" value=scope_value(scope)/>
+                <input type="hidden" name="id" value=id/>
+                <input type="hidden" name="direction" value=direction/>
+                <button type="submit" class="secondary" title=format!("Move {direction}")>{label}</button>
+            </ActionForm>
+        }
+    };
+    let edit = credential.clone();
+    let (id_up, id_down, id_toggle) = (id.clone(), id.clone(), id.clone());
+    view! {
+        <tr data-name=credential.name.clone()>
+            <td class="priority">{credential.priority}</td>
+            <td class="name">{credential.name.clone()}</td>
+            <td>{credential.provider_name.clone()}</td>
+            <td class="hint"><code>{credential.masked()}</code></td>
+            <td class="status">{status}</td>
+            <td>{usage}</td>
+            <td>{last_used}</td>
+            <td class="actions">
+                {move_form("up", "↑", id_up)}
+                {move_form("down", "↓", id_down)}
+                <ActionForm action=actions.toggle>
+                    <input type="hidden" name="scope" value=scope_value(scope)/>
+                    <input type="hidden" name="id" value=id_toggle/>
+                    <input type="hidden" name="active" value=(!credential.active).to_string()/>
+                    <button type="submit" class="secondary">{if credential.active { "Deactivate" } else { "Activate" }}</button>
+                </ActionForm>
+                <button type="button" class="secondary" on:click=move |_| actions.editing.set(Some(edit.clone()))>
+                    "Edit / replace key"
+                </button>
+                <DeleteButton id=id scope delete=actions.delete/>
+            </td>
+        </tr>
+    }
+}
+
+/// How a scope is posted by a form.
+pub fn scope_value(scope: CredentialScope) -> &'static str {
+    match scope {
+        CredentialScope::Global => "global",
+        CredentialScope::Personal => "personal",
+    }
+}

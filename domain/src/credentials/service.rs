@@ -1,0 +1,584 @@
+//! Creating, listing, changing and deleting credentials. Every query is scoped by its
+//! owner: admins reach global credentials, a user their own connections, nobody more.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+use chrono::Utc;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set, TransactionTrait,
+};
+use secrecy::{ExposeSecret, SecretString};
+use uuid::Uuid;
+
+use super::values::{self, CheckedValues};
+use super::view::{CredentialView, Scope};
+use crate::auth::{Admin, CurrentUser};
+use crate::entities::{credentials, providers};
+use crate::error::conflict_on;
+use crate::providers::{with_template, BaseUrl, Priority};
+use crate::templates::TemplateDefinition;
+use crate::vault::Vault;
+use crate::{text, DomainError, DomainResult};
+
+/// The guard that decides whose credentials a call may reach, owned (for adapters that
+/// pick the scope at run time, such as one page serving both lists).
+pub enum OwnedBy {
+    Admins(Admin),
+    User(CurrentUser),
+}
+
+impl OwnedBy {
+    pub fn owner(&self) -> Owner<'_> {
+        match self {
+            OwnedBy::Admins(admin) => Owner::Admins(admin),
+            OwnedBy::User(user) => Owner::User(user),
+        }
+    }
+}
+
+/// Where a credential moves in its provider's order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Up,
+    Down,
+}
+
+/// Whose credentials a call is about: the admins' global ones, or one user's connections.
+#[derive(Clone, Copy)]
+pub enum Owner<'a> {
+    Admins(&'a Admin),
+    User(&'a CurrentUser),
+}
+
+impl Owner<'_> {
+    fn scope(self) -> Scope {
+        match self {
+            Owner::Admins(_) => Scope::Global,
+            Owner::User(_) => Scope::Personal,
+        }
+    }
+
+    fn owner_id(self) -> Option<Uuid> {
+        match self {
+            Owner::Admins(_) => None,
+            Owner::User(user) => Some(user.id()),
+        }
+    }
+
+    /// The owner filter every query for one or many credentials goes through.
+    fn condition(self) -> Condition {
+        let scope = credentials::Column::Scope.eq(self.scope().as_str());
+        match self.owner_id() {
+            None => Condition::all().add(scope),
+            Some(id) => Condition::all()
+                .add(scope)
+                .add(credentials::Column::OwnerId.eq(id)),
+        }
+    }
+}
+
+pub struct NewCredential {
+    pub name: String,
+    /// The provider's identifier or id.
+    pub provider: String,
+    /// Values of the template's fields; secret ones are encrypted, never stored plain.
+    pub fields: HashMap<String, SecretString>,
+    pub priority: Option<i64>,
+    pub weight: Option<i64>,
+    pub active: Option<bool>,
+    pub rate_limit_per_minute: Option<i64>,
+    pub monthly_quota: Option<i64>,
+    /// Overrides the provider's base URL for this credential.
+    pub endpoint: Option<String>,
+}
+
+/// What an update changes; `None` leaves a value alone, `Some(None)` clears it.
+#[derive(Default)]
+pub struct CredentialPatch {
+    pub name: Option<String>,
+    /// Replaces the values given; an empty secret value keeps the stored one.
+    pub fields: Option<HashMap<String, SecretString>>,
+    pub priority: Option<i64>,
+    pub weight: Option<i64>,
+    pub active: Option<bool>,
+    pub rate_limit_per_minute: Option<Option<i64>>,
+    pub monthly_quota: Option<Option<i64>>,
+    pub endpoint: Option<Option<String>>,
+}
+
+impl CredentialPatch {
+    /// Turning a credential off is allowed even while its provider is disabled.
+    fn only_deactivates(&self) -> bool {
+        self.active == Some(false)
+            && self.name.is_none()
+            && self.fields.is_none()
+            && self.priority.is_none()
+            && self.weight.is_none()
+            && self.rate_limit_per_minute.is_none()
+            && self.monthly_quota.is_none()
+            && self.endpoint.is_none()
+    }
+}
+
+pub struct ListQuery {
+    /// A provider's identifier or id.
+    pub provider: Option<String>,
+    /// From 1.
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl Default for ListQuery {
+    fn default() -> Self {
+        Self {
+            provider: None,
+            page: 1,
+            per_page: 50,
+        }
+    }
+}
+
+const MAX_PER_PAGE: u64 = 200;
+
+#[derive(Clone)]
+pub struct CredentialService {
+    db: DatabaseConnection,
+    vault: Arc<Vault>,
+}
+
+impl CredentialService {
+    pub fn new(db: DatabaseConnection, vault: Arc<Vault>) -> Self {
+        Self { db, vault }
+    }
+
+    /// # Errors
+    /// `Validation` naming the field (`fields.api_key`, `priority`, `provider`, …),
+    /// `Conflict` on `name`.
+    pub async fn create(&self, owner: Owner<'_>, new: NewCredential) -> DomainResult<CredentialView> {
+        let provider = self.usable_provider(owner, &new.provider).await?;
+        let definition = self.definition_of(&provider).await?;
+        let name = text::line("name", &new.name, 1, 100)?;
+        let checked = values::check(&definition, &new.fields, &HashSet::new())?;
+        let priority = Priority::new(
+            new.priority.unwrap_or(i64::from(provider.default_priority)),
+            "priority",
+        )?;
+        let id = Uuid::now_v7();
+        let now = Utc::now();
+        let row = credentials::ActiveModel {
+            id: Set(id),
+            name: Set(name),
+            provider_id: Set(provider.id),
+            scope: Set(owner.scope().as_str().to_owned()),
+            owner_id: Set(owner.owner_id()),
+            secret_fields: Set(self.seal(id, &checked.secret)?),
+            plain_fields: Set(plain_json(&checked.plain)),
+            key_version: Set(self.vault.active_version()),
+            hint: Set(values::hint(&checked.secret).unwrap_or_default()),
+            endpoint_override: Set(new.endpoint.as_deref().map(endpoint).transpose()?),
+            priority: Set(priority.get()),
+            weight: Set(weight(new.weight.unwrap_or(1))?),
+            active: Set(new.active.unwrap_or(true)),
+            disabled_reason: Set((new.active == Some(false)).then(|| "manual".to_owned())),
+            rate_limit_per_minute: Set(rate_limit(new.rate_limit_per_minute)?),
+            monthly_quota: Set(quota(new.monthly_quota)?),
+            usage_count: Set(0),
+            current_month_usage: Set(0),
+            usage_month: Set(None),
+            last_used_at: Set(None),
+            last_test_status: Set(None),
+            last_test_latency_ms: Set(None),
+            last_test_at: Set(None),
+            last_test_error: Set(None),
+            consecutive_failures: Set(0),
+            cooldown_until: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&self.db)
+        .await
+        .map_err(conflict_on("name", name_taken(owner)))?;
+        Ok(CredentialView::new(row, &provider))
+    }
+
+    /// By priority (lower first), then name; one page and the total.
+    pub async fn list(
+        &self,
+        owner: Owner<'_>,
+        query: &ListQuery,
+    ) -> DomainResult<(Vec<CredentialView>, u64)> {
+        let mut select = credentials::Entity::find().filter(owner.condition());
+        if let Some(provider) = query.provider.as_deref().filter(|p| !p.trim().is_empty()) {
+            let provider = self
+                .find_provider(provider)
+                .await?
+                .ok_or_else(|| DomainError::validation("provider", "no such provider"))?;
+            select = select.filter(credentials::Column::ProviderId.eq(provider.id));
+        }
+        let total = select.clone().count(&self.db).await?;
+        let per_page = query.per_page.clamp(1, MAX_PER_PAGE);
+        let rows = ordered(select)
+            .offset(query.page.max(1).saturating_sub(1) * per_page)
+            .limit(per_page)
+            .all(&self.db)
+            .await?;
+        Ok((self.with_providers(rows).await?, total))
+    }
+
+    /// # Errors
+    /// `NotFound` for an id that is not the owner's, exactly as for one that does not exist.
+    pub async fn get(&self, owner: Owner<'_>, id: Uuid) -> DomainResult<CredentialView> {
+        let row = self.owned_row(owner, id).await?;
+        let provider = self.provider_of(&row).await?;
+        Ok(CredentialView::new(row, &provider))
+    }
+
+    /// # Errors
+    /// As `create`, plus `NotFound` for another owner's credential and `Validation` on
+    /// `provider` while the provider is disabled (turning the credential off still works).
+    pub async fn update(
+        &self,
+        owner: Owner<'_>,
+        id: Uuid,
+        patch: CredentialPatch,
+    ) -> DomainResult<CredentialView> {
+        let row = self.owned_row(owner, id).await?;
+        let provider = self.provider_of(&row).await?;
+        if !provider.enabled && !patch.only_deactivates() {
+            return Err(provider_disabled(owner, &provider));
+        }
+        let mut active: credentials::ActiveModel = row.clone().into();
+        if let Some(name) = patch.name {
+            active.name = Set(text::line("name", &name, 1, 100)?);
+        }
+        if let Some(submitted) = patch.fields {
+            let definition = self.definition_of(&provider).await?;
+            let view = CredentialView::new(row.clone(), &provider);
+            let stored: HashSet<String> = view
+                .secret_field_names()
+                .into_iter()
+                .chain(view.plain_fields().keys().cloned())
+                .collect();
+            let CheckedValues { secret, plain } = values::check(&definition, &submitted, &stored)?;
+            if !secret.is_empty() {
+                // Every secret is sealed again with the active key, so a row never mixes versions.
+                let mut all = self.open(&row)?;
+                all.extend(secret);
+                active.secret_fields = Set(self.seal(row.id, &all)?);
+                active.key_version = Set(self.vault.active_version());
+                active.hint = Set(values::hint(&all).unwrap_or_default());
+            }
+            if !plain.is_empty() {
+                let mut merged = view.plain_fields();
+                for (name, value) in plain {
+                    merged.insert(name, serde_json::Value::String(value));
+                }
+                active.plain_fields = Set(serde_json::Value::Object(merged));
+            }
+        }
+        if let Some(priority) = patch.priority {
+            active.priority = Set(Priority::new(priority, "priority")?.get());
+        }
+        if let Some(value) = patch.weight {
+            active.weight = Set(weight(value)?);
+        }
+        if let Some(on) = patch.active {
+            active.active = Set(on);
+            active.disabled_reason = Set((!on).then(|| "manual".to_owned()));
+            if on {
+                active.consecutive_failures = Set(0);
+                active.cooldown_until = Set(None);
+            }
+        }
+        if let Some(limit) = patch.rate_limit_per_minute {
+            active.rate_limit_per_minute = Set(rate_limit(limit)?);
+        }
+        if let Some(value) = patch.monthly_quota {
+            active.monthly_quota = Set(quota(value)?);
+        }
+        if let Some(url) = patch.endpoint {
+            active.endpoint_override = Set(url
+                .as_deref()
+                .filter(|u| !u.trim().is_empty())
+                .map(endpoint)
+                .transpose()?);
+        }
+        active.updated_at = Set(Utc::now());
+        let row = active
+            .update(&self.db)
+            .await
+            .map_err(conflict_on("name", name_taken(owner)))?;
+        Ok(CredentialView::new(row, &provider))
+    }
+
+    /// Each active global credential's provider and priority, in the order they are
+    /// used, for the start-up log (nothing secret, not even the hint).
+    pub async fn active_global_order(&self) -> DomainResult<Vec<(String, i32)>> {
+        let rows = ordered(
+            credentials::Entity::find()
+                .filter(credentials::Column::Scope.eq(Scope::Global.as_str()))
+                .filter(credentials::Column::Active.eq(true)),
+        )
+        .all(&self.db)
+        .await?;
+        Ok(self
+            .with_providers(rows)
+            .await?
+            .into_iter()
+            .filter(|v| v.provider_enabled)
+            .map(|v| (v.provider_identifier.clone(), v.row().priority))
+            .collect())
+    }
+
+    /// Moves a credential before (up) or after (down) its neighbour among the same
+    /// provider's credentials of this owner: their priorities swap, or when they are
+    /// equal this one steps by one. At either end nothing changes.
+    pub async fn move_by(
+        &self,
+        owner: Owner<'_>,
+        id: Uuid,
+        direction: Direction,
+    ) -> DomainResult<CredentialView> {
+        let row = self.owned_row(owner, id).await?;
+        let txn = self.db.begin().await?;
+        let siblings = ordered(
+            credentials::Entity::find()
+                .filter(owner.condition())
+                .filter(credentials::Column::ProviderId.eq(row.provider_id)),
+        )
+        .all(&txn)
+        .await?;
+        let at = siblings
+            .iter()
+            .position(|s| s.id == id)
+            .ok_or(DomainError::NotFound)?;
+        let neighbour = match direction {
+            Direction::Up => at.checked_sub(1).and_then(|i| siblings.get(i)),
+            Direction::Down => siblings.get(at + 1),
+        };
+        if let Some(neighbour) = neighbour {
+            let (mine, theirs) = match (neighbour.priority == row.priority, direction) {
+                (false, _) => (neighbour.priority, row.priority),
+                (true, Direction::Up) if row.priority > 0 => (row.priority - 1, neighbour.priority),
+                (true, Direction::Up) => (row.priority, row.priority + 1),
+                (true, Direction::Down) if row.priority < Priority::MAX => {
+                    (row.priority + 1, neighbour.priority)
+                }
+                (true, Direction::Down) => (row.priority, row.priority - 1),
+            };
+            set_priority(&txn, row.id, mine).await?;
+            set_priority(&txn, neighbour.id, theirs).await?;
+        }
+        txn.commit().await?;
+        self.get(owner, id).await
+    }
+
+    pub async fn delete(&self, owner: Owner<'_>, id: Uuid) -> DomainResult<()> {
+        let row = self.owned_row(owner, id).await?;
+        credentials::Entity::delete_by_id(row.id).exec(&self.db).await?;
+        Ok(())
+    }
+
+    /// The decrypted secret fields of a credential, for the gateway and `secrets:read`.
+    ///
+    /// # Errors
+    /// `Internal` when a stored ciphertext fails authentication (edited by hand, moved
+    /// between rows): that credential is unusable, the others are not affected.
+    pub(crate) fn open(&self, row: &credentials::Model) -> DomainResult<BTreeMap<String, SecretString>> {
+        let mut out = BTreeMap::new();
+        let Some(fields) = row.secret_fields.as_object() else {
+            return Ok(out);
+        };
+        for (name, sealed) in fields {
+            let sealed = sealed
+                .as_str()
+                .ok_or_else(|| DomainError::internal(format!("credential {}: malformed secret", row.id)))?;
+            let plain = self
+                .vault
+                .decrypt(sealed, row.key_version, &context(row.id, name))
+                .map_err(|_| {
+                    DomainError::internal(format!("credential {}: field {name} cannot be decrypted", row.id))
+                })?;
+            let text = String::from_utf8(plain.to_vec()).map_err(|_| {
+                DomainError::internal(format!("credential {}: field {name} is not text", row.id))
+            })?;
+            out.insert(name.clone(), SecretString::from(text));
+        }
+        Ok(out)
+    }
+
+    fn seal(&self, id: Uuid, secret: &BTreeMap<String, SecretString>) -> DomainResult<serde_json::Value> {
+        let mut sealed = serde_json::Map::new();
+        for (name, value) in secret {
+            let ciphertext = self
+                .vault
+                .encrypt(value.expose_secret().as_bytes(), &context(id, name))?;
+            sealed.insert(name.clone(), serde_json::Value::String(ciphertext));
+        }
+        Ok(serde_json::Value::Object(sealed))
+    }
+
+    async fn owned_row(&self, owner: Owner<'_>, id: Uuid) -> DomainResult<credentials::Model> {
+        credentials::Entity::find_by_id(id)
+            .filter(owner.condition())
+            .one(&self.db)
+            .await?
+            .ok_or(DomainError::NotFound)
+    }
+
+    async fn find_provider(&self, id_or_identifier: &str) -> DomainResult<Option<providers::Model>> {
+        let key = id_or_identifier.trim();
+        let found = match Uuid::parse_str(key) {
+            Ok(id) => providers::Entity::find_by_id(id).one(&self.db).await?,
+            Err(_) => {
+                providers::Entity::find()
+                    .filter(providers::Column::Identifier.eq(key))
+                    .one(&self.db)
+                    .await?
+            }
+        };
+        Ok(found)
+    }
+
+    /// The provider a new credential is for: it must exist, and be enabled. Users are
+    /// told a disabled provider does not exist, as they cannot see it.
+    async fn usable_provider(&self, owner: Owner<'_>, provider: &str) -> DomainResult<providers::Model> {
+        let found = self.find_provider(provider).await?;
+        match found {
+            Some(p) if p.enabled => Ok(p),
+            Some(p) if matches!(owner, Owner::Admins(_)) => Err(provider_disabled(owner, &p)),
+            _ => Err(DomainError::validation("provider", "no such provider")),
+        }
+    }
+
+    async fn provider_of(&self, row: &credentials::Model) -> DomainResult<providers::Model> {
+        providers::Entity::find_by_id(row.provider_id)
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| DomainError::internal("credential without provider"))
+    }
+
+    async fn definition_of(&self, provider: &providers::Model) -> DomainResult<TemplateDefinition> {
+        let (_, template) = with_template(&self.db, provider.id).await?;
+        TemplateDefinition::from_json(&template.definition)
+    }
+
+    /// Rows with their providers, in one query for all the providers.
+    async fn with_providers(&self, rows: Vec<credentials::Model>) -> DomainResult<Vec<CredentialView>> {
+        let ids: HashSet<Uuid> = rows.iter().map(|r| r.provider_id).collect();
+        let providers: HashMap<Uuid, providers::Model> = providers::Entity::find()
+            .filter(providers::Column::Id.is_in(ids))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect();
+        rows.into_iter()
+            .map(|row| {
+                let provider = providers
+                    .get(&row.provider_id)
+                    .ok_or_else(|| DomainError::internal("credential without provider"))?;
+                Ok(CredentialView::new(row, provider))
+            })
+            .collect()
+    }
+}
+
+async fn set_priority(db: &impl ConnectionTrait, id: Uuid, priority: i32) -> DomainResult<()> {
+    credentials::Entity::update_many()
+        .col_expr(credentials::Column::Priority, Expr::value(priority))
+        .col_expr(credentials::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(credentials::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+fn ordered(select: Select<credentials::Entity>) -> Select<credentials::Entity> {
+    select
+        .order_by_asc(credentials::Column::Priority)
+        .order_by_asc(credentials::Column::Name)
+        .order_by_asc(credentials::Column::Id)
+}
+
+/// Associated data of one secret field: a ciphertext only opens in its own row and field.
+fn context(id: Uuid, field: &str) -> String {
+    format!("credential:{id}:{field}")
+}
+
+fn plain_json(plain: &BTreeMap<String, String>) -> serde_json::Value {
+    serde_json::Value::Object(
+        plain
+            .iter()
+            .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+            .collect(),
+    )
+}
+
+fn endpoint(url: &str) -> DomainResult<String> {
+    BaseUrl::parse(url)
+        .map(|u| u.as_str().to_owned())
+        .map_err(|err| match err {
+            DomainError::Validation { message, .. } => DomainError::validation("endpoint", message),
+            other => other,
+        })
+}
+
+fn weight(value: i64) -> DomainResult<i32> {
+    i32::try_from(value)
+        .ok()
+        .filter(|w| (1..=1000).contains(w))
+        .ok_or_else(|| DomainError::validation("weight", "use a number from 1 to 1000"))
+}
+
+fn rate_limit(value: Option<i64>) -> DomainResult<Option<i32>> {
+    value
+        .map(|v| {
+            i32::try_from(v)
+                .ok()
+                .filter(|v| (1..=1_000_000).contains(v))
+                .ok_or_else(|| {
+                    DomainError::validation(
+                        "rate_limit_per_minute",
+                        "use a number from 1 to 1,000,000, or none",
+                    )
+                })
+        })
+        .transpose()
+}
+
+fn quota(value: Option<i64>) -> DomainResult<Option<i64>> {
+    value
+        .map(|v| {
+            if (0..=1_000_000_000_000).contains(&v) {
+                Ok(v)
+            } else {
+                Err(DomainError::validation("monthly_quota", "use 0 or more, or none"))
+            }
+        })
+        .transpose()
+}
+
+fn name_taken(owner: Owner<'_>) -> &'static str {
+    match owner {
+        Owner::Admins(_) => "a global credential with this name already exists",
+        Owner::User(_) => "you already have a connection with this name",
+    }
+}
+
+fn provider_disabled(owner: Owner<'_>, provider: &providers::Model) -> DomainError {
+    match owner {
+        Owner::Admins(_) => DomainError::validation(
+            "provider",
+            format!("{} is disabled; enable the provider first", provider.name),
+        ),
+        Owner::User(_) => DomainError::validation(
+            "provider",
+            format!("{} is not available at the moment", provider.name),
+        ),
+    }
+}

@@ -1,0 +1,155 @@
+//! `resolve`: for a caller and a provider (or a model), the usable credentials in order
+//! and the excluded ones with their reason.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{Duration, Utc};
+use sea_orm::sea_query::{Expr, Func};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
+use uuid::Uuid;
+
+use super::order::{exclusion, order, Exclusion, Ranked};
+use crate::auth::CurrentUser;
+use crate::credentials::{CredentialView, Scope};
+use crate::entities::{app_settings, credentials, models, providers, request_logs};
+use crate::{DomainError, DomainResult};
+
+/// The `app_settings` key that turns "personal connections first" off (`false`).
+pub const PERSONAL_FIRST_KEY: &str = "resolve.personal_first";
+
+/// What the caller wants to reach.
+#[derive(Clone, Debug)]
+pub enum Target {
+    /// A provider's identifier.
+    Provider(String),
+    /// A model id: every provider that offers it (enabled models only).
+    Model(String),
+}
+
+pub struct Resolution {
+    pub candidates: Vec<CredentialView>,
+    pub excluded: Vec<(CredentialView, Exclusion)>,
+}
+
+#[derive(Clone)]
+pub struct ResolveService {
+    db: DatabaseConnection,
+}
+
+impl ResolveService {
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+
+    /// # Errors
+    /// `Validation` on `provider` or `model` when nothing matches.
+    pub async fn resolve(&self, caller: &CurrentUser, target: &Target) -> DomainResult<Resolution> {
+        let providers = self.providers_for(target).await?;
+        let by_id: HashMap<Uuid, &providers::Model> = providers.iter().map(|p| (p.id, p)).collect();
+        // The caller's own connections and the global credentials: never anyone else's.
+        let visible = Condition::any()
+            .add(credentials::Column::Scope.eq(Scope::Global.as_str()))
+            .add(
+                Condition::all()
+                    .add(credentials::Column::Scope.eq(Scope::Personal.as_str()))
+                    .add(credentials::Column::OwnerId.eq(caller.id())),
+            );
+        let rows = credentials::Entity::find()
+            .filter(credentials::Column::ProviderId.is_in(by_id.keys().copied()))
+            .filter(visible)
+            .all(&self.db)
+            .await?;
+        let recent = self.requests_last_minute(&rows).await?;
+        let now = Utc::now();
+        let mut ranked = Vec::new();
+        let mut excluded = Vec::new();
+        for row in rows {
+            let provider = by_id
+                .get(&row.provider_id)
+                .ok_or_else(|| DomainError::internal("credential without provider"))?;
+            let view = CredentialView::new(row, provider);
+            let used = recent.get(&view.row().id).copied().unwrap_or(0);
+            match exclusion(&view, now, used) {
+                Some(reason) => excluded.push((view, reason)),
+                None => ranked.push(Ranked {
+                    view,
+                    draw: 1.0 - rand::random::<f64>(),
+                }),
+            }
+        }
+        excluded.sort_by(|(a, _), (b, _)| {
+            (a.row().priority, &a.row().name).cmp(&(b.row().priority, &b.row().name))
+        });
+        Ok(Resolution {
+            candidates: order(ranked, self.personal_first().await?),
+            excluded,
+        })
+    }
+
+    async fn providers_for(&self, target: &Target) -> DomainResult<Vec<providers::Model>> {
+        match target {
+            Target::Provider(identifier) => {
+                let found = providers::Entity::find()
+                    .filter(providers::Column::Identifier.eq(identifier.trim()))
+                    .all(&self.db)
+                    .await?;
+                if found.is_empty() {
+                    return Err(DomainError::validation("provider", "no such provider"));
+                }
+                Ok(found)
+            }
+            Target::Model(model) => {
+                let offering: HashSet<Uuid> = models::Entity::find()
+                    .filter(models::Column::ModelId.eq(model.trim()))
+                    .filter(models::Column::Enabled.eq(true))
+                    .all(&self.db)
+                    .await?
+                    .into_iter()
+                    .map(|m| m.provider_id)
+                    .collect();
+                if offering.is_empty() {
+                    return Err(DomainError::validation("model", "no provider offers this model"));
+                }
+                Ok(providers::Entity::find()
+                    .filter(providers::Column::Id.is_in(offering))
+                    .all(&self.db)
+                    .await?)
+            }
+        }
+    }
+
+    /// Gateway requests per credential in the last minute, for the ones with a rate limit;
+    /// one grouped query.
+    async fn requests_last_minute(&self, rows: &[credentials::Model]) -> DomainResult<HashMap<Uuid, u64>> {
+        let limited: Vec<Uuid> = rows
+            .iter()
+            .filter(|r| r.rate_limit_per_minute.is_some())
+            .map(|r| r.id)
+            .collect();
+        if limited.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let counts: Vec<(Option<Uuid>, i64)> = request_logs::Entity::find()
+            .select_only()
+            .column(request_logs::Column::CredentialId)
+            .column_as(Expr::expr(Func::count(Expr::col(request_logs::Column::Id))), "n")
+            .filter(request_logs::Column::CredentialId.is_in(limited))
+            .filter(request_logs::Column::Kind.eq("gateway"))
+            .filter(request_logs::Column::CreatedAt.gt(Utc::now() - Duration::minutes(1)))
+            .group_by(request_logs::Column::CredentialId)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(counts
+            .into_iter()
+            .filter_map(|(id, n)| Some((id?, u64::try_from(n).unwrap_or(0))))
+            .collect())
+    }
+
+    async fn personal_first(&self) -> DomainResult<bool> {
+        let setting = app_settings::Entity::find_by_id(PERSONAL_FIRST_KEY.to_owned())
+            .one(&self.db)
+            .await?;
+        Ok(setting.is_none_or(|s| s.value != "false"))
+    }
+}

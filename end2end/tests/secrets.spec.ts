@@ -1,0 +1,87 @@
+import { test, expect, Page } from '@playwright/test';
+import { ADMIN, USER, hydrated, signIn, signOut } from './session';
+
+const OTHER = { email: 'other@example.com', password: 'other user password' };
+
+async function names(page: Page) {
+  return page.locator('#credentials td.name').allTextContents();
+}
+
+test('an admin adds two credentials, reorders them, replaces a key and deletes one', async ({ page }) => {
+  await signIn(page, ADMIN);
+  await page.getByRole('link', { name: 'Credentials' }).click();
+  await expect(page.getByRole('heading', { name: 'Credentials', level: 1 })).toBeVisible();
+  await hydrated(page);
+
+  const form = page.locator('#create-credential');
+  for (const [name, key] of [['Groq primary', 'gsk-primary-000000000001'], ['Groq backup', 'gsk-backup-0000000000002']]) {
+    await form.locator('select[name="provider"]').selectOption({ label: 'Groq' });
+    // The template draws the key field, as a password input.
+    await expect(form.locator('input[name="fields[api_key]"]')).toHaveAttribute('type', 'password');
+    await form.getByLabel('Name').fill(name);
+    await form.locator('input[name="fields[api_key]"]').fill(key);
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect(page.locator(`tr[data-name="${name}"] .priority`)).toHaveText('20');
+  }
+  await expect(page.locator('tr[data-name="Groq primary"] .hint')).toHaveText('••••0001');
+  expect(await names(page)).toEqual(['Groq backup', 'Groq primary']);
+  expect(await page.content()).not.toContain('gsk-primary-000000000001');
+
+  // A name clash is refused next to its field, and nothing is added.
+  await form.getByLabel('Name').fill('Groq primary');
+  await form.locator('input[name="fields[api_key]"]').fill('gsk-clash-000000000009');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(form.locator('.field-error[data-field="name"]')).toContainText('already exists');
+  expect(await names(page)).toEqual(['Groq backup', 'Groq primary']);
+
+  // Move the primary key up: the order on screen changes at once.
+  await page.locator('tr[data-name="Groq primary"]').getByTitle('Move up').click();
+  await expect(page.locator('#credentials td.name')).toHaveText(['Groq primary', 'Groq backup']);
+  await expect(page.locator('tr[data-name="Groq primary"] .priority')).toHaveText('19');
+
+  // Replace the backup's key: the form never shows the old one.
+  await page.locator('tr[data-name="Groq backup"]').getByRole('button', { name: 'Edit / replace key' }).click();
+  const edit = page.locator('#edit-credential');
+  await expect(edit.locator('input[name="fields[api_key]"]')).toHaveAttribute('placeholder', 'leave empty to keep ••••0002');
+  await expect(edit.locator('input[name="fields[api_key]"]')).toHaveValue('');
+  await edit.locator('input[name="fields[api_key]"]').fill('gsk-backup-0000000000003');
+  await edit.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.locator('tr[data-name="Groq backup"] .hint')).toHaveText('••••0003');
+  await expect(page.locator('#edit-credential')).toHaveCount(0);
+
+  await page.locator('tr[data-name="Groq backup"]').getByRole('button', { name: 'Delete' }).click();
+  await page.locator('tr[data-name="Groq backup"]').getByRole('button', { name: 'Delete for good' }).click();
+  await expect(page.locator('#credentials td.name')).toHaveText(['Groq primary']);
+
+});
+
+test("a user's connection is invisible to another user", async ({ page }) => {
+  await signIn(page, ADMIN);
+  const created = await page.request.post('/api/admin/users', {
+    data: { email: OTHER.email, displayName: 'Other User', password: OTHER.password },
+  });
+  expect(created.status()).toBe(201);
+  await signOut(page);
+
+  await signIn(page, USER);
+  await expect(page.getByRole('link', { name: 'Credentials' })).toHaveCount(0);
+  await page.getByRole('link', { name: 'My connections' }).click();
+  await hydrated(page);
+  await expect(page.getByText('You have no connections yet')).toBeVisible();
+  const form = page.locator('#create-credential');
+  await form.locator('select[name="provider"]').selectOption({ label: 'Google Gemini' });
+  await form.getByLabel('Name').fill('My Gemini');
+  await form.locator('input[name="fields[api_key]"]').fill('AIza-user-key-0000000042');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(page.locator('tr[data-name="My Gemini"] .hint')).toHaveText('••••0042');
+  const mine = await (await page.request.get('/api/connections')).json();
+  const id = mine.data[0].id;
+
+  await signOut(page);
+  await signIn(page, OTHER);
+  await page.getByRole('link', { name: 'My connections' }).click();
+  await expect(page.getByText('You have no connections yet')).toBeVisible();
+  await expect(page.locator('tr[data-name="My Gemini"]')).toHaveCount(0);
+  expect((await page.request.get(`/api/connections/${id}`)).status()).toBe(404);
+  expect((await page.request.get('/credentials')).status()).toBe(403);
+});

@@ -1,0 +1,270 @@
+//! `/api/admin/credentials` (global, admins) and `/api/connections` (a user's own): one
+//! credential service, scoped by `Owner`. Secret values are accepted, never returned.
+
+use std::collections::HashMap;
+
+use app::dto::{CredentialDto, ListResponse};
+use axum::extract::{Path, State};
+use axum::response::IntoResponse;
+use axum::Json;
+use domain::credentials::{CredentialPatch, ListQuery, NewCredential, Owner};
+use http::StatusCode;
+use secrecy::SecretString;
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use super::extract::{nullable, path_id, AdminUser, ApiJson, ApiQuery, AuthUser};
+use super::openapi::{AdminErrors, ErrorBody, SignedInErrors};
+use super::{ApiError, AppState};
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct CredentialQuery {
+    /// A provider's identifier (`gemini`) or id.
+    provider: Option<String>,
+    /// From 1.
+    page: Option<u64>,
+    /// 1 to 200; 50 when left out.
+    per_page: Option<u64>,
+}
+
+impl From<CredentialQuery> for ListQuery {
+    fn from(q: CredentialQuery) -> Self {
+        let default = ListQuery::default();
+        ListQuery {
+            provider: q.provider,
+            page: q.page.unwrap_or(default.page),
+            per_page: q.per_page.unwrap_or(default.per_page),
+        }
+    }
+}
+
+/// Only `name`, `provider` and the template's required fields are mandatory.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CreateCredentialRequest {
+    name: String,
+    /// The provider's identifier (`gemini`) or id.
+    provider: String,
+    /// The template's fields, e.g. `{"api_key": "…"}`; secret ones are encrypted.
+    #[serde(default)]
+    #[schema(value_type = HashMap<String, String>)]
+    fields: HashMap<String, SecretString>,
+    /// 0 to 10,000, lower first; the provider's default priority when left out.
+    priority: Option<i64>,
+    /// 1 to 1000: shares load between equal priorities.
+    weight: Option<i64>,
+    active: Option<bool>,
+    rate_limit_per_minute: Option<i64>,
+    monthly_quota: Option<i64>,
+    /// Overrides the provider's base URL.
+    endpoint: Option<String>,
+}
+
+impl From<CreateCredentialRequest> for NewCredential {
+    fn from(b: CreateCredentialRequest) -> Self {
+        NewCredential {
+            name: b.name,
+            provider: b.provider,
+            fields: b.fields,
+            priority: b.priority,
+            weight: b.weight,
+            active: b.active,
+            rate_limit_per_minute: b.rate_limit_per_minute,
+            monthly_quota: b.monthly_quota,
+            endpoint: b.endpoint,
+        }
+    }
+}
+
+/// Fields left out stay as they are; `null` clears the optional ones.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct UpdateCredentialRequest {
+    name: Option<String>,
+    /// Replaces the values given (a secret's replacement); an empty secret keeps the stored one.
+    #[schema(value_type = Option<HashMap<String, String>>)]
+    fields: Option<HashMap<String, SecretString>>,
+    priority: Option<i64>,
+    weight: Option<i64>,
+    active: Option<bool>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<i64>)]
+    rate_limit_per_minute: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<i64>)]
+    monthly_quota: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    endpoint: Option<Option<String>>,
+}
+
+impl From<UpdateCredentialRequest> for CredentialPatch {
+    fn from(b: UpdateCredentialRequest) -> Self {
+        CredentialPatch {
+            name: b.name,
+            fields: b.fields,
+            priority: b.priority,
+            weight: b.weight,
+            active: b.active,
+            rate_limit_per_minute: b.rate_limit_per_minute,
+            monthly_quota: b.monthly_quota,
+            endpoint: b.endpoint,
+        }
+    }
+}
+
+async fn list(
+    state: &AppState,
+    owner: Owner<'_>,
+    query: CredentialQuery,
+) -> Result<Json<ListResponse<CredentialDto>>, ApiError> {
+    let (rows, total) = state.services.credentials.list(owner, &query.into()).await?;
+    Ok(Json(ListResponse::page(rows, total)))
+}
+
+async fn create(
+    state: &AppState,
+    owner: Owner<'_>,
+    body: CreateCredentialRequest,
+) -> Result<impl IntoResponse, ApiError> {
+    let view = state.services.credentials.create(owner, body.into()).await?;
+    Ok((StatusCode::CREATED, Json(CredentialDto::from(view))))
+}
+
+async fn get(state: &AppState, owner: Owner<'_>, id: &str) -> Result<Json<CredentialDto>, ApiError> {
+    let view = state.services.credentials.get(owner, path_id(id)?).await?;
+    Ok(Json(view.into()))
+}
+
+async fn update(
+    state: &AppState,
+    owner: Owner<'_>,
+    id: &str,
+    body: UpdateCredentialRequest,
+) -> Result<Json<CredentialDto>, ApiError> {
+    let view = state
+        .services
+        .credentials
+        .update(owner, path_id(id)?, body.into())
+        .await?;
+    Ok(Json(view.into()))
+}
+
+async fn delete(state: &AppState, owner: Owner<'_>, id: &str) -> Result<StatusCode, ApiError> {
+    state.services.credentials.delete(owner, path_id(id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Global credentials by priority (lower first), then name.
+#[utoipa::path(get, path = "/api/admin/credentials", tag = "credentials", security(("session" = [])),
+    params(CredentialQuery), responses((status = 200, body = ListResponse<CredentialDto>), AdminErrors))]
+pub async fn admin_list(
+    AdminUser(admin): AdminUser,
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<CredentialQuery>,
+) -> Result<Json<ListResponse<CredentialDto>>, ApiError> {
+    list(&state, Owner::Admins(&admin), query).await
+}
+
+#[utoipa::path(post, path = "/api/admin/credentials", tag = "credentials", security(("session" = [])),
+    request_body = CreateCredentialRequest, responses((status = 201, body = CredentialDto),
+    (status = 409, description = "A global credential has this name", body = ErrorBody), AdminErrors))]
+pub async fn admin_create(
+    AdminUser(admin): AdminUser,
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<CreateCredentialRequest>,
+) -> Result<impl IntoResponse, ApiError> {
+    create(&state, Owner::Admins(&admin), body).await
+}
+
+#[utoipa::path(get, path = "/api/admin/credentials/{id}", tag = "credentials", security(("session" = [])),
+    params(("id" = Uuid, Path)), responses((status = 200, body = CredentialDto), AdminErrors))]
+pub async fn admin_get(
+    AdminUser(admin): AdminUser,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<CredentialDto>, ApiError> {
+    get(&state, Owner::Admins(&admin), &id).await
+}
+
+#[utoipa::path(patch, path = "/api/admin/credentials/{id}", tag = "credentials", security(("session" = [])),
+    params(("id" = Uuid, Path)), request_body = UpdateCredentialRequest,
+    responses((status = 200, body = CredentialDto), AdminErrors))]
+pub async fn admin_update(
+    AdminUser(admin): AdminUser,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<UpdateCredentialRequest>,
+) -> Result<Json<CredentialDto>, ApiError> {
+    update(&state, Owner::Admins(&admin), &id, body).await
+}
+
+#[utoipa::path(delete, path = "/api/admin/credentials/{id}", tag = "credentials", security(("session" = [])),
+    params(("id" = Uuid, Path)), responses((status = 204, description = "Deleted"), AdminErrors))]
+pub async fn admin_delete(
+    AdminUser(admin): AdminUser,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    delete(&state, Owner::Admins(&admin), &id).await
+}
+
+/// The caller's own connections; nobody else's, admins included.
+#[utoipa::path(get, path = "/api/connections", tag = "connections", security(("session" = [])),
+    params(CredentialQuery), responses((status = 200, body = ListResponse<CredentialDto>), SignedInErrors))]
+pub async fn own_list(
+    AuthUser(user): AuthUser,
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<CredentialQuery>,
+) -> Result<Json<ListResponse<CredentialDto>>, ApiError> {
+    list(&state, Owner::User(&user), query).await
+}
+
+/// A connection of the caller's to an enabled provider.
+#[utoipa::path(post, path = "/api/connections", tag = "connections", security(("session" = [])),
+    request_body = CreateCredentialRequest, responses((status = 201, body = CredentialDto),
+    (status = 409, description = "You have a connection with this name", body = ErrorBody), SignedInErrors))]
+pub async fn own_create(
+    AuthUser(user): AuthUser,
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<CreateCredentialRequest>,
+) -> Result<impl IntoResponse, ApiError> {
+    create(&state, Owner::User(&user), body).await
+}
+
+/// 404 for any id that is not one of the caller's connections.
+#[utoipa::path(get, path = "/api/connections/{id}", tag = "connections", security(("session" = [])),
+    params(("id" = Uuid, Path)), responses((status = 200, body = CredentialDto),
+    (status = 404, description = "Not one of yours", body = ErrorBody), SignedInErrors))]
+pub async fn own_get(
+    AuthUser(user): AuthUser,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<CredentialDto>, ApiError> {
+    get(&state, Owner::User(&user), &id).await
+}
+
+#[utoipa::path(patch, path = "/api/connections/{id}", tag = "connections", security(("session" = [])),
+    params(("id" = Uuid, Path)), request_body = UpdateCredentialRequest, responses((status = 200, body = CredentialDto),
+    (status = 404, description = "Not one of yours", body = ErrorBody), SignedInErrors))]
+pub async fn own_update(
+    AuthUser(user): AuthUser,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<UpdateCredentialRequest>,
+) -> Result<Json<CredentialDto>, ApiError> {
+    update(&state, Owner::User(&user), &id, body).await
+}
+
+#[utoipa::path(delete, path = "/api/connections/{id}", tag = "connections", security(("session" = [])),
+    params(("id" = Uuid, Path)), responses((status = 204, description = "Deleted"),
+    (status = 404, description = "Not one of yours", body = ErrorBody), SignedInErrors))]
+pub async fn own_delete(
+    AuthUser(user): AuthUser,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    delete(&state, Owner::User(&user), &id).await
+}

@@ -1,0 +1,439 @@
+//! Global credentials and personal connections over REST: shapes, ordering, bad input,
+//! isolation between users, and secrets that never come back.
+
+use reqwest::{Client, Method, StatusCode};
+use sea_orm::EntityTrait;
+use serde_json::{json, Value};
+
+use crate::helpers::{assert_refused, json_of, TestApp};
+use crate::on_both_databases;
+
+on_both_databases!(
+    an_admin_creates_orders_and_filters_global_credentials,
+    secrets_are_encrypted_at_rest_and_never_returned,
+    each_bad_credential_is_refused_with_its_field,
+    replacing_a_secret_keeps_the_other_fields,
+    a_user_sees_only_their_own_connections,
+);
+
+const CANARY: &str = "sk-canary-5f1d2c9a8b7e6d4c3b2a";
+
+async fn create(app: &TestApp, client: &Client, path: &str, body: Value) -> Value {
+    let response = app.post_json(client, path, body.clone()).await;
+    assert_eq!(response.status(), StatusCode::CREATED, "{body}");
+    response.json().await.unwrap()
+}
+
+fn names(list: &Value) -> Vec<String> {
+    list["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn an_admin_creates_orders_and_filters_global_credentials(app: TestApp) {
+    let admin = app.admin().await;
+    let path = "/api/admin/credentials";
+    let key = |n: u32| json!({"api_key": format!("sk-test-{n:020}")});
+    let gemini = create(
+        &app,
+        &admin,
+        path,
+        json!({"name": "Gemini main", "provider": "gemini", "fields": key(1)}),
+    )
+    .await;
+    for field in [
+        "id",
+        "name",
+        "provider",
+        "providerId",
+        "scope",
+        "ownerId",
+        "priority",
+        "weight",
+        "active",
+        "hint",
+        "rateLimitPerMinute",
+        "monthlyQuota",
+        "usageCount",
+        "currentMonthUsage",
+        "lastUsedAt",
+        "createdAt",
+        "updatedAt",
+    ] {
+        assert!(gemini.get(field).is_some(), "{field} is missing from {gemini}");
+    }
+    assert_eq!(gemini["provider"], "gemini");
+    assert_eq!(gemini["priority"], 10, "the provider's default priority");
+    assert_eq!(gemini["scope"], "global");
+    assert_eq!(gemini["ownerId"], Value::Null);
+    assert_eq!(gemini["hint"], "0001");
+    assert_eq!(gemini["usageCount"], 0);
+    create(
+        &app,
+        &admin,
+        path,
+        json!({"name": "Groq backup", "provider": "groq", "fields": key(2), "priority": 5}),
+    )
+    .await;
+    create(
+        &app,
+        &admin,
+        path,
+        json!({"name": "Gemini backup", "provider": "gemini", "fields": key(3), "priority": 10}),
+    )
+    .await;
+
+    let (status, list) = json_of(&admin, Method::GET, app.url(path), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(list["total"], 3);
+    assert_eq!(
+        names(&list),
+        ["Groq backup", "Gemini backup", "Gemini main"],
+        "priority, then name"
+    );
+
+    let (_, only_gemini) = json_of(
+        &admin,
+        Method::GET,
+        app.url("/api/admin/credentials?provider=gemini"),
+        None,
+    )
+    .await;
+    assert_eq!(names(&only_gemini), ["Gemini backup", "Gemini main"]);
+    let (_, page) = json_of(
+        &admin,
+        Method::GET,
+        app.url("/api/admin/credentials?perPage=2&page=2"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (names(&page), page["total"].clone()),
+        (vec!["Gemini main".to_owned()], json!(3))
+    );
+
+    // Reorder: the main key goes first.
+    let id = gemini["id"].as_str().unwrap();
+    let (status, moved) = json_of(
+        &admin,
+        Method::PATCH,
+        app.url(&format!("{path}/{id}")),
+        Some(json!({"priority": 1})),
+    )
+    .await;
+    assert_eq!((status, moved["priority"].clone()), (StatusCode::OK, json!(1)));
+    let (_, list) = json_of(&admin, Method::GET, app.url(path), None).await;
+    assert_eq!(names(&list)[0], "Gemini main");
+
+    let clash = app
+        .post_json(
+            &admin,
+            path,
+            json!({"name": "Gemini main", "provider": "groq", "fields": key(4)}),
+        )
+        .await;
+    assert_eq!(clash.status(), StatusCode::CONFLICT);
+    let (_, got) = json_of(&admin, Method::GET, app.url(&format!("{path}/{id}")), None).await;
+    assert_eq!(got["name"], "Gemini main");
+
+    let (status, _) = json_of(&admin, Method::DELETE, app.url(&format!("{path}/{id}")), None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = json_of(&admin, Method::GET, app.url(&format!("{path}/{id}")), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+async fn secrets_are_encrypted_at_rest_and_never_returned(app: TestApp) {
+    let admin = app.admin().await;
+    let created = app
+        .post_json(
+            &admin,
+            "/api/admin/credentials",
+            json!({"name": "Canary", "provider": "openai", "fields": {"api_key": CANARY}}),
+        )
+        .await;
+    let text = created.text().await.unwrap();
+    assert!(
+        !text.contains(CANARY) && !text.contains("5f1d2c9a8b7e6d4c"),
+        "{text}"
+    );
+    let created: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(created["hint"], "3b2a");
+    assert_eq!(created["secretFields"], json!(["api_key"]));
+
+    for path in [
+        "/api/admin/credentials".to_owned(),
+        format!("/api/admin/credentials/{}", created["id"].as_str().unwrap()),
+    ] {
+        let body = admin
+            .get(app.url(&path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!body.contains("5f1d2c9a8b7e6d4c"), "{path}: {body}");
+    }
+    let rows = domain::entities::credentials::Entity::find()
+        .all(&app.services.db)
+        .await
+        .unwrap();
+    let stored = serde_json::to_string(&rows[0].secret_fields).unwrap();
+    assert!(
+        stored.contains("sy1.") && !stored.contains("5f1d2c9a8b7e6d4c"),
+        "{stored}"
+    );
+    assert_eq!(rows[0].key_version, 1);
+}
+
+async fn each_bad_credential_is_refused_with_its_field(app: TestApp) {
+    let admin = app.admin().await;
+    let key = json!({"api_key": "sk-test-000000000001"});
+    let azure = |version: &str| {
+        json!({"name": "Azure", "provider": "azure-openai", "fields": {
+            "api_key": "sk-azure-000000000001", "endpoint": "https://acme.openai.azure.com",
+            "deployment": "gpt4o", "api_version": version}})
+    };
+    let with = |extra: Value| {
+        let mut body = json!({"name": "Bad", "provider": "gemini", "fields": key.clone()});
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        body
+    };
+    let bad = StatusCode::BAD_REQUEST;
+    let cases = vec![
+        (
+            json!({"name": "No key", "provider": "gemini"}),
+            bad,
+            "fields.api_key",
+        ),
+        (
+            json!({"name": "Empty key", "provider": "gemini", "fields": {"api_key": "  "}}),
+            bad,
+            "fields.api_key",
+        ),
+        (azure("june"), bad, "fields.api_version"),
+        (with(json!({"priority": 10001})), bad, "priority"),
+        (with(json!({"priority": -1})), bad, "priority"),
+        (with(json!({"monthlyQuota": -5})), bad, "monthly_quota"),
+        (
+            with(json!({"rateLimitPerMinute": 0})),
+            bad,
+            "rate_limit_per_minute",
+        ),
+        (with(json!({"weight": 0})), bad, "weight"),
+        (with(json!({"endpoint": "ftp://example.com"})), bad, "endpoint"),
+        (with(json!({"name": ""})), bad, "name"),
+        (with(json!({"provider": "nope"})), bad, "provider"),
+        (
+            with(json!({"fields": {"api_key": "k".repeat(100 * 1024)}})),
+            bad,
+            "fields.api_key",
+        ),
+        (
+            with(json!({"fields": {"api_key": "sk-1", "region": "eu"}})),
+            bad,
+            "fields.region",
+        ),
+    ];
+    assert_refused(&app, &admin, "/api/admin/credentials", &cases).await;
+    let created = app
+        .post_json(&admin, "/api/admin/credentials", azure("2024-06-01"))
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+
+    // A disabled provider: no new credentials, no edits, but turning one off works.
+    let (_, list) = json_of(
+        &admin,
+        Method::GET,
+        app.url("/api/admin/providers?search=groq"),
+        None,
+    )
+    .await;
+    let groq = list["data"][0]["id"].as_str().unwrap().to_owned();
+    let cred = app
+        .post_json(
+            &admin,
+            "/api/admin/credentials",
+            json!({"name": "Groq", "provider": "groq", "fields": key}),
+        )
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    let cred = format!("/api/admin/credentials/{}", cred["id"].as_str().unwrap());
+    json_of(
+        &admin,
+        Method::PATCH,
+        app.url(&format!("/api/admin/providers/{groq}")),
+        Some(json!({"enabled": false})),
+    )
+    .await;
+    let (status, error) = json_of(
+        &admin,
+        Method::PATCH,
+        app.url(&cred),
+        Some(json!({"priority": 3})),
+    )
+    .await;
+    assert_eq!(
+        (status, error["error"]["field"].clone()),
+        (bad, json!("provider"))
+    );
+    assert!(error["error"]["message"].as_str().unwrap().contains("disabled"));
+    let (status, off) = json_of(
+        &admin,
+        Method::PATCH,
+        app.url(&cred),
+        Some(json!({"active": false})),
+    )
+    .await;
+    assert_eq!(
+        (status, off["active"].clone(), off["disabledReason"].clone()),
+        (StatusCode::OK, json!(false), json!("manual"))
+    );
+    let refused = app
+        .post_json(
+            &admin,
+            "/api/admin/credentials",
+            json!({"name": "Groq 2", "provider": "groq", "fields": {"api_key": "sk-2"}}),
+        )
+        .await;
+    assert_eq!(refused.status(), bad);
+
+    let (_, all) = json_of(&admin, Method::GET, app.url("/api/admin/credentials"), None).await;
+    assert_eq!(all["total"], 2, "nothing refused was stored");
+}
+
+async fn replacing_a_secret_keeps_the_other_fields(app: TestApp) {
+    let admin = app.admin().await;
+    let created = create(
+        &app,
+        &admin,
+        "/api/admin/credentials",
+        json!({"name": "Azure", "provider": "azure-openai", "fields": {
+            "api_key": "sk-azure-old-00000001", "endpoint": "https://acme.openai.azure.com",
+            "deployment": "gpt4o", "api_version": "2024-06-01"}, "endpoint": "https://acme.openai.azure.com/openai"}),
+    )
+    .await;
+    let path = format!("/api/admin/credentials/{}", created["id"].as_str().unwrap());
+    let before = domain::entities::credentials::Entity::find()
+        .one(&app.services.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let (status, replaced) = json_of(
+        &admin,
+        Method::PATCH,
+        app.url(&path),
+        Some(json!({"fields": {"api_key": "sk-azure-new-00000002", "deployment": ""}, "endpoint": null})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{replaced}");
+    assert_eq!(replaced["hint"], "0002");
+    assert_eq!(
+        replaced["fields"]["deployment"], "gpt4o",
+        "an empty value keeps the stored one"
+    );
+    assert_eq!(replaced["fields"]["api_version"], "2024-06-01");
+    assert_eq!(replaced["endpoint"], Value::Null);
+
+    let after = domain::entities::credentials::Entity::find()
+        .one(&app.services.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_ne!(
+        after.secret_fields, before.secret_fields,
+        "the key was sealed again"
+    );
+    assert!(!after.secret_fields.to_string().contains("sk-azure-new"));
+}
+
+async fn a_user_sees_only_their_own_connections(app: TestApp) {
+    let admin = app.admin().await;
+    let alice = app.user(&admin, "alice@example.com").await;
+    let bob = app.user(&admin, "bob@example.com").await;
+    let mine = create(
+        &app,
+        &alice,
+        "/api/connections",
+        json!({"name": "My Groq", "provider": "groq", "fields": {"api_key": "sk-alice-00000000001"}}),
+    )
+    .await;
+    assert_eq!(mine["scope"], "personal");
+    assert_eq!(mine["priority"], 20);
+    let id = mine["id"].as_str().unwrap();
+    let path = format!("/api/connections/{id}");
+
+    let (_, bobs) = json_of(&bob, Method::GET, app.url("/api/connections"), None).await;
+    assert_eq!(bobs["total"], 0);
+    for (method, body) in [
+        (Method::GET, None),
+        (Method::PATCH, Some(json!({"name": "Mine now"}))),
+        (Method::DELETE, None),
+    ] {
+        let (status, answer) = json_of(&bob, method.clone(), app.url(&path), body).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{method} {answer}");
+        assert!(!answer.to_string().contains("My Groq"));
+    }
+    // Not a global credential either, so the admin routes do not reach it.
+    let (status, _) = json_of(
+        &admin,
+        Method::GET,
+        app.url(&format!("/api/admin/credentials/{id}")),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, globals) = json_of(&admin, Method::GET, app.url("/api/admin/credentials"), None).await;
+    assert_eq!(globals["total"], 0);
+
+    // A user reaches no admin route, and a disabled provider is not offered.
+    let (status, _) = json_of(&alice, Method::GET, app.url("/api/admin/credentials"), None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = json_of(&app.client(), Method::GET, app.url("/api/connections"), None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (_, list) = json_of(
+        &admin,
+        Method::GET,
+        app.url("/api/admin/providers?search=mistral"),
+        None,
+    )
+    .await;
+    let mistral = list["data"][0]["id"].as_str().unwrap().to_owned();
+    json_of(
+        &admin,
+        Method::PATCH,
+        app.url(&format!("/api/admin/providers/{mistral}")),
+        Some(json!({"enabled": false})),
+    )
+    .await;
+    let refused = app
+        .post_json(
+            &alice,
+            "/api/connections",
+            json!({"name": "Mistral", "provider": "mistral", "fields": {"api_key": "sk-m"}}),
+        )
+        .await;
+    let error: Value = refused.json().await.unwrap();
+    assert_eq!(error["error"]["field"], "provider");
+
+    let (status, renamed) = json_of(
+        &alice,
+        Method::PATCH,
+        app.url(&path),
+        Some(json!({"name": "Groq (mine)"})),
+    )
+    .await;
+    assert_eq!(
+        (status, renamed["name"].clone()),
+        (StatusCode::OK, json!("Groq (mine)"))
+    );
+    let (status, _) = json_of(&alice, Method::DELETE, app.url(&path), None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+}
