@@ -241,6 +241,53 @@ pub struct ResolutionDto {
     pub excluded: Vec<ResolvedCredentialDto>,
 }
 
+/// An API token as lists show it: never the token itself.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ApiTokenDto {
+    pub id: Uuid,
+    pub name: String,
+    /// The token's first characters, to recognise it.
+    pub prefix: String,
+    /// `personal` or `service`.
+    pub kind: String,
+    pub scopes: Vec<String>,
+    pub owner_id: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// The answer to creating a token: the only time `token` is ever shown.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CreatedTokenDto {
+    /// `sy_…`: store it now, it cannot be shown again.
+    pub token: String,
+    #[serde(flatten)]
+    pub details: ApiTokenDto,
+}
+
+/// One audit event.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct AuditEventDto {
+    pub id: Uuid,
+    pub seq: i64,
+    pub actor_id: Option<Uuid>,
+    pub action: String,
+    pub target: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    pub details: serde_json::Value,
+    pub ip: Option<String>,
+    pub created_at: DateTime<Utc>,
+    /// SHA-256 linking this event to the previous one.
+    pub hash: String,
+}
+
 /// The figures on the overview page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -283,7 +330,7 @@ mod from_domain {
     use super::*;
     use domain::auth::CurrentUser;
     use domain::credentials::CredentialView;
-    use domain::entities::{models, provider_templates, providers, users};
+    use domain::entities::{api_tokens, audit_events, models, provider_templates, providers, users};
     use domain::models::SyncDiff;
     use domain::routing::Resolution;
     use domain::status::Counts;
@@ -475,6 +522,42 @@ mod from_domain {
                     .iter()
                     .map(|(v, why)| resolved(v, Some(why.to_string())))
                     .collect(),
+            }
+        }
+    }
+
+    impl From<api_tokens::Model> for ApiTokenDto {
+        fn from(row: api_tokens::Model) -> Self {
+            Self {
+                scopes: domain::tokens::scopes_of(&row)
+                    .iter()
+                    .map(|s| s.as_str().to_owned())
+                    .collect(),
+                id: row.id,
+                name: row.name,
+                prefix: row.prefix,
+                kind: row.kind,
+                owner_id: row.owner_id,
+                created_at: row.created_at,
+                last_used_at: row.last_used_at,
+                expires_at: row.expires_at,
+                revoked_at: row.revoked_at,
+            }
+        }
+    }
+
+    impl From<audit_events::Model> for AuditEventDto {
+        fn from(row: audit_events::Model) -> Self {
+            Self {
+                id: row.id,
+                seq: row.seq,
+                actor_id: row.actor_id,
+                action: row.action,
+                target: row.target,
+                details: row.details,
+                ip: row.ip,
+                created_at: row.created_at,
+                hash: row.hash,
             }
         }
     }

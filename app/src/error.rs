@@ -10,6 +10,9 @@ pub enum AppError {
     Unauthorized(String),
     #[error("You do not have access to this page.")]
     Forbidden,
+    /// Not allowed, and why (a token without the scope a route needs).
+    #[error("{0}")]
+    Denied(String),
     #[error("Not found.")]
     NotFound,
     #[error("{message}")]
@@ -35,7 +38,7 @@ impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
             AppError::Unauthorized(_) => "unauthorized",
-            AppError::Forbidden => "forbidden",
+            AppError::Forbidden | AppError::Denied(_) => "forbidden",
             AppError::NotFound => "not_found",
             AppError::Validation { .. } => "validation_failed",
             AppError::Conflict { .. } => "conflict",
@@ -50,7 +53,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::Unauthorized(_) => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::Denied(_) => 403,
             AppError::NotFound => 404,
             AppError::Validation { .. } | AppError::BadRequest(_) => 400,
             AppError::Conflict { .. } => 409,

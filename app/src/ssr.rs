@@ -53,6 +53,7 @@ impl From<DomainError> for AppError {
             DomainError::NotFound => AppError::NotFound,
             DomainError::Unauthorized(message) => AppError::Unauthorized(message),
             DomainError::Forbidden => AppError::Forbidden,
+            DomainError::Denied(message) => AppError::Denied(message),
             DomainError::Upstream(message) => AppError::Upstream(message),
             DomainError::Validation { field, message } => AppError::Validation { field, message },
             DomainError::Conflict { field, message } => AppError::Conflict { field, message },
@@ -93,10 +94,20 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
         .filter(|value| !value.is_empty())
 }
 
-/// The user behind a request's session cookie.
-pub async fn authenticate(services: &Services, headers: &HeaderMap) -> Result<CurrentUser, AppError> {
-    let token = session_token(headers).ok_or_else(|| AppError::Unauthorized("Please sign in.".into()))?;
-    Ok(services.auth.authenticate(&token).await?)
+/// The user behind a request's session cookie, with the address they came from.
+pub async fn authenticate(
+    services: &Services,
+    parts: &http::request::Parts,
+) -> Result<CurrentUser, AppError> {
+    let token =
+        session_token(&parts.headers).ok_or_else(|| AppError::Unauthorized("Please sign in.".into()))?;
+    let user = services.auth.authenticate(&token).await?;
+    Ok(user.at(client_ip(parts)))
+}
+
+/// The caller's address, as the connection gave it.
+pub fn client_ip(parts: &http::request::Parts) -> Option<String> {
+    parts.extensions.get::<ClientAddr>().map(|a| a.0.to_string())
 }
 
 pub fn client_info(headers: &HeaderMap, addr: Option<ClientAddr>) -> ClientInfo {
@@ -112,7 +123,7 @@ pub fn client_info(headers: &HeaderMap, addr: Option<ClientAddr>) -> ClientInfo 
 /// The guard every user-facing server function starts with.
 pub async fn require_user() -> Result<CurrentUser, AppError> {
     let parts = parts().ok_or_else(|| AppError::from(DomainError::internal("no request parts")))?;
-    authenticate(&services()?, &parts.headers).await
+    authenticate(&services()?, &parts).await
 }
 
 /// The guard every admin server function starts with.

@@ -13,6 +13,9 @@ pub enum DomainError {
     Unauthorized(String),
     #[error("you do not have access to this")]
     Forbidden,
+    /// Authenticated, but not allowed for a reason worth saying (a token's missing scope).
+    #[error("{0}")]
+    Denied(String),
     #[error("{field}: {message}")]
     Validation { field: String, message: String },
     #[error("{field}: {message}")]

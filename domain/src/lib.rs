@@ -1,5 +1,6 @@
 //! Everything that decides: entities, rules and services. No Leptos, no axum.
 
+pub mod audit;
 pub mod auth;
 pub mod credentials;
 pub mod db;
@@ -15,6 +16,7 @@ pub mod setup;
 pub mod status;
 pub mod templates;
 pub mod text;
+pub mod tokens;
 pub mod users;
 pub mod vault;
 

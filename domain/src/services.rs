@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
+use crate::audit::AuditService;
 use crate::auth::password::PasswordHasher;
 use crate::auth::AuthService;
 use crate::credentials::CredentialService;
@@ -13,6 +14,7 @@ use crate::routing::ResolveService;
 use crate::settings::AuthPolicy;
 use crate::setup::SetupService;
 use crate::templates::TemplateService;
+use crate::tokens::TokenService;
 use crate::users::UserService;
 use crate::vault::Vault;
 use crate::DomainResult;
@@ -28,6 +30,8 @@ pub struct Services {
     pub models: ModelService,
     pub credentials: CredentialService,
     pub resolve: ResolveService,
+    pub tokens: TokenService,
+    pub audit: AuditService,
     pub vault: Arc<Vault>,
 }
 
@@ -47,8 +51,10 @@ impl Services {
         let templates = TemplateService::new(db.clone());
         let models = ModelService::new(db.clone(), ModelFetcher::new(probe_timeout));
         let vault = Arc::new(vault);
-        let credentials = CredentialService::new(db.clone(), vault.clone());
-        let resolve = ResolveService::new(db.clone());
+        let audit = AuditService::new(db.clone());
+        let credentials = CredentialService::new(db.clone(), vault.clone(), audit.clone());
+        let resolve = ResolveService::new(db.clone(), credentials.clone(), audit.clone());
+        let tokens = TokenService::new(db.clone(), audit.clone());
         Ok(Self {
             db,
             auth,
@@ -59,6 +65,8 @@ impl Services {
             models,
             credentials,
             resolve,
+            tokens,
+            audit,
             vault,
         })
     }

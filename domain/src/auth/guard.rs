@@ -52,6 +52,8 @@ pub struct CurrentUser {
     display_name: String,
     role: Role,
     session_id: Option<Uuid>,
+    /// Where the request came from, for the audit log.
+    ip: Option<String>,
 }
 
 impl CurrentUser {
@@ -68,7 +70,18 @@ impl CurrentUser {
             display_name,
             role,
             session_id,
+            ip: None,
         }
+    }
+
+    /// The same user, acting from `ip` (adapters know the address; the audit log records it).
+    pub fn at(mut self, ip: Option<String>) -> Self {
+        self.ip = ip;
+        self
+    }
+
+    pub fn ip(&self) -> Option<&str> {
+        self.ip.as_deref()
     }
 
     pub fn id(&self) -> Uuid {

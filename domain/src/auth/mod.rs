@@ -7,4 +7,5 @@ pub mod session;
 pub mod throttle;
 
 pub use guard::{Admin, CurrentUser, Role};
+pub(crate) use service::current_user;
 pub use service::{AuthService, ClientInfo, SignedIn};

@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use super::values::{self, CheckedValues};
 use super::view::{CredentialView, Scope};
+use crate::audit::{AuditEntry, AuditService};
 use crate::auth::{Admin, CurrentUser};
 use crate::entities::{credentials, providers};
 use crate::error::conflict_on;
@@ -54,11 +55,19 @@ pub enum Owner<'a> {
     User(&'a CurrentUser),
 }
 
-impl Owner<'_> {
+impl<'a> Owner<'a> {
     fn scope(self) -> Scope {
         match self {
             Owner::Admins(_) => Scope::Global,
             Owner::User(_) => Scope::Personal,
+        }
+    }
+
+    /// Who acts, for the audit log.
+    fn actor(self) -> &'a CurrentUser {
+        match self {
+            Owner::Admins(admin) => admin.user(),
+            Owner::User(user) => user,
         }
     }
 
@@ -111,6 +120,23 @@ pub struct CredentialPatch {
 }
 
 impl CredentialPatch {
+    /// The names of what this patch changes (field names, never values).
+    fn changed(&self) -> Vec<&'static str> {
+        [
+            ("name", self.name.is_some()),
+            ("fields", self.fields.is_some()),
+            ("priority", self.priority.is_some()),
+            ("weight", self.weight.is_some()),
+            ("active", self.active.is_some()),
+            ("rateLimitPerMinute", self.rate_limit_per_minute.is_some()),
+            ("monthlyQuota", self.monthly_quota.is_some()),
+            ("endpoint", self.endpoint.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, set)| set.then_some(name))
+        .collect()
+    }
+
     /// Turning a credential off is allowed even while its provider is disabled.
     fn only_deactivates(&self) -> bool {
         self.active == Some(false)
@@ -148,11 +174,33 @@ const MAX_PER_PAGE: u64 = 200;
 pub struct CredentialService {
     db: DatabaseConnection,
     vault: Arc<Vault>,
+    audit: AuditService,
 }
 
 impl CredentialService {
-    pub fn new(db: DatabaseConnection, vault: Arc<Vault>) -> Self {
-        Self { db, vault }
+    pub fn new(db: DatabaseConnection, vault: Arc<Vault>, audit: AuditService) -> Self {
+        Self { db, vault, audit }
+    }
+
+    /// Records what happened to a credential: names and which fields, never values.
+    async fn audit(
+        &self,
+        owner: Owner<'_>,
+        action: &'static str,
+        view: &CredentialView,
+        changed: &[&str],
+    ) -> DomainResult<()> {
+        let entry = AuditEntry {
+            action,
+            target: Some(format!("credential:{}", view.row().id)),
+            details: serde_json::json!({
+                "name": view.row().name,
+                "provider": view.provider_identifier,
+                "scope": view.row().scope,
+                "changed": changed,
+            }),
+        };
+        self.audit.record(owner.actor(), entry).await
     }
 
     /// # Errors
@@ -202,7 +250,9 @@ impl CredentialService {
         .insert(&self.db)
         .await
         .map_err(conflict_on("name", name_taken(owner)))?;
-        Ok(CredentialView::new(row, &provider))
+        let view = CredentialView::new(row, &provider);
+        self.audit(owner, "credential.create", &view, &[]).await?;
+        Ok(view)
     }
 
     /// By priority (lower first), then name; one page and the total.
@@ -251,6 +301,11 @@ impl CredentialService {
         if !provider.enabled && !patch.only_deactivates() {
             return Err(provider_disabled(owner, &provider));
         }
+        let changed = patch.changed();
+        let replaces_secret = patch
+            .fields
+            .as_ref()
+            .is_some_and(|f| f.values().any(|v| !v.expose_secret().trim().is_empty()));
         let mut active: credentials::ActiveModel = row.clone().into();
         if let Some(name) = patch.name {
             active.name = Set(text::line("name", &name, 1, 100)?);
@@ -312,7 +367,14 @@ impl CredentialService {
             .update(&self.db)
             .await
             .map_err(conflict_on("name", name_taken(owner)))?;
-        Ok(CredentialView::new(row, &provider))
+        let view = CredentialView::new(row, &provider);
+        let action = if replaces_secret {
+            "credential.replace_secret"
+        } else {
+            "credential.update"
+        };
+        self.audit(owner, action, &view, &changed).await?;
+        Ok(view)
     }
 
     /// Each active global credential's provider and priority, in the order they are
@@ -374,13 +436,17 @@ impl CredentialService {
             set_priority(&txn, neighbour.id, theirs).await?;
         }
         txn.commit().await?;
-        self.get(owner, id).await
+        let view = self.get(owner, id).await?;
+        self.audit(owner, "credential.reorder", &view, &["priority"])
+            .await?;
+        Ok(view)
     }
 
     pub async fn delete(&self, owner: Owner<'_>, id: Uuid) -> DomainResult<()> {
         let row = self.owned_row(owner, id).await?;
-        credentials::Entity::delete_by_id(row.id).exec(&self.db).await?;
-        Ok(())
+        let view = CredentialView::new(row.clone(), &self.provider_of(&row).await?);
+        credentials::Entity::delete_by_id(id).exec(&self.db).await?;
+        self.audit(owner, "credential.delete", &view, &[]).await
     }
 
     /// The decrypted secret fields of a credential, for the gateway and `secrets:read`.

@@ -1,7 +1,9 @@
 //! SeaORM entities, one file per table, shaped exactly like the migration.
 //! Behaviour lives in the services, never here.
 
+pub mod api_tokens;
 pub mod app_settings;
+pub mod audit_events;
 pub mod credentials;
 pub mod login_throttles;
 pub mod models;

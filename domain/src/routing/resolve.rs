@@ -1,16 +1,18 @@
 //! `resolve`: for a caller and a provider (or a model), the usable credentials in order
 //! and the excluded ones with their reason.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
+use secrecy::SecretString;
 use uuid::Uuid;
 
 use super::order::{exclusion, order, Exclusion, Ranked};
+use crate::audit::{AuditEntry, AuditService};
 use crate::auth::CurrentUser;
-use crate::credentials::{CredentialView, Scope};
+use crate::credentials::{CredentialService, CredentialView, Scope};
 use crate::entities::{app_settings, credentials, models, providers, request_logs};
 use crate::{DomainError, DomainResult};
 
@@ -34,26 +36,40 @@ pub struct Resolution {
 #[derive(Clone)]
 pub struct ResolveService {
     db: DatabaseConnection,
+    credentials: CredentialService,
+    audit: AuditService,
 }
 
 impl ResolveService {
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+    pub fn new(db: DatabaseConnection, credentials: CredentialService, audit: AuditService) -> Self {
+        Self {
+            db,
+            credentials,
+            audit,
+        }
     }
 
+    /// `personal` is false for service tokens: they reach global credentials only.
+    ///
     /// # Errors
     /// `Validation` on `provider` or `model` when nothing matches.
-    pub async fn resolve(&self, caller: &CurrentUser, target: &Target) -> DomainResult<Resolution> {
+    pub async fn resolve(
+        &self,
+        caller: &CurrentUser,
+        personal: bool,
+        target: &Target,
+    ) -> DomainResult<Resolution> {
         let providers = self.providers_for(target).await?;
         let by_id: HashMap<Uuid, &providers::Model> = providers.iter().map(|p| (p.id, p)).collect();
         // The caller's own connections and the global credentials: never anyone else's.
-        let visible = Condition::any()
-            .add(credentials::Column::Scope.eq(Scope::Global.as_str()))
-            .add(
+        let mut visible = Condition::any().add(credentials::Column::Scope.eq(Scope::Global.as_str()));
+        if personal {
+            visible = visible.add(
                 Condition::all()
                     .add(credentials::Column::Scope.eq(Scope::Personal.as_str()))
                     .add(credentials::Column::OwnerId.eq(caller.id())),
             );
+        }
         let rows = credentials::Entity::find()
             .filter(credentials::Column::ProviderId.is_in(by_id.keys().copied()))
             .filter(visible)
@@ -84,6 +100,42 @@ impl ResolveService {
             candidates: order(ranked, self.personal_first().await?),
             excluded,
         })
+    }
+
+    /// The decrypted fields of the first candidate, for a token with `secrets:read`.
+    /// Every reveal is audited, with the token that asked.
+    ///
+    /// # Errors
+    /// `Unavailable` when that credential's stored secret fails authentication (it was
+    /// altered): it names the credential, and other credentials are unaffected.
+    pub async fn reveal_first(
+        &self,
+        caller: &CurrentUser,
+        token_id: Uuid,
+        resolution: &Resolution,
+    ) -> DomainResult<Option<BTreeMap<String, SecretString>>> {
+        let Some(first) = resolution.candidates.first() else {
+            return Ok(None);
+        };
+        let fields = self.credentials.open(first.row()).map_err(|err| {
+            tracing::error!(credential = %first.row().id, %err, "a stored secret cannot be decrypted");
+            DomainError::Unavailable(format!(
+                "the stored secret of credential \"{}\" cannot be decrypted; replace its key",
+                first.row().name
+            ))
+        })?;
+        let entry = AuditEntry {
+            action: "credential.reveal",
+            target: Some(format!("credential:{}", first.row().id)),
+            details: serde_json::json!({
+                "name": first.row().name,
+                "provider": first.provider_identifier,
+                "token": token_id,
+                "fields": fields.keys().collect::<Vec<_>>(),
+            }),
+        };
+        self.audit.record(caller, entry).await?;
+        Ok(Some(fields))
     }
 
     async fn providers_for(&self, target: &Target) -> DomainResult<Vec<providers::Model>> {

@@ -1,6 +1,7 @@
-//! `switchyard serve | migrate | admin create | check`.
+//! `switchyard serve | migrate | admin create | audit verify | check`.
 
 mod admin;
+mod audit;
 mod migrate;
 
 use std::path::PathBuf;
@@ -38,6 +39,11 @@ pub enum Command {
         #[command(subcommand)]
         action: admin::AdminAction,
     },
+    /// Check the audit log.
+    Audit {
+        #[command(subcommand)]
+        action: audit::AuditAction,
+    },
     /// Print the effective configuration, secrets redacted.
     Check,
 }
@@ -53,6 +59,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Migrate { action } => migrate::run(&settings, action).await,
         Command::Admin { action } => admin::run(&settings, action).await,
+        Command::Audit { action } => audit::run(&settings, action).await,
         Command::Check => {
             print!("{}", describe(&settings));
             Ok(())

@@ -1,10 +1,11 @@
 //! Extractors for REST handlers: a JSON body whose errors are ours, and the guards.
 
-use app::ssr::authenticate;
+use app::ssr::{authenticate, client_ip};
 use app::AppError;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use domain::auth::{Admin, CurrentUser};
+use domain::tokens::TokenCaller;
 use http::request::Parts;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
@@ -95,7 +96,35 @@ impl FromRequestParts<AppState> for AuthUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        Ok(Self(authenticate(&state.services, &parts.headers).await?))
+        Ok(Self(authenticate(&state.services, parts).await?))
+    }
+}
+
+/// Who calls a route that services use: an API token (`Authorization: Bearer sy_…` or
+/// `x-api-key: sy_…`), or else a signed-in user's session.
+pub enum ApiCaller {
+    Session(CurrentUser),
+    Token(TokenCaller),
+}
+
+impl FromRequestParts<AppState> for ApiCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let bearer = parts
+            .headers
+            .get(http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")));
+        let api_key = parts.headers.get("x-api-key").and_then(|v| v.to_str().ok());
+        match bearer.or(api_key) {
+            Some(raw) => {
+                let mut caller = state.services.tokens.authenticate(raw).await?;
+                caller.set_ip(client_ip(parts));
+                Ok(Self::Token(caller))
+            }
+            None => Ok(Self::Session(authenticate(&state.services, parts).await?)),
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! and the layers every response passes through.
 
 mod api_error;
+mod audit;
 mod auth;
 mod credentials;
 mod extract;
@@ -14,6 +15,7 @@ mod resolve;
 mod site;
 mod system;
 mod templates;
+mod tokens;
 mod users;
 
 use std::time::{Duration, Instant};
@@ -136,6 +138,10 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
             credentials::own_delete
         ))
         .routes(routes!(resolve::resolve))
+        .routes(routes!(tokens::own_list, tokens::own_create))
+        .routes(routes!(tokens::revoke))
+        .routes(routes!(tokens::admin_list, tokens::admin_create))
+        .routes(routes!(audit::list))
         .routes(routes!(health::health))
         .routes(routes!(health::live))
         .routes(routes!(health::ready))

@@ -8,7 +8,7 @@ use axum::response::IntoResponse;
 use axum::Extension;
 use http::header;
 use serde::Serialize;
-use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::OpenApi as OpenApiDocument;
 use utoipa::{IntoResponses, Modify, OpenApi, ToSchema};
 
@@ -30,6 +30,8 @@ use utoipa::{IntoResponses, Modify, OpenApi, ToSchema};
         (name = "credentials", description = "Global credentials, ordered by priority (admin)"),
         (name = "connections", description = "A user's own connections"),
         (name = "resolve", description = "Which credential to use, and why not the others"),
+        (name = "tokens", description = "API tokens: shown once, stored as a hash"),
+        (name = "audit", description = "The tamper-evident audit log (admin)"),
         (name = "system", description = "Health probes and instance status"),
     )
 )]
@@ -37,6 +39,8 @@ pub struct ApiDoc;
 
 /// The security scheme every authenticated route names.
 pub const SESSION: &str = "session";
+/// API tokens (`sy_…`), for the routes services call.
+pub const TOKEN: &str = "token";
 
 struct SessionCookie;
 
@@ -49,6 +53,8 @@ impl Modify for SessionCookie {
                 domain::auth::session::SESSION_COOKIE,
             ))),
         );
+        // Also accepted as `x-api-key: sy_…`.
+        components.add_security_scheme(TOKEN, SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
     }
 }
 

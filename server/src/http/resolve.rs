@@ -1,14 +1,18 @@
 //! `POST /api/resolve`: which credential to use for a provider or a model, in order,
 //! and why each other one is left out.
 
-use app::dto::ResolutionDto;
+use std::collections::BTreeMap;
+
+use app::dto::{ResolutionDto, ResolvedCredentialDto};
 use axum::extract::State;
 use axum::Json;
 use domain::routing::Target;
-use serde::Deserialize;
+use domain::tokens::{TokenKind, TokenScope};
+use secrecy::ExposeSecret;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::extract::{ApiJson, AuthUser};
+use super::extract::{ApiCaller, ApiJson};
 use super::openapi::SignedInErrors;
 use super::{ApiError, AppError, AppState};
 
@@ -20,15 +24,26 @@ pub struct ResolveRequest {
     model: Option<String>,
 }
 
-/// The caller's own connections first (unless an admin turned that off), then the global
-/// credentials; each group by priority, equal priorities shared by weight.
-#[utoipa::path(post, path = "/api/resolve", tag = "resolve", security(("session" = [])),
-    request_body = ResolveRequest, responses((status = 200, body = ResolutionDto), SignedInErrors))]
+#[derive(Serialize, ToSchema)]
+pub struct ResolveResponse {
+    candidates: Vec<ResolvedCredentialDto>,
+    excluded: Vec<ResolvedCredentialDto>,
+    /// The first candidate's decrypted fields: only for a token with `secrets:read`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    secret: Option<BTreeMap<String, String>>,
+}
+
+/// The caller's own connections first (unless an admin turned that off; never for a
+/// service token), then the global credentials; each group by priority, equal priorities
+/// shared by weight. Sessions and tokens with the `resolve` scope may ask.
+#[utoipa::path(post, path = "/api/resolve", tag = "resolve", security(("session" = []), ("token" = [])),
+    request_body = ResolveRequest, responses((status = 200, body = ResolveResponse),
+    (status = 403, description = "The token lacks the resolve scope", body = super::openapi::ErrorBody), SignedInErrors))]
 pub async fn resolve(
-    AuthUser(user): AuthUser,
+    caller: ApiCaller,
     State(state): State<AppState>,
     ApiJson(body): ApiJson<ResolveRequest>,
-) -> Result<Json<ResolutionDto>, ApiError> {
+) -> Result<Json<ResolveResponse>, ApiError> {
     let target = match (body.provider, body.model) {
         (Some(provider), None) => Target::Provider(provider),
         (None, Some(model)) => Target::Model(model),
@@ -40,6 +55,32 @@ pub async fn resolve(
             .into())
         }
     };
-    let resolution = state.services.resolve.resolve(&user, &target).await?;
-    Ok(Json(resolution.into()))
+    let resolve = &state.services.resolve;
+    let (resolution, secret) = match &caller {
+        ApiCaller::Session(user) => (resolve.resolve(user, true, &target).await?, None),
+        ApiCaller::Token(token) => {
+            token.require(TokenScope::Resolve)?;
+            let personal = token.kind() == TokenKind::Personal;
+            let resolution = resolve.resolve(token.user(), personal, &target).await?;
+            let secret = match token.has(TokenScope::SecretsRead) {
+                true => resolve
+                    .reveal_first(token.user(), token.token_id(), &resolution)
+                    .await?
+                    .map(|fields| {
+                        fields
+                            .into_iter()
+                            .map(|(name, value)| (name, value.expose_secret().to_owned()))
+                            .collect()
+                    }),
+                false => None,
+            };
+            (resolution, secret)
+        }
+    };
+    let ResolutionDto { candidates, excluded } = resolution.into();
+    Ok(Json(ResolveResponse {
+        candidates,
+        excluded,
+        secret,
+    }))
 }

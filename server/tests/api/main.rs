@@ -5,6 +5,7 @@
 
 mod helpers;
 
+mod audit;
 mod auth;
 mod cli;
 mod credentials;
@@ -15,4 +16,5 @@ mod openapi;
 mod pages;
 mod providers;
 mod resolve;
+mod tokens;
 mod users;

@@ -50,6 +50,12 @@ const ROUTES: &[&str] = &[
     "PATCH /api/connections/{id}",
     "DELETE /api/connections/{id}",
     "POST /api/resolve",
+    "GET /api/tokens",
+    "POST /api/tokens",
+    "DELETE /api/tokens/{id}",
+    "GET /api/admin/tokens",
+    "POST /api/admin/tokens",
+    "GET /api/admin/audit",
 ];
 
 async fn the_openapi_document_lists_every_rest_route(app: TestApp) {

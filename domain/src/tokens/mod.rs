@@ -1,0 +1,9 @@
+//! API tokens: shown once, stored as a SHA-256, each with scopes, an optional expiry and
+//! a revocation. Personal tokens act as their owner; service tokens (made by admins)
+//! act for a service and never reach anyone's personal connections.
+
+mod caller;
+mod service;
+
+pub use caller::{TokenCaller, TokenKind, TokenScope};
+pub use service::{scopes_of, NewToken, TokenService, TOKEN_PREFIX};

@@ -1,0 +1,245 @@
+//! Creating, listing, revoking and checking API tokens.
+
+use std::collections::BTreeSet;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
+use secrecy::{ExposeSecret, SecretString};
+use uuid::Uuid;
+
+use super::caller::{TokenCaller, TokenKind, TokenScope};
+use crate::audit::{AuditEntry, AuditService};
+use crate::auth::session::token_hash;
+use crate::auth::{current_user, Admin, CurrentUser};
+use crate::entities::{api_tokens, users};
+use crate::{text, DomainError, DomainResult};
+
+/// Every token starts with this, so leaked ones are easy to find (secret scanners).
+pub const TOKEN_PREFIX: &str = "sy_";
+/// How much of a token is kept to recognise it in a list.
+const SHOWN_CHARS: usize = 10;
+/// `last_used_at` is written at most this often per token.
+const TOUCH_EVERY: Duration = Duration::seconds(60);
+
+pub struct NewToken {
+    pub name: String,
+    pub scopes: Vec<String>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Clone)]
+pub struct TokenService {
+    db: DatabaseConnection,
+    audit: AuditService,
+}
+
+impl TokenService {
+    pub fn new(db: DatabaseConnection, audit: AuditService) -> Self {
+        Self { db, audit }
+    }
+
+    async fn audit(
+        &self,
+        actor: &CurrentUser,
+        action: &'static str,
+        token: &api_tokens::Model,
+    ) -> DomainResult<()> {
+        let entry = AuditEntry {
+            action,
+            target: Some(format!("token:{}", token.id)),
+            details: serde_json::json!({
+                "name": token.name,
+                "kind": token.kind,
+                "scopes": token.scopes,
+                "owner": token.owner_id,
+            }),
+        };
+        self.audit.record(actor, entry).await
+    }
+
+    /// A personal token; the plaintext is returned once and never stored.
+    ///
+    /// # Errors
+    /// `Validation` on `name`, `scopes` (unknown, none, or `secrets:read` for a
+    /// non-admin) or `expiresAt` (not in the future).
+    pub async fn create_personal(
+        &self,
+        user: &CurrentUser,
+        new: NewToken,
+    ) -> DomainResult<(api_tokens::Model, SecretString)> {
+        self.create(user, TokenKind::Personal, new).await
+    }
+
+    /// A service token: acts for a service, reaches global credentials only.
+    pub async fn create_service(
+        &self,
+        admin: &Admin,
+        new: NewToken,
+    ) -> DomainResult<(api_tokens::Model, SecretString)> {
+        self.create(admin.user(), TokenKind::Service, new).await
+    }
+
+    async fn create(
+        &self,
+        owner: &CurrentUser,
+        kind: TokenKind,
+        new: NewToken,
+    ) -> DomainResult<(api_tokens::Model, SecretString)> {
+        let name = text::line("name", &new.name, 1, 100)?;
+        let scopes = new
+            .scopes
+            .iter()
+            .map(|s| s.parse::<TokenScope>())
+            .collect::<DomainResult<BTreeSet<_>>>()?;
+        if scopes.is_empty() {
+            return Err(DomainError::validation(
+                "scopes",
+                "give the token at least one scope",
+            ));
+        }
+        if scopes.contains(&TokenScope::SecretsRead) && !owner.is_admin() {
+            return Err(DomainError::validation(
+                "scopes",
+                "only admins may grant secrets:read",
+            ));
+        }
+        let now = Utc::now();
+        if new.expires_at.is_some_and(|at| at <= now) {
+            return Err(DomainError::validation(
+                "expiresAt",
+                "choose a time in the future",
+            ));
+        }
+        let token = SecretString::from(format!(
+            "{TOKEN_PREFIX}{}",
+            URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>())
+        ));
+        let row = api_tokens::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            name: Set(name),
+            token_hash: Set(token_hash(&token)),
+            prefix: Set(token.expose_secret().chars().take(SHOWN_CHARS).collect()),
+            owner_id: Set(owner.id()),
+            kind: Set(kind.as_str().to_owned()),
+            scopes: Set(serde_json::json!(scopes
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>())),
+            created_at: Set(now),
+            last_used_at: Set(None),
+            expires_at: Set(new.expires_at),
+            revoked_at: Set(None),
+        }
+        .insert(&self.db)
+        .await?;
+        self.audit(owner, "token.create", &row).await?;
+        Ok((row, token))
+    }
+
+    /// The caller's own tokens, newest first.
+    pub async fn list_own(&self, user: &CurrentUser) -> DomainResult<Vec<api_tokens::Model>> {
+        Ok(api_tokens::Entity::find()
+            .filter(api_tokens::Column::OwnerId.eq(user.id()))
+            .order_by_desc(api_tokens::Column::CreatedAt)
+            .all(&self.db)
+            .await?)
+    }
+
+    /// Every token, newest first.
+    pub async fn list_all(&self, _admin: &Admin) -> DomainResult<Vec<api_tokens::Model>> {
+        Ok(api_tokens::Entity::find()
+            .order_by_desc(api_tokens::Column::CreatedAt)
+            .all(&self.db)
+            .await?)
+    }
+
+    /// Revokes a token of the caller's, or any token for an admin. Revoking twice is fine.
+    ///
+    /// # Errors
+    /// `NotFound` for another user's token (unless the caller is an admin).
+    pub async fn revoke(&self, user: &CurrentUser, id: Uuid) -> DomainResult<api_tokens::Model> {
+        let mut find = api_tokens::Entity::find_by_id(id);
+        if !user.is_admin() {
+            find = find.filter(api_tokens::Column::OwnerId.eq(user.id()));
+        }
+        let row = find.one(&self.db).await?.ok_or(DomainError::NotFound)?;
+        if row.revoked_at.is_some() {
+            return Ok(row);
+        }
+        let mut active: api_tokens::ActiveModel = row.into();
+        active.revoked_at = Set(Some(Utc::now()));
+        let row = active.update(&self.db).await?;
+        self.audit(user, "token.revoke", &row).await?;
+        Ok(row)
+    }
+
+    /// The caller behind a raw token from `Authorization: Bearer` or `x-api-key`.
+    ///
+    /// # Errors
+    /// `Unauthorized` saying why: unknown, revoked, expired, or its owner disabled.
+    pub async fn authenticate(&self, raw: &str) -> DomainResult<TokenCaller> {
+        let raw = raw.trim();
+        if !raw.starts_with(TOKEN_PREFIX) {
+            return Err(DomainError::unauthorized(
+                "This is not a Switchyard API token (they start with sy_).",
+            ));
+        }
+        let hash = token_hash(&SecretString::from(raw.to_owned()));
+        let Some((token, Some(user))) = api_tokens::Entity::find()
+            .filter(api_tokens::Column::TokenHash.eq(hash))
+            .find_also_related(users::Entity)
+            .one(&self.db)
+            .await?
+        else {
+            return Err(DomainError::unauthorized("Unknown API token."));
+        };
+        let now = Utc::now();
+        if token.revoked_at.is_some() {
+            return Err(DomainError::unauthorized("This API token was revoked."));
+        }
+        if let Some(at) = token.expires_at.filter(|at| *at <= now) {
+            return Err(DomainError::unauthorized(format!(
+                "This API token expired at {}.",
+                at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            )));
+        }
+        if !user.active {
+            return Err(DomainError::unauthorized(
+                "The owner of this API token is disabled.",
+            ));
+        }
+        if token.last_used_at.is_none_or(|at| now - at > TOUCH_EVERY) {
+            api_tokens::Entity::update_many()
+                .col_expr(
+                    api_tokens::Column::LastUsedAt,
+                    sea_orm::sea_query::Expr::value(now),
+                )
+                .filter(api_tokens::Column::Id.eq(token.id))
+                .exec(&self.db)
+                .await?;
+        }
+        let scopes = scopes_of(&token);
+        let kind = if token.kind == TokenKind::Service.as_str() {
+            TokenKind::Service
+        } else {
+            TokenKind::Personal
+        };
+        Ok(TokenCaller {
+            user: current_user(&user, None)?,
+            token_id: token.id,
+            kind,
+            scopes,
+        })
+    }
+}
+
+/// The scopes a stored token carries (unknown ones, from a later version, are ignored).
+pub fn scopes_of(token: &api_tokens::Model) -> Vec<TokenScope> {
+    token
+        .scopes
+        .as_array()
+        .map(|a| a.iter().filter_map(|s| s.as_str()?.parse().ok()).collect())
+        .unwrap_or_default()
+}

@@ -1,0 +1,46 @@
+//! `GET /api/admin/audit`: the audit log, newest first.
+
+use app::dto::{AuditEventDto, ListResponse};
+use axum::extract::State;
+use axum::Json;
+use chrono::{DateTime, Utc};
+use domain::audit::AuditFilter;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use super::extract::{AdminUser, ApiQuery};
+use super::openapi::AdminErrors;
+use super::{ApiError, AppState};
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
+    /// e.g. `credential.create`, `credential.reveal`, `token.revoke`.
+    action: Option<String>,
+    /// The acting user's id.
+    actor: Option<Uuid>,
+    since: Option<DateTime<Utc>>,
+    page: Option<u64>,
+    /// 1 to 200; 50 when left out.
+    per_page: Option<u64>,
+}
+
+#[utoipa::path(get, path = "/api/admin/audit", tag = "audit", security(("session" = [])),
+    params(AuditQuery), responses((status = 200, body = ListResponse<AuditEventDto>), AdminErrors))]
+pub async fn list(
+    AdminUser(admin): AdminUser,
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<AuditQuery>,
+) -> Result<Json<ListResponse<AuditEventDto>>, ApiError> {
+    let filter = AuditFilter {
+        action: query.action,
+        actor: query.actor,
+        since: query.since,
+        page: query.page.unwrap_or(1),
+        per_page: query.per_page.unwrap_or(50),
+    };
+    let (rows, total) = state.services.audit.list(&admin, &filter).await?;
+    Ok(Json(ListResponse::page(rows, total)))
+}
