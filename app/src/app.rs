@@ -7,8 +7,8 @@ use leptos_router::{path, SsrMode};
 
 use crate::components::{NavBar, NotFound};
 use crate::pages::{
-    AccountPage, ConnectionsPage, CredentialsPage, LoginPage, OverviewPage, ProviderDetailPage,
-    ProvidersPage, SetupPage, TemplateDetailPage, TemplatesPage, UsersPage,
+    AccountPage, AuditLogPage, ConnectionsPage, CredentialsPage, LoginPage, OverviewPage, ProviderDetailPage,
+    ProvidersPage, SetupPage, TemplateDetailPage, TemplatesPage, TokensPage, UsersPage,
 };
 
 /// The document around the app; rendered on the server only.
@@ -59,6 +59,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/templates/:id") view=TemplateDetailPage ssr=SsrMode::Async/>
                     <Route path=path!("/credentials") view=CredentialsPage ssr=SsrMode::Async/>
                     <Route path=path!("/connections") view=ConnectionsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/tokens") view=TokensPage ssr=SsrMode::Async/>
+                    <Route path=path!("/audit") view=AuditLogPage ssr=SsrMode::Async/>
                     <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                 </Routes>

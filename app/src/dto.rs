@@ -159,6 +159,35 @@ pub struct CredentialSettingsForm {
     pub endpoint: String,
 }
 
+/// One page of audit events and how many match in all.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub rows: Vec<AuditEventDto>,
+    pub total: u64,
+}
+
+/// Which scopes a token form asked for (`scopes[resolve]=true`, …).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ScopeChoice {
+    pub resolve: bool,
+    pub gateway: bool,
+    pub secrets_read: bool,
+}
+
+impl ScopeChoice {
+    pub fn names(self) -> Vec<String> {
+        [
+            ("resolve", self.resolve),
+            ("gateway", self.gateway),
+            ("secrets:read", self.secrets_read),
+        ]
+        .into_iter()
+        .filter_map(|(name, on)| on.then(|| name.to_owned()))
+        .collect()
+    }
+}
+
 /// One page of credentials and how many there are in all.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CredentialPage {
@@ -278,6 +307,7 @@ pub struct AuditEventDto {
     pub id: Uuid,
     pub seq: i64,
     pub actor_id: Option<Uuid>,
+    pub actor_email: Option<String>,
     pub action: String,
     pub target: Option<String>,
     #[cfg_attr(feature = "ssr", schema(value_type = Object))]
@@ -328,9 +358,10 @@ impl<T> ListResponse<T> {
 #[cfg(feature = "ssr")]
 mod from_domain {
     use super::*;
+    use domain::audit::AuditRecord;
     use domain::auth::CurrentUser;
     use domain::credentials::CredentialView;
-    use domain::entities::{api_tokens, audit_events, models, provider_templates, providers, users};
+    use domain::entities::{api_tokens, models, provider_templates, providers, users};
     use domain::models::SyncDiff;
     use domain::routing::Resolution;
     use domain::status::Counts;
@@ -546,9 +577,15 @@ mod from_domain {
         }
     }
 
-    impl From<audit_events::Model> for AuditEventDto {
-        fn from(row: audit_events::Model) -> Self {
+    impl From<AuditRecord> for AuditEventDto {
+        fn from(
+            AuditRecord {
+                event: row,
+                actor_email,
+            }: AuditRecord,
+        ) -> Self {
             Self {
+                actor_email,
                 id: row.id,
                 seq: row.seq,
                 actor_id: row.actor_id,

@@ -85,3 +85,39 @@ test("a user's connection is invisible to another user", async ({ page }) => {
   expect((await page.request.get(`/api/connections/${id}`)).status()).toBe(404);
   expect((await page.request.get('/credentials')).status()).toBe(403);
 });
+
+test('a user makes an API token, sees it once, uses it and revokes it', async ({ page }) => {
+  await signIn(page, USER);
+  await page.getByRole('link', { name: 'API tokens' }).click();
+  await hydrated(page);
+  await expect(page.locator('input[name="scopes[secrets_read]"]')).toHaveCount(0);
+  const form = page.locator('#create-token');
+  await form.getByLabel('Name').fill('laptop');
+  await form.getByRole('button', { name: 'Create token' }).click();
+  const shown = page.locator('#new-token code.token');
+  await expect(shown).toHaveText(/^sy_/);
+  const token = (await shown.textContent())!.trim();
+  await expect(page.locator('tr[data-name="laptop"] .status')).toHaveText('active');
+  expect(await page.locator('#tokens').textContent()).not.toContain(token);
+
+  const asked = await page.request.post('/api/resolve', { headers: { 'x-api-key': token }, data: { provider: 'gemini' } });
+  expect(asked.status()).toBe(200);
+  expect((await asked.json()).candidates.map((c: { name: string }) => c.name)).toContain('My Gemini');
+
+  await page.locator('tr[data-name="laptop"]').getByRole('button', { name: 'Revoke' }).click();
+  await expect(page.locator('tr[data-name="laptop"] .status')).toHaveText('revoked');
+  const refused = await page.request.post('/api/resolve', { headers: { 'x-api-key': token }, data: { provider: 'gemini' } });
+  expect(refused.status()).toBe(401);
+});
+
+test('an admin reads the audit log and filters it by action', async ({ page }) => {
+  await signIn(page, ADMIN);
+  await page.getByRole('link', { name: 'Audit log' }).click();
+  await hydrated(page);
+  await expect(page.locator('#audit tbody tr').first()).toBeVisible();
+  await page.getByLabel('Action').selectOption('credential.create');
+  await expect(page.locator('#audit tr[data-action="credential.create"]').first()).toBeVisible();
+  await expect(page.locator('#audit tbody tr:not([data-action="credential.create"])')).toHaveCount(0);
+  await expect(page.locator('#audit')).toContainText('Groq primary');
+  expect(await page.content()).not.toContain('gsk-primary-000000000001');
+});

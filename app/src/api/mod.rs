@@ -1,6 +1,7 @@
 //! Server functions, one per file, grouped by area. Each guards, calls one domain
 //! service and converts; nothing here decides anything.
 
+pub mod audit;
 pub mod auth;
 pub mod credentials;
 pub mod models;
@@ -8,4 +9,5 @@ pub mod overview;
 pub mod providers;
 pub mod setup;
 pub mod templates;
+pub mod tokens;
 pub mod users;

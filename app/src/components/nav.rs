@@ -24,9 +24,11 @@ pub fn NavBar() -> impl IntoView {
                                 <A href="/providers">"Providers"</A>
                                 {admin.then(|| view! { <A href="/credentials">"Credentials"</A> })}
                                 <A href="/connections">"My connections"</A>
+                                <A href="/tokens">"API tokens"</A>
                                 {admin.then(|| view! {
                                     <A href="/templates">"Templates"</A>
                                     <A href="/users">"Users"</A>
+                                    <A href="/audit">"Audit log"</A>
                                 })}
                                 <A href="/account">"Account"</A>
                             </nav>

@@ -1,19 +1,23 @@
 //! One file per page.
 
 mod account;
+mod audit;
 mod credentials;
 mod login;
 mod overview;
 mod providers;
 mod setup;
 mod templates;
+mod tokens;
 mod users;
 
 pub use account::AccountPage;
+pub use audit::AuditLogPage;
 pub use credentials::{ConnectionsPage, CredentialsPage};
 pub use login::LoginPage;
 pub use overview::OverviewPage;
 pub use providers::{ProviderDetailPage, ProvidersPage};
 pub use setup::SetupPage;
 pub use templates::{TemplateDetailPage, TemplatesPage};
+pub use tokens::TokensPage;
 pub use users::UsersPage;

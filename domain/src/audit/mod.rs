@@ -6,4 +6,4 @@ mod chain;
 mod service;
 
 pub use chain::{event_hash, GENESIS};
-pub use service::{AuditEntry, AuditFilter, AuditService, ChainReport};
+pub use service::{AuditEntry, AuditFilter, AuditRecord, AuditService, ChainReport};

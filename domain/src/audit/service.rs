@@ -1,5 +1,7 @@
 //! Recording events and checking the chain.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -9,7 +11,7 @@ use uuid::Uuid;
 
 use super::chain::{event_hash, GENESIS};
 use crate::auth::{Admin, CurrentUser};
-use crate::entities::audit_events;
+use crate::entities::{audit_events, users};
 use crate::{DomainError, DomainResult};
 
 /// One thing that happened. `details` must never hold a secret: callers pass names,
@@ -27,6 +29,12 @@ pub struct AuditFilter {
     pub since: Option<DateTime<Utc>>,
     pub page: u64,
     pub per_page: u64,
+}
+
+/// An event with its actor's email (for people reading the log).
+pub struct AuditRecord {
+    pub event: audit_events::Model,
+    pub actor_email: Option<String>,
 }
 
 /// What `verify` found.
@@ -95,12 +103,8 @@ impl AuditService {
         Ok(())
     }
 
-    /// Newest first, one page and the total.
-    pub async fn list(
-        &self,
-        _admin: &Admin,
-        filter: &AuditFilter,
-    ) -> DomainResult<(Vec<audit_events::Model>, u64)> {
+    /// Newest first, each with its actor's email; one page and the total.
+    pub async fn list(&self, _admin: &Admin, filter: &AuditFilter) -> DomainResult<(Vec<AuditRecord>, u64)> {
         let mut select = audit_events::Entity::find();
         if let Some(action) = filter.action.as_deref().filter(|a| !a.is_empty()) {
             select = select.filter(audit_events::Column::Action.eq(action));
@@ -119,7 +123,22 @@ impl AuditService {
             .limit(per_page)
             .all(&self.db)
             .await?;
-        Ok((rows, total))
+        let actors: HashSet<Uuid> = rows.iter().filter_map(|r| r.actor_id).collect();
+        let emails: HashMap<Uuid, String> = users::Entity::find()
+            .filter(users::Column::Id.is_in(actors))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.email))
+            .collect();
+        let records = rows
+            .into_iter()
+            .map(|event| AuditRecord {
+                actor_email: event.actor_id.and_then(|id| emails.get(&id).cloned()),
+                event,
+            })
+            .collect();
+        Ok((records, total))
     }
 
     /// Walks the whole chain in order, recomputing every hash.

@@ -1,0 +1,46 @@
+use leptos::prelude::*;
+
+use crate::dto::{CreatedTokenDto, ScopeChoice};
+use crate::AppError;
+
+/// A token from the form. `expires_on` is a date (the token works through that day,
+/// UTC) or empty; `service` makes an admin's service token.
+#[server(prefix = "/rpc")]
+pub async fn create_token(
+    name: String,
+    #[server(default)] scopes: ScopeChoice,
+    #[server(default)] expires_on: String,
+    #[server(default)] service: bool,
+) -> Result<CreatedTokenDto, AppError> {
+    use domain::tokens::NewToken;
+    use secrecy::ExposeSecret;
+    let user = crate::ssr::require_user().await?;
+    let expires_at = match expires_on.trim() {
+        "" => None,
+        day => Some(
+            chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(23, 59, 59))
+                .map(|t| t.and_utc())
+                .ok_or_else(|| AppError::Validation {
+                    field: "expiresAt".into(),
+                    message: "enter a date like 2026-12-31".into(),
+                })?,
+        ),
+    };
+    let new = NewToken {
+        name,
+        scopes: scopes.names(),
+        expires_at,
+    };
+    let tokens = &crate::ssr::services()?.tokens;
+    let (row, token) = if service {
+        tokens.create_service(&user.require_admin()?, new).await?
+    } else {
+        tokens.create_personal(&user, new).await?
+    };
+    Ok(CreatedTokenDto {
+        token: token.expose_secret().to_owned(),
+        details: row.into(),
+    })
+}

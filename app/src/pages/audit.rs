@@ -1,0 +1,85 @@
+//! The audit log (admins): who did what, to which thing, from where and when.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::audit::list_audit;
+use crate::components::page_result;
+use crate::dto::AuditEventDto;
+
+const PER_PAGE: u64 = 50;
+const ACTIONS: &[&str] = &[
+    "credential.create",
+    "credential.update",
+    "credential.replace_secret",
+    "credential.reorder",
+    "credential.delete",
+    "credential.reveal",
+    "token.create",
+    "token.revoke",
+];
+
+#[component]
+pub fn AuditLogPage() -> impl IntoView {
+    let action = RwSignal::new(String::new());
+    let page = RwSignal::new(1_u64);
+    let events = Resource::new(
+        move || (action.get(), page.get()),
+        |(action, page)| list_audit(action, page),
+    );
+    view! {
+        <Title text="Audit log"/>
+        <h1>"Audit log"</h1>
+        <p class="subtitle">"Each event carries the hash of the one before; " <code>"switchyard audit verify"</code> " checks the chain."</p>
+        <div class="filters">
+            <label>"Action"
+                <select on:change=move |ev| { action.set(event_target_value(&ev)); page.set(1); } prop:value=move || action.get()>
+                    <option value="">"all actions"</option>
+                    {ACTIONS.iter().map(|a| view! { <option value=*a>{*a}</option> }).collect_view()}
+                </select>
+            </label>
+        </div>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                page_result(events.await, |list| {
+                    let pages = list.total.div_ceil(PER_PAGE).max(1);
+                    view! {
+                        <AuditTable rows=list.rows/>
+                        <p class="pager">
+                            <button class="secondary" disabled=move || page.get() <= 1 on:click=move |_| page.update(|p| *p -= 1)>"Newer"</button>
+                            {format!(" Page {} of {pages} · {} event(s) ", page.get_untracked(), list.total)}
+                            <button class="secondary" disabled=move || page.get() >= pages on:click=move |_| page.update(|p| *p += 1)>"Older"</button>
+                        </p>
+                    }
+                    .into_any()
+                })
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn AuditTable(rows: Vec<AuditEventDto>) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p class="empty">"Nothing recorded yet."</p> }.into_any();
+    }
+    view! {
+        <table class="list" id="audit">
+            <thead><tr><th>"#"</th><th>"Time (UTC)"</th><th>"Who"</th><th>"Action"</th><th>"Target"</th><th>"Details"</th><th>"From"</th></tr></thead>
+            <tbody>
+                {rows.into_iter().map(|e| { let action = e.action.clone(); view! {
+                    <tr data-action=action>
+                        <td>{e.seq}</td>
+                        <td>{e.created_at.format("%Y-%m-%d %H:%M:%S").to_string()}</td>
+                        <td>{e.actor_email.unwrap_or_else(|| "system".to_owned())}</td>
+                        <td class="action"><code>{e.action}</code></td>
+                        <td>{e.details.get("name").and_then(|n| n.as_str()).map(str::to_owned).or(e.target)}</td>
+                        <td class="details"><code>{e.details.to_string()}</code></td>
+                        <td>{e.ip}</td>
+                    </tr>
+                }}).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}

@@ -1,0 +1,108 @@
+//! API tokens: a user's own, created here and shown exactly once.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::auth::current_user;
+use crate::api::tokens::{list_tokens, CreateToken, RevokeToken};
+use crate::components::{page_result, signed_in, FieldError, FormError};
+use crate::dto::ApiTokenDto;
+
+const FIELDS: &[&str] = &["name", "scopes", "expiresAt"];
+
+#[component]
+pub fn TokensPage() -> impl IntoView {
+    let create = ServerAction::<CreateToken>::new();
+    let revoke = ServerAction::<RevokeToken>::new();
+    let user = Resource::new(|| (), |_| current_user());
+    let tokens = Resource::new(
+        move || (create.version().get(), revoke.version().get()),
+        |_| list_tokens(),
+    );
+    let error = Signal::derive(move || create.value().get().and_then(Result::err));
+    let revoke_error = Signal::derive(move || revoke.value().get().and_then(Result::err));
+    view! {
+        <Title text="API tokens"/>
+        <h1>"API tokens"</h1>
+        <p class="subtitle">"Services send a token as " <code>"Authorization: Bearer sy_…"</code> " or " <code>"x-api-key"</code> ". A token is shown once, when it is made."</p>
+        {move || create.value().get().and_then(Result::ok).map(|made| view! {
+            <div class="card reveal" role="status" id="new-token">
+                <p>"Copy " <strong>{made.details.name}</strong> " now; it cannot be shown again."</p>
+                <code class="token">{made.token}</code>
+            </div>
+        })}
+        <FormError error=revoke_error/>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                page_result(tokens.await, |rows| view! { <TokenTable rows revoke/> }.into_any())
+            })}
+        </Transition>
+        <section class="card">
+            <h2>"New token"</h2>
+            <ActionForm action=create attr:id="create-token">
+                <label>"Name" <input type="text" name="name" required maxlength="100" placeholder="billing-service"/></label>
+                <FieldError error field="name"/>
+                <fieldset class="scopes">
+                    <legend>"Scopes"</legend>
+                    <label class="inline"><input type="checkbox" name="scopes[resolve]" value="true" checked/>"resolve: ask which credential to use"</label>
+                    <label class="inline"><input type="checkbox" name="scopes[gateway]" value="true"/>"gateway: send requests through Switchyard"</label>
+                    <Suspense>
+                        {move || Suspend::new(async move {
+                            signed_in(user.await).ok().filter(|u| u.is_admin()).map(|_| view! {
+                                <label class="inline"><input type="checkbox" name="scopes[secrets_read]" value="true"/>"secrets:read: receive the key itself (every read is audited)"</label>
+                                <label class="inline"><input type="checkbox" name="service" value="true"/>"service token (global credentials only, not your connections)"</label>
+                            })
+                        })}
+                    </Suspense>
+                </fieldset>
+                <FieldError error field="scopes"/>
+                <label>"Expires on (empty: never)" <input type="date" name="expires_on"/></label>
+                <FieldError error field="expiresAt"/>
+                <FormError error fields=FIELDS/>
+                <button type="submit" disabled=move || create.pending().get()>"Create token"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn TokenTable(rows: Vec<ApiTokenDto>, revoke: ServerAction<RevokeToken>) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p class="empty">"No tokens yet."</p> }.into_any();
+    }
+    let day = |at: Option<chrono::DateTime<chrono::Utc>>, none: &str| {
+        at.map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_else(|| none.to_owned())
+    };
+    view! {
+        <table class="list" id="tokens">
+            <thead><tr><th>"Name"</th><th>"Token"</th><th>"Kind"</th><th>"Scopes"</th><th>"Last used"</th><th>"Expires"</th><th>"Status"</th><th></th></tr></thead>
+            <tbody>
+                {rows.into_iter().map(|t| {
+                    let name = t.name.clone();
+                    let status = if t.revoked_at.is_some() { "revoked" } else { "active" };
+                    view! {
+                        <tr data-name=name>
+                            <td>{t.name}</td>
+                            <td><code>{format!("{}…", t.prefix)}</code></td>
+                            <td>{t.kind}</td>
+                            <td>{t.scopes.join(", ")}</td>
+                            <td>{day(t.last_used_at, "never")}</td>
+                            <td>{day(t.expires_at, "never")}</td>
+                            <td class="status">{status}</td>
+                            <td class="actions">
+                                {t.revoked_at.is_none().then(|| view! {
+                                    <ActionForm action=revoke>
+                                        <input type="hidden" name="id" value=t.id.to_string()/>
+                                        <button type="submit" class="secondary danger">"Revoke"</button>
+                                    </ActionForm>
+                                })}
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
