@@ -183,7 +183,8 @@ impl ScopeChoice {
             ("secrets:read", self.secrets_read),
         ]
         .into_iter()
-        .filter_map(|(name, on)| on.then(|| name.to_owned()))
+        .filter(|(_, on)| *on)
+        .map(|(name, _)| name.to_owned())
         .collect()
     }
 }

@@ -13,6 +13,8 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use tokio::sync::Mutex;
 
+mod credentials;
+
 const ADMIN_EMAIL: &str = "bench@example.com";
 const ADMIN_PASSWORD: &str = "bench password 123";
 const PORT: u16 = 3977;
@@ -87,7 +89,7 @@ async fn main() -> Result<()> {
     let page = load(
         &client,
         format!("{base}/"),
-        Some(cookie),
+        Some(cookie.clone()),
         50,
         Duration::from_secs(5),
     )
@@ -98,7 +100,90 @@ async fn main() -> Result<()> {
     let during = live_during_sign_ins(&client, &base).await?;
     during.print("/health/live while 20 sign-ins/s hash passwords");
 
+    credential_figures(&client, &base, &data, &cookie).await?;
+    println!(
+        "RSS after the credentials workload: {:.1} MB",
+        rss_mb(server.pid())?
+    );
+
     server.stop();
+    Ok(())
+}
+
+/// 10,000 credentials and 1,000 users; resolve at 1,000 requests/s; the credentials page.
+async fn credential_figures(
+    client: &reqwest::Client,
+    base: &str,
+    data: &tempfile::TempDir,
+    admin_cookie: &str,
+) -> Result<()> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let db_url = format!(
+        "sqlite://{}?mode=rwc",
+        data.path().join("switchyard.db").display()
+    );
+    // Every load user shares the bench admin's password hash, so any of them can sign in.
+    let db = sea_orm::Database::connect(&db_url).await?;
+    let admin = domain::entities::users::Entity::find()
+        .filter(domain::entities::users::Column::Email.eq(ADMIN_EMAIL))
+        .one(&db)
+        .await?
+        .ok_or("no bench admin")?;
+    let seeded = Instant::now();
+    credentials::seed(&db_url, &admin.password_hash).await?;
+    println!(
+        "seeded {} users and {} credentials in {:.1} s",
+        credentials::USERS,
+        credentials::CREDENTIALS,
+        seeded.elapsed().as_secs_f64()
+    );
+
+    let user_cookie = sign_in_as(client, base, "load-user-0@example.com").await?;
+    let created: serde_json::Value = client
+        .post(format!("{base}/api/tokens"))
+        .header("cookie", user_cookie)
+        .json(&json!({"name": "bench", "scopes": ["resolve"]}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let token = created["token"].as_str().ok_or("no token")?.to_owned();
+    let url = format!("{base}/api/resolve");
+    let body = json!({"provider": "gemini"});
+    let sample: serde_json::Value = client
+        .post(&url)
+        .header("x-api-key", &token)
+        .json(&body)
+        .send()
+        .await?
+        .json()
+        .await?;
+    println!(
+        "resolve for gemini answers {} candidates, {} excluded",
+        sample["candidates"].as_array().map_or(0, Vec::len),
+        sample["excluded"].as_array().map_or(0, Vec::len)
+    );
+    credentials::fixed_rate(
+        client,
+        url.clone(),
+        token.clone(),
+        body.clone(),
+        500,
+        Duration::from_secs(2),
+    )
+    .await?;
+    let resolve = credentials::fixed_rate(client, url, token, body, 1000, Duration::from_secs(5)).await?;
+    resolve.print("POST /api/resolve (token), fixed 1,000 req/s");
+
+    let page = load(
+        client,
+        format!("{base}/credentials"),
+        Some(admin_cookie.to_owned()),
+        50,
+        Duration::from_secs(5),
+    )
+    .await?;
+    page.print("credentials page (50 a page), 50 concurrent");
     Ok(())
 }
 
@@ -146,9 +231,13 @@ fn rss_mb(pid: u32) -> Result<f64> {
 }
 
 async fn sign_in(client: &reqwest::Client, base: &str) -> Result<String> {
+    sign_in_as(client, base, ADMIN_EMAIL).await
+}
+
+async fn sign_in_as(client: &reqwest::Client, base: &str, email: &str) -> Result<String> {
     let response = client
         .post(format!("{base}/api/auth/signin"))
-        .json(&json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}))
+        .json(&json!({"email": email, "password": ADMIN_PASSWORD}))
         .send()
         .await?;
     let cookie = response

@@ -11,7 +11,11 @@ use base64::Engine;
 use chacha20poly1305::aead::{Aead, Generate, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, QueryOrder, Set};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    Set, TransactionTrait,
+};
 use secrecy::{ExposeSecret, SecretBox, SecretString};
 use zeroize::Zeroizing;
 
@@ -176,6 +180,100 @@ impl Vault {
     }
 }
 
+/// A data-key version and what state it is in (`active` encrypts; `previous` only
+/// decrypts rows not yet rotated; `retired` is unused and kept for the record).
+pub struct KeyVersion {
+    pub version: i32,
+    pub state: String,
+    pub created_at: chrono::DateTime<Utc>,
+}
+
+/// The data keys, newest last.
+pub async fn key_versions(db: &DatabaseConnection) -> DomainResult<Vec<KeyVersion>> {
+    Ok(vault_keys::Entity::find()
+        .order_by_asc(vault_keys::Column::Version)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|k| KeyVersion {
+            version: k.version,
+            state: k.state,
+            created_at: k.created_at,
+        })
+        .collect())
+}
+
+/// Starts a rotation: a new data key becomes the active one; the others only decrypt.
+///
+/// # Errors
+/// `Unavailable` when `master` does not open this database's keys.
+pub async fn add_data_key(db: &DatabaseConnection, master: &MasterKey) -> DomainResult<i32> {
+    let current = Vault::open(db, master).await?;
+    let version = current.keys.keys().next_back().copied().unwrap_or(0) + 1;
+    let txn = db.begin().await?;
+    vault_keys::Entity::update_many()
+        .col_expr(vault_keys::Column::State, Expr::value("previous"))
+        .filter(vault_keys::Column::State.eq("active"))
+        .exec(&txn)
+        .await?;
+    create_data_key(&txn, master, version).await?;
+    txn.commit().await?;
+    Ok(version)
+}
+
+/// Replaces the master key: every data key is unwrapped with `old` and wrapped with
+/// `new`, in one transaction. No secret is touched, so it takes as long for a million
+/// credentials as for one.
+///
+/// # Errors
+/// `Unavailable` when `old` does not open this database's keys.
+pub async fn rewrap(db: &DatabaseConnection, old: &MasterKey, new: &MasterKey) -> DomainResult<usize> {
+    let rows = vault_keys::Entity::find().all(db).await?;
+    let txn = db.begin().await?;
+    for row in &rows {
+        let key = unwrap_data_key(old, row).ok_or_else(wrong_master_key)?;
+        let wrapped = seal(
+            &new.cipher(),
+            key.0.expose_secret(),
+            &aad(row.version, "data-key"),
+        )?;
+        vault_keys::Entity::update_many()
+            .col_expr(vault_keys::Column::WrappedKey, Expr::value(wrapped))
+            .filter(vault_keys::Column::Version.eq(row.version))
+            .exec(&txn)
+            .await?;
+    }
+    txn.commit().await?;
+    Ok(rows.len())
+}
+
+/// Marks an old data key retired.
+///
+/// # Errors
+/// `Validation` for the active key, or while `rows_using` rows still use it.
+pub async fn retire(db: &DatabaseConnection, version: i32, rows_using: u64) -> DomainResult<()> {
+    let row = vault_keys::Entity::find_by_id(version)
+        .one(db)
+        .await?
+        .ok_or_else(|| DomainError::validation("version", "no such key version"))?;
+    if row.state == "active" {
+        return Err(DomainError::validation(
+            "version",
+            "the active key cannot be retired; rotate first",
+        ));
+    }
+    if rows_using > 0 {
+        return Err(DomainError::validation(
+            "version",
+            format!("{rows_using} credential(s) still use version {version}; finish `switchyard keys rotate` first"),
+        ));
+    }
+    let mut active: vault_keys::ActiveModel = row.into();
+    active.state = Set("retired".to_owned());
+    active.update(db).await?;
+    Ok(())
+}
+
 fn aad(version: i32, context: &str) -> Vec<u8> {
     format!("switchyard|v{version}|{context}").into_bytes()
 }
@@ -205,7 +303,7 @@ fn open(cipher: &XChaCha20Poly1305, stored: &str, aad: &[u8]) -> Option<Zeroizin
         .map(Zeroizing::new)
 }
 
-async fn create_data_key(db: &DatabaseConnection, master: &MasterKey, version: i32) -> DomainResult<()> {
+async fn create_data_key(db: &impl ConnectionTrait, master: &MasterKey, version: i32) -> DomainResult<()> {
     let key = Zeroizing::new(rand::random::<[u8; KEY_LEN]>());
     let data_key = DataKey(SecretBox::new(Box::new(*key)));
     vault_keys::ActiveModel {

@@ -64,6 +64,15 @@ impl AuditService {
 
     /// Appends an event by `actor` (their address included) to the chain.
     pub async fn record(&self, actor: &CurrentUser, entry: AuditEntry) -> DomainResult<()> {
+        self.record_as(Some(actor), entry).await
+    }
+
+    /// Appends an event done by the operator on the command line (no user, no address).
+    pub async fn record_operator(&self, entry: AuditEntry) -> DomainResult<()> {
+        self.record_as(None, entry).await
+    }
+
+    async fn record_as(&self, actor: Option<&CurrentUser>, entry: AuditEntry) -> DomainResult<()> {
         let mut last_error = None;
         for _ in 0..ATTEMPTS {
             match self.append(actor, &entry).await {
@@ -78,7 +87,7 @@ impl AuditService {
         Err(last_error.unwrap_or_else(|| DomainError::internal("audit chain contention")))
     }
 
-    async fn append(&self, actor: &CurrentUser, entry: &AuditEntry) -> DomainResult<()> {
+    async fn append(&self, actor: Option<&CurrentUser>, entry: &AuditEntry) -> DomainResult<()> {
         let txn = self.db.begin().await?;
         let tail = audit_events::Entity::find()
             .order_by_desc(audit_events::Column::Seq)
@@ -87,11 +96,11 @@ impl AuditService {
         let mut event = audit_events::Model {
             id: Uuid::now_v7(),
             seq: tail.as_ref().map_or(1, |t| t.seq + 1),
-            actor_id: Some(actor.id()),
+            actor_id: actor.map(CurrentUser::id),
             action: entry.action.to_owned(),
             target: entry.target.clone(),
             details: entry.details.clone(),
-            ip: actor.ip().map(str::to_owned),
+            ip: actor.and_then(CurrentUser::ip).map(str::to_owned),
             // Microseconds: what both databases keep, so the hash survives the round trip.
             created_at: Utc::now().trunc_subsecs(6),
             prev_hash: tail.map_or_else(|| GENESIS.to_owned(), |t| t.hash),

@@ -1,7 +1,8 @@
-//! `switchyard serve | migrate | admin create | audit verify | check`.
+//! `switchyard serve | migrate | admin create | keys … | audit verify | check`.
 
 mod admin;
 mod audit;
+mod keys;
 mod migrate;
 
 use std::path::PathBuf;
@@ -39,6 +40,11 @@ pub enum Command {
         #[command(subcommand)]
         action: admin::AdminAction,
     },
+    /// Manage the vault's keys: rotate the data key, replace the master key.
+    Keys {
+        #[command(subcommand)]
+        action: keys::KeysAction,
+    },
     /// Check the audit log.
     Audit {
         #[command(subcommand)]
@@ -60,6 +66,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate { action } => migrate::run(&settings, action).await,
         Command::Admin { action } => admin::run(&settings, action).await,
         Command::Audit { action } => audit::run(&settings, action).await,
+        Command::Keys { action } => keys::run(&settings, action).await,
         Command::Check => {
             print!("{}", describe(&settings));
             Ok(())

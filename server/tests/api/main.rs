@@ -11,6 +11,7 @@ mod cli;
 mod credentials;
 mod hardening;
 mod health;
+mod keys;
 mod models;
 mod openapi;
 mod pages;

@@ -73,6 +73,10 @@ async fn visitors_are_sent_to_the_sign_in_page(app: TestApp) {
         "/account",
         "/templates",
         "/providers/0195f1a0-0000-7000-8000-000000000000",
+        "/credentials",
+        "/connections",
+        "/tokens",
+        "/audit",
     ] {
         let response = app.client().get(app.url(path)).send().await.unwrap();
         assert!(
