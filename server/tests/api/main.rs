@@ -12,6 +12,7 @@ mod credentials;
 mod hardening;
 mod health;
 mod keys;
+mod leaks;
 mod models;
 mod openapi;
 mod pages;

@@ -1,0 +1,227 @@
+//! A canary secret goes in through every door; it must never come out of one: not in
+//! a page, a server function, a REST answer (other than the audited secrets:read),
+//! an error, or a line of the server's own log at debug level.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+
+use app::api::credentials::ListCredentials;
+use app::api::tokens::ListTokens;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::Engine;
+use leptos::server_fn::ServerFn;
+use serde_json::json;
+use tempfile::TempDir;
+
+const CANARY: &str = "sk-leak-canary-7f3a9c2e5b1d8046";
+const PASSWORD: &str = "operator password 1";
+
+/// Every form the canary could be found in.
+fn forms() -> Vec<String> {
+    vec![
+        CANARY.to_owned(),
+        "7f3a9c2e5b1d8046".to_owned(),
+        STANDARD.encode(CANARY),
+        URL_SAFE_NO_PAD.encode(CANARY),
+        hex::encode(CANARY),
+    ]
+}
+
+fn assert_clean(what: &str, text: &str) {
+    for form in forms() {
+        assert!(!text.contains(&form), "{what} leaks the canary ({form}):\n{text}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_canary_secret_never_leaves_through_pages_answers_errors_or_logs() {
+    let data = TempDir::new().unwrap();
+    let created = Command::new(env!("CARGO_BIN_EXE_switchyard"))
+        .args(["admin", "create", "--email", "ops@example.com"])
+        .env("SWITCHYARD_DATA_DIR", data.path())
+        .env_remove("SWITCHYARD_DATABASE_URL")
+        .stdin(Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(format!("{PASSWORD}\n").as_bytes())?;
+            child.wait()
+        })
+        .unwrap();
+    assert!(created.success());
+
+    let mut server = Command::new(env!("CARGO_BIN_EXE_switchyard"))
+        .arg("serve")
+        .env("SWITCHYARD_DATA_DIR", data.path())
+        .env("SWITCHYARD_ADDR", "127.0.0.1:0")
+        .env("RUST_LOG", "debug")
+        .env_remove("SWITCHYARD_DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let log = Arc::new(Mutex::new(String::new()));
+    let (port_tx, port_rx) = std::sync::mpsc::channel();
+    for stream in [
+        Box::new(server.stderr.take().unwrap()) as Box<dyn std::io::Read + Send>,
+        Box::new(server.stdout.take().unwrap()),
+    ] {
+        let (log, port_tx) = (log.clone(), port_tx.clone());
+        std::thread::spawn(move || {
+            for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                let plain = strip_ansi(&line);
+                if let Some(port) = plain
+                    .split("port=")
+                    .nth(1)
+                    .filter(|_| plain.contains("Switchyard is ready"))
+                {
+                    let _ = port_tx.send(port.trim().to_owned());
+                }
+                log.lock().unwrap().push_str(&plain);
+                log.lock().unwrap().push('\n');
+            }
+        });
+    }
+    let port = port_rx.recv_timeout(std::time::Duration::from_secs(60)).unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let admin = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let post = |path: &str, body: serde_json::Value| admin.post(format!("{base}{path}")).json(&body).send();
+
+    // In through every door: create, replace, and a string of bad inputs carrying it.
+    let wrong = post(
+        "/api/auth/signin",
+        json!({"email": "ops@example.com", "password": CANARY}),
+    )
+    .await
+    .unwrap();
+    assert_clean("a failed sign-in", &wrong.text().await.unwrap());
+    post(
+        "/api/auth/signin",
+        json!({"email": "ops@example.com", "password": PASSWORD}),
+    )
+    .await
+    .unwrap();
+    let created: serde_json::Value = post(
+        "/api/admin/credentials",
+        json!({"name": "Canary", "provider": "openai", "fields": {"api_key": CANARY}}),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_clean("the create answer", &created.to_string());
+    let id = created["id"].as_str().unwrap().to_owned();
+    let bad_inputs = [
+        json!({"name": "Bad", "provider": "azure-openai", "fields": {"api_key": CANARY, "endpoint": CANARY, "deployment": "d", "api_version": CANARY}}),
+        json!({"name": "Bad", "provider": "openai", "fields": {"api_key": CANARY, "region": CANARY}}),
+        json!({"name": "Bad", "provider": "openai", "fields": {"api_key": CANARY.repeat(1000)}}),
+        json!({"name": "Bad", "provider": "openai", "fields": {"api_key": [CANARY]}}),
+        json!({"name": "Canary", "provider": "openai", "fields": {"api_key": CANARY}}),
+        json!({"name": CANARY, "provider": CANARY, "fields": {"api_key": CANARY}, "priority": CANARY}),
+    ];
+    for body in bad_inputs {
+        let answer = post("/api/admin/credentials", body).await.unwrap();
+        assert!(answer.status().is_client_error());
+        assert_clean("an error answer", &answer.text().await.unwrap());
+    }
+    let replaced = admin
+        .patch(format!("{base}/api/admin/credentials/{id}"))
+        .json(&json!({"fields": {"api_key": format!("{CANARY}-2")}}))
+        .send()
+        .await
+        .unwrap();
+    assert_clean("the replace answer", &replaced.text().await.unwrap());
+    let token: serde_json::Value = post(
+        "/api/admin/tokens",
+        json!({"name": "svc", "scopes": ["resolve", "secrets:read"]}),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let revealed = reqwest::Client::new()
+        .post(format!("{base}/api/resolve"))
+        .header("x-api-key", token["token"].as_str().unwrap())
+        .json(&json!({"provider": "openai"}))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        revealed.contains(CANARY),
+        "secrets:read is the one door that opens, and it is audited"
+    );
+
+    // Out: every page, server function and REST read an admin can reach.
+    let mut reads: Vec<String> = [
+        "/",
+        "/providers",
+        "/credentials",
+        "/connections",
+        "/tokens",
+        "/audit",
+        "/templates",
+        "/users",
+        "/account",
+    ]
+    .iter()
+    .map(|p| (*p).to_owned())
+    .collect();
+    reads.extend([
+        "/api/admin/credentials".to_owned(),
+        format!("/api/admin/credentials/{id}"),
+        "/api/admin/audit".to_owned(),
+        "/api/admin/tokens".to_owned(),
+        "/api/tokens".to_owned(),
+        "/api/system/status".to_owned(),
+        "/api/providers".to_owned(),
+        format!("{}?scope=global&provider=&page=1", ListCredentials::PATH),
+        ListTokens::PATH.to_owned(),
+    ]);
+    for path in reads {
+        let body = admin
+            .get(format!("{base}{path}"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_clean(&path, &body);
+    }
+
+    let _ = server.kill();
+    let _ = server.wait();
+    let log = log.lock().unwrap().clone();
+    assert!(
+        log.contains("POST") && log.contains("/api/admin/credentials"),
+        "the log was captured: {log}"
+    );
+    assert_clean("the server log", &log);
+}
+
+fn strip_ansi(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for next in chars.by_ref() {
+                if next == 'm' {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
