@@ -159,6 +159,25 @@ pub struct CredentialSettingsForm {
     pub endpoint: String,
 }
 
+/// Another user's connection as an admin sees it: that it exists, whose, its state;
+/// no hint, no field.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionSummaryDto {
+    pub id: Uuid,
+    pub name: String,
+    pub provider: String,
+    pub provider_name: String,
+    pub owner_id: Option<Uuid>,
+    pub owner_email: String,
+    pub active: bool,
+    pub disabled_reason: Option<String>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub last_test_status: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
 /// One page of audit events and how many match in all.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AuditPage {
@@ -596,6 +615,25 @@ mod from_domain {
                 ip: row.ip,
                 created_at: row.created_at,
                 hash: row.hash,
+            }
+        }
+    }
+
+    impl From<(CredentialView, String)> for ConnectionSummaryDto {
+        fn from((view, owner_email): (CredentialView, String)) -> Self {
+            let row = view.row();
+            Self {
+                id: row.id,
+                name: row.name.clone(),
+                provider: view.provider_identifier.clone(),
+                provider_name: view.provider_name.clone(),
+                owner_id: row.owner_id,
+                owner_email,
+                active: row.active,
+                disabled_reason: row.disabled_reason.clone(),
+                last_used_at: row.last_used_at,
+                last_test_status: row.last_test_status.clone(),
+                created_at: row.created_at,
             }
         }
     }

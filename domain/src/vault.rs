@@ -373,6 +373,27 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_secret_round_trips_and_any_flipped_bit_is_refused(
+            secret in proptest::collection::vec(proptest::num::u8::ANY, 0..2048),
+            context in "[a-z0-9:-]{1,60}",
+            flip in proptest::num::usize::ANY,
+        ) {
+            let c = cipher();
+            let sealed = seal(&c, &secret, context.as_bytes()).unwrap();
+            let opened = open(&c, &sealed, context.as_bytes()).unwrap();
+            proptest::prop_assert_eq!(opened.as_slice(), secret.as_slice());
+            let mut bytes = STANDARD.decode(sealed.trim_start_matches("sy1.")).unwrap();
+            let bit = flip % (bytes.len() * 8);
+            bytes[bit / 8] ^= 1 << (bit % 8);
+            let tampered = format!("sy1.{}", STANDARD.encode(bytes));
+            proptest::prop_assert!(open(&c, &tampered, context.as_bytes()).is_none());
+            let other = format!("{context}-other");
+            proptest::prop_assert!(open(&c, &sealed, other.as_bytes()).is_none());
+        }
+    }
+
     #[test]
     fn master_keys_round_trip_through_their_encoding() {
         let key = MasterKey::generate();

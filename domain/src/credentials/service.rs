@@ -17,7 +17,7 @@ use super::values::{self, CheckedValues};
 use super::view::{CredentialView, Scope};
 use crate::audit::{AuditEntry, AuditService};
 use crate::auth::{Admin, CurrentUser};
-use crate::entities::{credentials, providers};
+use crate::entities::{credentials, providers, users};
 use crate::error::conflict_on;
 use crate::providers::{with_template, BaseUrl, Priority};
 use crate::templates::TemplateDefinition;
@@ -277,6 +277,48 @@ impl CredentialService {
             .all(&self.db)
             .await?;
         Ok((self.with_providers(rows).await?, total))
+    }
+
+    /// Every user's connections, for admins: that they exist, whose, and their state.
+    /// Adapters show no hint and no field of them.
+    pub async fn list_all_connections(
+        &self,
+        _admin: &Admin,
+        page: u64,
+        per_page: u64,
+    ) -> DomainResult<(Vec<(CredentialView, String)>, u64)> {
+        let select =
+            credentials::Entity::find().filter(credentials::Column::Scope.eq(Scope::Personal.as_str()));
+        let total = select.clone().count(&self.db).await?;
+        let per_page = per_page.clamp(1, MAX_PER_PAGE);
+        let rows = select
+            .order_by_asc(credentials::Column::OwnerId)
+            .order_by_asc(credentials::Column::Name)
+            .offset(page.max(1).saturating_sub(1) * per_page)
+            .limit(per_page)
+            .all(&self.db)
+            .await?;
+        let owners: HashSet<Uuid> = rows.iter().filter_map(|r| r.owner_id).collect();
+        let emails: HashMap<Uuid, String> = users::Entity::find()
+            .filter(users::Column::Id.is_in(owners))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.email))
+            .collect();
+        let views = self.with_providers(rows).await?;
+        let listed = views
+            .into_iter()
+            .map(|view| {
+                let email = view
+                    .row()
+                    .owner_id
+                    .and_then(|id| emails.get(&id).cloned())
+                    .unwrap_or_default();
+                (view, email)
+            })
+            .collect();
+        Ok((listed, total))
     }
 
     /// # Errors

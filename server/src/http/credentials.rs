@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use app::dto::{CredentialDto, ListResponse};
+use app::dto::{ConnectionSummaryDto, CredentialDto, ListResponse};
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;
 use axum::Json;
@@ -209,6 +209,30 @@ pub async fn admin_delete(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     delete(&state, Owner::Admins(&admin), &id).await
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    page: Option<u64>,
+    per_page: Option<u64>,
+}
+
+/// Every user's connections: that they exist, whose, their state; never a hint or a field.
+#[utoipa::path(get, path = "/api/admin/connections", tag = "connections", security(("session" = [])),
+    params(PageQuery), responses((status = 200, body = ListResponse<ConnectionSummaryDto>), AdminErrors))]
+pub async fn admin_connections(
+    AdminUser(admin): AdminUser,
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<PageQuery>,
+) -> Result<Json<ListResponse<ConnectionSummaryDto>>, ApiError> {
+    let (rows, total) = state
+        .services
+        .credentials
+        .list_all_connections(&admin, query.page.unwrap_or(1), query.per_page.unwrap_or(50))
+        .await?;
+    Ok(Json(ListResponse::page(rows, total)))
 }
 
 /// The caller's own connections; nobody else's, admins included.

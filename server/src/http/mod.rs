@@ -132,6 +132,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
             credentials::admin_delete
         ))
         .routes(routes!(credentials::own_list, credentials::own_create))
+        .routes(routes!(credentials::admin_connections))
         .routes(routes!(
             credentials::own_get,
             credentials::own_update,

@@ -392,6 +392,15 @@ async fn a_user_sees_only_their_own_connections(app: TestApp) {
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (_, globals) = json_of(&admin, Method::GET, app.url("/api/admin/credentials"), None).await;
     assert_eq!(globals["total"], 0);
+    // Admins see that it exists, whose it is and its state; never a hint or a field.
+    let (status, everyone) = json_of(&admin, Method::GET, app.url("/api/admin/connections"), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(everyone["total"], 1);
+    assert_eq!(everyone["data"][0]["ownerEmail"], "alice@example.com");
+    assert_eq!(everyone["data"][0]["active"], true);
+    assert!(everyone["data"][0].get("hint").is_none() && !everyone.to_string().contains("sk-alice"));
+    let (status, _) = json_of(&bob, Method::GET, app.url("/api/admin/connections"), None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 
     // A user reaches no admin route, and a disabled provider is not offered.
     let (status, _) = json_of(&alice, Method::GET, app.url("/api/admin/credentials"), None).await;

@@ -45,6 +45,7 @@ const ROUTES: &[&str] = &[
     "PATCH /api/admin/credentials/{id}",
     "DELETE /api/admin/credentials/{id}",
     "GET /api/connections",
+    "GET /api/admin/connections",
     "POST /api/connections",
     "GET /api/connections/{id}",
     "PATCH /api/connections/{id}",

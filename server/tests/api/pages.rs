@@ -245,10 +245,16 @@ async fn credential_pages_show_hints_and_never_a_secret(app: TestApp) {
         "{html}"
     );
     assert!(!html.contains("7a6b5c4d3e2f"), "the secret never reaches a page");
+    let (global, everyones) = html.split_once("id=\"everyones-connections\"").unwrap();
     assert!(
-        !html.contains("My Groq"),
+        !global.contains("My Groq"),
         "connections are not global credentials"
     );
+    assert!(
+        everyones.contains("My Groq") && everyones.contains("user@example.com"),
+        "admins see that a user's connection exists, and whose it is"
+    );
+    assert!(!html.contains("7766"), "but not even the hint of its key");
 
     let (status, html) = page_of(&user, app.url("/credentials")).await;
     assert_eq!(status, StatusCode::FORBIDDEN);

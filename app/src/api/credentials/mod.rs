@@ -4,6 +4,7 @@
 mod create_credential;
 mod credential_form_fields;
 mod delete_credential;
+mod list_all_connections;
 mod list_credentials;
 mod move_credential;
 mod set_credential_active;
@@ -12,6 +13,7 @@ mod update_credential;
 pub use create_credential::*;
 pub use credential_form_fields::*;
 pub use delete_credential::*;
+pub use list_all_connections::*;
 pub use list_credentials::*;
 pub use move_credential::*;
 pub use set_credential_active::*;

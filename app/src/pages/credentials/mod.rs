@@ -2,6 +2,7 @@
 //! own): one list component, the scope deciding which.
 
 mod delete_button;
+mod everyones;
 mod form;
 mod list;
 mod table;
@@ -12,6 +13,7 @@ use leptos_meta::Title;
 use crate::api::auth::current_user;
 use crate::components::{admin_only, page_result};
 use crate::dto::CredentialScope;
+use everyones::EveryonesConnections;
 use list::CredentialList;
 
 #[component]
@@ -26,7 +28,10 @@ pub fn CredentialsPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 // Checked before anything renders, so a user gets the 403 page and nothing else.
-                page_result(admin_only(user.await), |_| view! { <CredentialList scope=CredentialScope::Global/> }.into_any())
+                page_result(admin_only(user.await), |_| view! {
+                    <CredentialList scope=CredentialScope::Global/>
+                    <EveryonesConnections/>
+                }.into_any())
             })}
         </Suspense>
     }

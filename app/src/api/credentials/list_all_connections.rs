@@ -1,0 +1,16 @@
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+use crate::dto::ConnectionSummaryDto;
+use crate::AppError;
+
+/// Every user's connections, for admins: whose and in what state, nothing secret.
+#[server(prefix = "/rpc", input = GetUrl)]
+pub async fn list_all_connections() -> Result<Vec<ConnectionSummaryDto>, AppError> {
+    let admin = crate::ssr::require_admin().await?;
+    let (rows, _) = crate::ssr::services()?
+        .credentials
+        .list_all_connections(&admin, 1, 200)
+        .await?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}

@@ -1,0 +1,42 @@
+use leptos::prelude::*;
+
+use crate::api::credentials::list_all_connections;
+use crate::components::page_result;
+
+/// Users' own connections, for admins: whose, which provider, what state. Nothing of
+/// the key, not even its last characters.
+#[component]
+pub fn EveryonesConnections() -> impl IntoView {
+    let rows = Resource::new(|| (), |_| list_all_connections());
+    view! {
+        <section class="card" id="everyones-connections">
+            <h2>"Users' connections"</h2>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    page_result(rows.await, |rows| {
+                        if rows.is_empty() {
+                            return view! { <p class="empty">"No user has a connection yet."</p> }.into_any();
+                        }
+                        view! {
+                            <table class="list">
+                                <thead><tr><th>"Owner"</th><th>"Name"</th><th>"Provider"</th><th>"Status"</th><th>"Last used"</th></tr></thead>
+                                <tbody>
+                                    {rows.into_iter().map(|c| view! {
+                                        <tr>
+                                            <td>{c.owner_email}</td>
+                                            <td>{c.name}</td>
+                                            <td>{c.provider_name}</td>
+                                            <td>{if c.active { "active" } else { "inactive" }}</td>
+                                            <td>{c.last_used_at.map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_else(|| "never".into())}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }
+                        .into_any()
+                    })
+                })}
+            </Suspense>
+        </section>
+    }
+}
