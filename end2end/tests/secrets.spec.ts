@@ -53,6 +53,12 @@ test('an admin adds two credentials, reorders them, replaces a key and deletes o
   await page.locator('tr[data-name="Groq backup"]').getByRole('button', { name: 'Delete for good' }).click();
   await expect(page.locator('#credentials td.name')).toHaveText(['Groq primary']);
 
+  // The order rule for everyone: global credentials first, and back.
+  await page.getByRole('button', { name: 'Put global credentials first' }).click();
+  await expect(page.locator('#order-setting')).toContainText('global credentials before');
+  await page.getByRole('button', { name: "Put users' connections first" }).click();
+  await expect(page.locator('#order-setting')).toContainText("a user's own connections before");
+
 });
 
 test("a user's connection is invisible to another user", async ({ page }) => {

@@ -7,6 +7,7 @@ pub mod credentials;
 pub mod models;
 pub mod overview;
 pub mod providers;
+pub mod settings;
 pub mod setup;
 pub mod templates;
 pub mod tokens;

@@ -4,14 +4,14 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Duration, Utc};
-use sea_orm::sea_query::{Expr, Func};
-use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::sea_query::{Expr, Func, OnConflict};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set};
 use secrecy::SecretString;
 use uuid::Uuid;
 
 use super::order::{exclusion, order, Exclusion, Ranked};
 use crate::audit::{AuditEntry, AuditService};
-use crate::auth::CurrentUser;
+use crate::auth::{Admin, CurrentUser};
 use crate::credentials::{CredentialService, CredentialView, Scope};
 use crate::entities::{app_settings, credentials, models, providers, request_logs};
 use crate::{DomainError, DomainResult};
@@ -100,6 +100,29 @@ impl ResolveService {
             candidates: order(ranked, self.personal_first().await?),
             excluded,
         })
+    }
+
+    /// Turns "personal connections first" on or off, for everyone; audited.
+    pub async fn set_personal_first(&self, admin: &Admin, on: bool) -> DomainResult<()> {
+        let row = app_settings::ActiveModel {
+            key: Set(PERSONAL_FIRST_KEY.to_owned()),
+            value: Set(on.to_string()),
+            updated_at: Set(Utc::now()),
+        };
+        app_settings::Entity::insert(row)
+            .on_conflict(
+                OnConflict::column(app_settings::Column::Key)
+                    .update_columns([app_settings::Column::Value, app_settings::Column::UpdatedAt])
+                    .to_owned(),
+            )
+            .exec(&self.db)
+            .await?;
+        let entry = AuditEntry {
+            action: "settings.update",
+            target: Some(format!("setting:{PERSONAL_FIRST_KEY}")),
+            details: serde_json::json!({"value": on}),
+        };
+        self.audit.record(admin.user(), entry).await
     }
 
     /// The decrypted fields of the first candidate, for a token with `secrets:read`.
@@ -198,7 +221,8 @@ impl ResolveService {
             .collect())
     }
 
-    async fn personal_first(&self) -> DomainResult<bool> {
+    /// Whether resolve puts a caller's own connections before the global credentials.
+    pub async fn personal_first(&self) -> DomainResult<bool> {
         let setting = app_settings::Entity::find_by_id(PERSONAL_FIRST_KEY.to_owned())
             .one(&self.db)
             .await?;

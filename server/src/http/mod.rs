@@ -12,6 +12,7 @@ mod models;
 mod openapi;
 mod providers;
 mod resolve;
+mod settings;
 mod site;
 mod system;
 mod templates;
@@ -139,6 +140,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
             credentials::own_delete
         ))
         .routes(routes!(resolve::resolve))
+        .routes(routes!(settings::get, settings::update))
         .routes(routes!(tokens::own_list, tokens::own_create))
         .routes(routes!(tokens::revoke))
         .routes(routes!(tokens::admin_list, tokens::admin_create))

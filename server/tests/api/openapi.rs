@@ -57,6 +57,8 @@ const ROUTES: &[&str] = &[
     "GET /api/admin/tokens",
     "POST /api/admin/tokens",
     "GET /api/admin/audit",
+    "GET /api/admin/settings",
+    "PATCH /api/admin/settings",
 ];
 
 async fn the_openapi_document_lists_every_rest_route(app: TestApp) {

@@ -141,14 +141,25 @@ async fn candidates_come_in_order_and_every_exclusion_says_why(app: TestApp) {
     assert_eq!(names(&by_model["candidates"]), ["alices", "first", "main"]);
 
     // An admin setting puts global credentials first.
-    domain::entities::app_settings::ActiveModel {
-        key: Set(domain::routing::PERSONAL_FIRST_KEY.to_owned()),
-        value: Set("false".into()),
-        updated_at: Set(Utc::now()),
-    }
-    .insert(db)
-    .await
-    .unwrap();
+    let (status, settings) = json_of(
+        &admin,
+        Method::PATCH,
+        app.url("/api/admin/settings"),
+        Some(json!({"resolvePersonalFirst": false})),
+    )
+    .await;
+    assert_eq!(
+        (status, settings),
+        (StatusCode::OK, json!({"resolvePersonalFirst": false}))
+    );
+    let (status, _) = json_of(
+        &alice,
+        Method::PATCH,
+        app.url("/api/admin/settings"),
+        Some(json!({"resolvePersonalFirst": true})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
     let (_, answer) = resolve(&app, &alice, json!({"provider": "gemini"})).await;
     assert_eq!(names(&answer["candidates"]), ["first", "main", "alices"]);
 

@@ -5,6 +5,7 @@ mod delete_button;
 mod everyones;
 mod form;
 mod list;
+mod order_setting;
 mod table;
 
 use leptos::prelude::*;
@@ -15,6 +16,7 @@ use crate::components::{admin_only, page_result};
 use crate::dto::CredentialScope;
 use everyones::EveryonesConnections;
 use list::CredentialList;
+use order_setting::OrderSetting;
 
 #[component]
 pub fn CredentialsPage() -> impl IntoView {
@@ -29,6 +31,7 @@ pub fn CredentialsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 // Checked before anything renders, so a user gets the 403 page and nothing else.
                 page_result(admin_only(user.await), |_| view! {
+                    <OrderSetting/>
                     <CredentialList scope=CredentialScope::Global/>
                     <EveryonesConnections/>
                 }.into_any())

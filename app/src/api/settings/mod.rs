@@ -1,0 +1,3 @@
+mod personal_first;
+
+pub use personal_first::*;

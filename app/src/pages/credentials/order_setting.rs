@@ -1,0 +1,31 @@
+use leptos::prelude::*;
+
+use crate::api::settings::{personal_first, SetPersonalFirst};
+
+/// The order rule that concerns everyone: users' own connections before global ones.
+#[component]
+pub fn OrderSetting() -> impl IntoView {
+    let set = ServerAction::<SetPersonalFirst>::new();
+    let current = Resource::new(move || set.version().get(), |_| personal_first());
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                current.await.ok().map(|on| view! {
+                    <ActionForm action=set attr:class="row" attr:id="order-setting">
+                        <input type="hidden" name="on" value=(!on).to_string()/>
+                        <span class="subtitle">
+                            {if on {
+                                "Resolve offers a user's own connections before the global credentials."
+                            } else {
+                                "Resolve offers the global credentials before users' own connections."
+                            }}
+                        </span>
+                        <button type="submit" class="secondary">
+                            {if on { "Put global credentials first" } else { "Put users' connections first" }}
+                        </button>
+                    </ActionForm>
+                })
+            })}
+        </Suspense>
+    }
+}
