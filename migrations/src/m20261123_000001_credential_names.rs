@@ -1,17 +1,28 @@
 //! Credential names: unique among global credentials, and among one user's connections.
 //! Partial indexes (both SQLite and PostgreSQL have them), since `owner_id` is NULL for
-//! every global credential and NULLs never clash in a plain unique index.
+//! every global credential and NULLs never clash in a plain unique index. And the index
+//! resolve reads by: a provider's global credentials, or one owner's connections to it.
 
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-const INDEXES: [(&str, &str); 2] = [
-    ("idx_credentials_global_name", "(name) WHERE scope = 'global'"),
+const INDEXES: [(&str, &str, bool); 3] = [
+    (
+        "idx_credentials_global_name",
+        "(name) WHERE scope = 'global'",
+        true,
+    ),
     (
         "idx_credentials_personal_name",
         "(owner_id, name) WHERE scope = 'personal'",
+        true,
+    ),
+    (
+        "idx_credentials_provider_scope_owner",
+        "(provider_id, scope, owner_id, priority)",
+        false,
     ),
 ];
 
@@ -19,8 +30,9 @@ const INDEXES: [(&str, &str); 2] = [
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let db = manager.get_connection();
-        for (name, columns) in INDEXES {
-            db.execute_unprepared(&format!("CREATE UNIQUE INDEX {name} ON credentials {columns}"))
+        for (name, columns, unique) in INDEXES {
+            let unique = if unique { "UNIQUE " } else { "" };
+            db.execute_unprepared(&format!("CREATE {unique}INDEX {name} ON credentials {columns}"))
                 .await?;
         }
         Ok(())
@@ -28,7 +40,7 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let db = manager.get_connection();
-        for (name, _) in INDEXES {
+        for (name, ..) in INDEXES {
             db.execute_unprepared(&format!("DROP INDEX IF EXISTS {name}"))
                 .await?;
         }

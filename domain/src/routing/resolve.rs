@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::{Expr, Func, OnConflict};
-use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set};
 use secrecy::SecretString;
 use uuid::Uuid;
 
@@ -61,20 +61,24 @@ impl ResolveService {
     ) -> DomainResult<Resolution> {
         let providers = self.providers_for(target).await?;
         let by_id: HashMap<Uuid, &providers::Model> = providers.iter().map(|p| (p.id, p)).collect();
-        // The caller's own connections and the global credentials: never anyone else's.
-        let mut visible = Condition::any().add(credentials::Column::Scope.eq(Scope::Global.as_str()));
-        if personal {
-            visible = visible.add(
-                Condition::all()
-                    .add(credentials::Column::Scope.eq(Scope::Personal.as_str()))
-                    .add(credentials::Column::OwnerId.eq(caller.id())),
-            );
-        }
-        let rows = credentials::Entity::find()
-            .filter(credentials::Column::ProviderId.is_in(by_id.keys().copied()))
-            .filter(visible)
+        // The global credentials and the caller's own connections, never anyone else's:
+        // two queries, each an index range on (provider, scope, owner).
+        let of_providers = || {
+            credentials::Entity::find().filter(credentials::Column::ProviderId.is_in(by_id.keys().copied()))
+        };
+        let mut rows = of_providers()
+            .filter(credentials::Column::Scope.eq(Scope::Global.as_str()))
             .all(&self.db)
             .await?;
+        if personal {
+            rows.extend(
+                of_providers()
+                    .filter(credentials::Column::Scope.eq(Scope::Personal.as_str()))
+                    .filter(credentials::Column::OwnerId.eq(caller.id()))
+                    .all(&self.db)
+                    .await?,
+            );
+        }
         let recent = self.requests_last_minute(&rows).await?;
         let now = Utc::now();
         let mut ranked = Vec::new();

@@ -233,7 +233,7 @@ async fn credential_pages_show_hints_and_never_a_secret(app: TestApp) {
         .post_json(
             &user,
             "/api/connections",
-            serde_json::json!({"name": "My Groq", "provider": "groq", "fields": {"api_key": "gsk-user-canary-99887766"}}),
+            serde_json::json!({"name": "My Groq", "provider": "groq", "fields": {"api_key": "gsk-user-canary-9988qzqz"}}),
         )
         .await;
     assert_eq!(mine.status(), StatusCode::CREATED);
@@ -254,14 +254,14 @@ async fn credential_pages_show_hints_and_never_a_secret(app: TestApp) {
         everyones.contains("My Groq") && everyones.contains("user@example.com"),
         "admins see that a user's connection exists, and whose it is"
     );
-    assert!(!html.contains("7766"), "but not even the hint of its key");
+    assert!(!html.contains("qzqz"), "but not even the hint of its key");
 
     let (status, html) = page_of(&user, app.url("/credentials")).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(!html.contains("Team OpenAI"));
     let (status, html) = page_of(&user, app.url("/connections")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("My Groq") && html.contains("••••7766") && !html.contains("canary"));
+    assert!(html.contains("My Groq") && html.contains("••••qzqz") && !html.contains("canary"));
     let (_, html) = page_of(&admin, app.url("/connections")).await;
     assert!(
         !html.contains("My Groq"),

@@ -4,13 +4,14 @@ use leptos::server_fn::codec::GetUrl;
 use crate::dto::ConnectionSummaryDto;
 use crate::AppError;
 
-/// Every user's connections, for admins: whose and in what state, nothing secret.
+/// Users' connections (the first 50 by owner), for admins: whose and in what state,
+/// nothing secret.
 #[server(prefix = "/rpc", input = GetUrl)]
 pub async fn list_all_connections() -> Result<Vec<ConnectionSummaryDto>, AppError> {
     let admin = crate::ssr::require_admin().await?;
     let (rows, _) = crate::ssr::services()?
         .credentials
-        .list_all_connections(&admin, 1, 200)
+        .list_all_connections(&admin, 1, 50)
         .await?;
     Ok(rows.into_iter().map(Into::into).collect())
 }
