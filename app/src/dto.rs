@@ -208,6 +208,16 @@ impl ScopeChoice {
     }
 }
 
+impl CredentialScope {
+    /// How a form posts it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CredentialScope::Global => "global",
+            CredentialScope::Personal => "personal",
+        }
+    }
+}
+
 /// One page of credentials and how many there are in all.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CredentialPage {

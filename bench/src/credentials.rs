@@ -14,7 +14,7 @@ use serde_json::json;
 use tokio::sync::Mutex;
 use uuid::Uuid;
 
-use crate::{Figures, Result};
+use crate::{gather, Figures, Result, Results};
 
 pub const USERS: usize = 1_000;
 pub const CREDENTIALS: usize = 10_000;
@@ -106,7 +106,7 @@ pub async fn fixed_rate(
     rate: u64,
     duration: Duration,
 ) -> Result<Figures> {
-    let results = Arc::new(Mutex::new((Vec::new(), 0usize)));
+    let results: Results = Arc::new(Mutex::new((Vec::new(), 0usize)));
     let started = Instant::now();
     let mut ticker = tokio::time::interval(Duration::from_micros(1_000_000 / rate));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
@@ -140,15 +140,5 @@ pub async fn fixed_rate(
             }
         }));
     }
-    for task in tasks {
-        task.await?;
-    }
-    let elapsed = started.elapsed();
-    let (mut latencies, errors) = std::mem::take(&mut *results.lock().await);
-    latencies.sort();
-    Ok(Figures {
-        latencies,
-        errors,
-        elapsed,
-    })
+    gather(tasks, &results, started).await
 }

@@ -283,7 +283,7 @@ async fn load(
     concurrency: usize,
     duration: Duration,
 ) -> Result<Figures> {
-    let results = Arc::new(Mutex::new((Vec::new(), 0usize)));
+    let results: Results = Arc::new(Mutex::new((Vec::new(), 0usize)));
     let started = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..concurrency {
@@ -310,6 +310,18 @@ async fn load(
             all.1 += errors;
         }));
     }
+    gather(tasks, &results, started).await
+}
+
+/// Latencies of successful requests and a count of failed ones, shared by the load tasks.
+type Results = Arc<Mutex<(Vec<Duration>, usize)>>;
+
+/// Waits for every task and turns what they recorded into sorted figures.
+async fn gather(
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+    results: &Results,
+    started: Instant,
+) -> Result<Figures> {
     for task in tasks {
         task.await?;
     }

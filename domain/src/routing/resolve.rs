@@ -28,6 +28,23 @@ pub enum Target {
     Model(String),
 }
 
+impl Target {
+    /// The question as a request asks it: exactly one of a provider and a model.
+    ///
+    /// # Errors
+    /// `Validation` on `provider` when both or neither are given.
+    pub fn from_request(provider: Option<String>, model: Option<String>) -> DomainResult<Self> {
+        match (provider, model) {
+            (Some(provider), None) => Ok(Target::Provider(provider)),
+            (None, Some(model)) => Ok(Target::Model(model)),
+            _ => Err(DomainError::validation(
+                "provider",
+                "give either a provider or a model",
+            )),
+        }
+    }
+}
+
 pub struct Resolution {
     pub candidates: Vec<CredentialView>,
     pub excluded: Vec<(CredentialView, Exclusion)>,

@@ -45,7 +45,6 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub use api_error::ApiError;
-use app::AppError;
 
 use crate::config::Settings;
 

@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 
 use super::extract::{ApiCaller, ApiJson};
 use super::openapi::SignedInErrors;
-use super::{ApiError, AppError, AppState};
+use super::{ApiError, AppState};
 
 /// Exactly one of `provider` (an identifier) and `model` (a model id).
 #[derive(Deserialize, ToSchema)]
@@ -44,17 +44,7 @@ pub async fn resolve(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<ResolveRequest>,
 ) -> Result<Json<ResolveResponse>, ApiError> {
-    let target = match (body.provider, body.model) {
-        (Some(provider), None) => Target::Provider(provider),
-        (None, Some(model)) => Target::Model(model),
-        _ => {
-            return Err(AppError::Validation {
-                field: "provider".into(),
-                message: "give either a provider or a model".into(),
-            }
-            .into())
-        }
-    };
+    let target = Target::from_request(body.provider, body.model)?;
     let resolve = &state.services.resolve;
     let (resolution, secret) = match &caller {
         ApiCaller::Session(user) => (resolve.resolve(user, true, &target).await?, None),

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use super::table::scope_value;
+use super::table::ScopeField;
 use crate::api::credentials::DeleteCredential;
 use crate::dto::CredentialScope;
 
@@ -14,7 +14,7 @@ pub fn DeleteButton(
     let armed = RwSignal::new(false);
     view! {
         <ActionForm action=delete>
-            <input type="hidden" name="scope" value=scope_value(scope)/>
+            <ScopeField scope/>
             <input type="hidden" name="id" value=id/>
             {move || if armed.get() {
                 view! { <button type="submit" class="danger-solid">"Delete for good"</button> }.into_any()

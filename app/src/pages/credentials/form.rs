@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::list::Actions;
-use super::table::scope_value;
+use super::table::ScopeField;
 use crate::api::credentials::credential_form_fields;
 use crate::components::{CredentialFields, FieldError, FormError};
 use crate::dto::{AvailableProviderDto, CredentialDto, CredentialScope};
@@ -56,7 +56,7 @@ pub fn CreateCredentialForm(
         <section class="card">
             <h2>{title}</h2>
             <ActionForm action=actions.create attr:id="create-credential">
-                <input type="hidden" name="scope" value=scope_value(scope)/>
+                <ScopeField scope/>
                 <label>"Provider"
                     <select name="provider" required on:change=move |ev| selected.set(Uuid::parse_str(&event_target_value(&ev)).ok())>
                         {providers.into_iter().map(|p| view! {
@@ -98,7 +98,7 @@ pub fn EditCredentialForm(
         <section class="card" id="edit-credential">
             <h2>"Edit " {credential.name.clone()}</h2>
             <ActionForm action=actions.update>
-                <input type="hidden" name="scope" value=scope_value(scope)/>
+                <ScopeField scope/>
                 <input type="hidden" name="id" value=credential.id.to_string()/>
                 <label>"Name" <input type="text" name="name" required maxlength="100" value=credential.name.clone()/></label>
                 <FieldError error field="name"/>

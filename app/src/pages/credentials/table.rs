@@ -51,7 +51,7 @@ fn CredentialRow(credential: CredentialDto, scope: CredentialScope, actions: Act
     let move_form = move |direction: &'static str, label: &'static str, id: String| {
         view! {
             <ActionForm action=actions.reorder>
-                <input type="hidden" name="scope" value=scope_value(scope)/>
+                <ScopeField scope/>
                 <input type="hidden" name="id" value=id/>
                 <input type="hidden" name="direction" value=direction/>
                 <button type="submit" class="secondary" title=format!("Move {direction}")>{label}</button>
@@ -73,7 +73,7 @@ fn CredentialRow(credential: CredentialDto, scope: CredentialScope, actions: Act
                 {move_form("up", "↑", id_up)}
                 {move_form("down", "↓", id_down)}
                 <ActionForm action=actions.toggle>
-                    <input type="hidden" name="scope" value=scope_value(scope)/>
+                    <ScopeField scope/>
                     <input type="hidden" name="id" value=id_toggle/>
                     <input type="hidden" name="active" value=(!credential.active).to_string()/>
                     <button type="submit" class="secondary">{if credential.active { "Deactivate" } else { "Activate" }}</button>
@@ -87,10 +87,8 @@ fn CredentialRow(credential: CredentialDto, scope: CredentialScope, actions: Act
     }
 }
 
-/// How a scope is posted by a form.
-pub fn scope_value(scope: CredentialScope) -> &'static str {
-    match scope {
-        CredentialScope::Global => "global",
-        CredentialScope::Personal => "personal",
-    }
+/// The hidden field every credential form posts its list's scope in.
+#[component]
+pub fn ScopeField(scope: CredentialScope) -> impl IntoView {
+    view! { <input type="hidden" name="scope" value=scope.as_str()/> }
 }
