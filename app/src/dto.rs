@@ -156,6 +156,7 @@ pub struct CredentialSettingsForm {
     pub weight: String,
     pub rate_limit_per_minute: String,
     pub monthly_quota: String,
+    pub auto_disable_after: String,
     pub endpoint: String,
 }
 
@@ -245,6 +246,8 @@ pub struct CredentialDto {
     pub active: bool,
     /// Why it is inactive: `manual` or `health`.
     pub disabled_reason: Option<String>,
+    /// When it was turned off (by an admin or by the health checks).
+    pub disabled_at: Option<DateTime<Utc>>,
     pub hint: Option<String>,
     pub endpoint: Option<String>,
     /// Values of the template's non-secret fields.
@@ -254,6 +257,8 @@ pub struct CredentialDto {
     pub secret_fields: Vec<String>,
     pub rate_limit_per_minute: Option<i32>,
     pub monthly_quota: Option<i64>,
+    /// Failed health checks in a row before it is disabled; the instance setting when null.
+    pub auto_disable_after: Option<i32>,
     pub usage_count: i64,
     pub current_month_usage: i64,
     pub last_used_at: Option<DateTime<Utc>>,
@@ -262,8 +267,35 @@ pub struct CredentialDto {
     pub last_test_at: Option<DateTime<Utc>>,
     pub last_test_error: Option<String>,
     pub cooldown_until: Option<DateTime<Utc>>,
+    /// Failed scheduled checks in a row.
+    pub consecutive_failures: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// One connection test: how it ended and a sentence a person understands.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ProbeResultDto {
+    pub ok: bool,
+    /// `ok`, `auth_rejected`, `forbidden`, `not_found`, `rate_limited`, `upstream_error`,
+    /// `timeout`, `connect_failed` or `bad_response`.
+    pub outcome: String,
+    pub http_status: Option<u16>,
+    pub latency_ms: u32,
+    /// How many models the key can see, when the probe lists them.
+    pub model_count: Option<u32>,
+    pub message: String,
+    pub tested_at: DateTime<Utc>,
+}
+
+/// A saved credential's test, with the credential it was for.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TestedCredentialDto {
+    pub id: Uuid,
+    pub result: ProbeResultDto,
 }
 
 impl CredentialDto {
@@ -361,6 +393,23 @@ pub struct Overview {
     pub templates: u64,
 }
 
+/// A scheduled job: how often it runs, when it ran and will run, how it went.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct JobDto {
+    pub name: String,
+    pub interval_seconds: i64,
+    /// `running` while an instance holds its lease, else the last run's `ok` or `failed`.
+    pub status: String,
+    pub last_started_at: Option<DateTime<Utc>>,
+    pub last_finished_at: Option<DateTime<Utc>>,
+    pub last_duration_ms: Option<i32>,
+    pub last_error: Option<String>,
+    pub next_run_at: Option<DateTime<Utc>>,
+    pub runs: i32,
+}
+
 /// A list as REST returns it: `{"data": [...], "total": n}`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -391,7 +440,7 @@ mod from_domain {
     use domain::audit::AuditRecord;
     use domain::auth::CurrentUser;
     use domain::credentials::CredentialView;
-    use domain::entities::{api_tokens, models, provider_templates, providers, users};
+    use domain::entities::{api_tokens, models, provider_templates, providers, scheduler_jobs, users};
     use domain::models::SyncDiff;
     use domain::routing::Resolution;
     use domain::status::Counts;
@@ -522,6 +571,47 @@ mod from_domain {
         }
     }
 
+    impl From<domain::probe::ProbeReport> for ProbeResultDto {
+        fn from(report: domain::probe::ProbeReport) -> Self {
+            Self {
+                ok: report.ok(),
+                outcome: report.outcome.as_str().to_owned(),
+                http_status: report.http_status,
+                latency_ms: report.latency_ms,
+                model_count: report.model_count,
+                message: report.message,
+                tested_at: report.tested_at,
+            }
+        }
+    }
+
+    impl From<(&'static str, chrono::Duration, Option<scheduler_jobs::Model>)> for JobDto {
+        fn from(
+            (name, interval, row): (&'static str, chrono::Duration, Option<scheduler_jobs::Model>),
+        ) -> Self {
+            let running = row
+                .as_ref()
+                .and_then(|r| r.lease_until)
+                .is_some_and(|until| until > chrono::Utc::now());
+            let status = match (&row, running) {
+                (_, true) => "running".to_owned(),
+                (Some(r), false) => r.last_status.clone().unwrap_or_else(|| "scheduled".into()),
+                (None, false) => "scheduled".to_owned(),
+            };
+            Self {
+                name: name.to_owned(),
+                interval_seconds: interval.num_seconds(),
+                status,
+                last_started_at: row.as_ref().and_then(|r| r.last_started_at),
+                last_finished_at: row.as_ref().and_then(|r| r.last_finished_at),
+                last_duration_ms: row.as_ref().and_then(|r| r.last_duration_ms),
+                last_error: row.as_ref().and_then(|r| r.last_error.clone()),
+                next_run_at: row.as_ref().map(|r| r.next_run_at),
+                runs: row.as_ref().map_or(0, |r| r.runs),
+            }
+        }
+    }
+
     impl From<CredentialView> for CredentialDto {
         fn from(view: CredentialView) -> Self {
             let fields = view.plain_fields();
@@ -540,12 +630,14 @@ mod from_domain {
                 weight: row.weight,
                 active: row.active,
                 disabled_reason: row.disabled_reason,
+                disabled_at: row.disabled_at,
                 hint: Some(row.hint).filter(|h| !h.is_empty()),
                 endpoint: row.endpoint_override,
                 fields,
                 secret_fields,
                 rate_limit_per_minute: row.rate_limit_per_minute,
                 monthly_quota: row.monthly_quota,
+                auto_disable_after: row.auto_disable_after,
                 usage_count: row.usage_count,
                 current_month_usage,
                 last_used_at: row.last_used_at,
@@ -554,6 +646,7 @@ mod from_domain {
                 last_test_at: row.last_test_at,
                 last_test_error: row.last_test_error,
                 cooldown_until: row.cooldown_until,
+                consecutive_failures: row.consecutive_failures,
                 created_at: row.created_at,
                 updated_at: row.updated_at,
             }

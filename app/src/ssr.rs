@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use domain::auth::{Admin, ClientInfo, CurrentUser};
 use domain::credentials::OwnedBy;
@@ -120,10 +121,23 @@ pub fn client_info(headers: &HeaderMap, addr: Option<ClientAddr>) -> ClientInfo 
     }
 }
 
+/// One authentication per request, shared by the server functions a page render
+/// calls (the layout, the page and its sections each ask who is signed in).
+#[derive(Clone, Default)]
+pub struct RequestAuth(Arc<tokio::sync::OnceCell<Result<CurrentUser, AppError>>>);
+
 /// The guard every user-facing server function starts with.
 pub async fn require_user() -> Result<CurrentUser, AppError> {
     let parts = parts().ok_or_else(|| AppError::from(DomainError::internal("no request parts")))?;
-    authenticate(&services()?, &parts).await
+    let services = services()?;
+    match use_context::<RequestAuth>() {
+        Some(memo) => memo
+            .0
+            .get_or_init(|| authenticate(&services, &parts))
+            .await
+            .clone(),
+        None => authenticate(&services, &parts).await,
+    }
 }
 
 /// The guard every admin server function starts with.

@@ -56,7 +56,7 @@ pub async fn seed(db_url: &str, password_hash: &str) -> Result<Uuid> {
     Ok(user_ids[0])
 }
 
-fn row(i: usize, provider: &providers::Model, owner: Option<Uuid>) -> credentials::ActiveModel {
+pub fn row(i: usize, provider: &providers::Model, owner: Option<Uuid>) -> credentials::ActiveModel {
     let now = Utc::now();
     credentials::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -85,6 +85,8 @@ fn row(i: usize, provider: &providers::Model, owner: Option<Uuid>) -> credential
         last_test_error: Set(None),
         consecutive_failures: Set(0),
         cooldown_until: Set(None),
+        disabled_at: Set(None),
+        auto_disable_after: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }

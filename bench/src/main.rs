@@ -14,6 +14,7 @@ use serde_json::json;
 use tokio::sync::Mutex;
 
 mod credentials;
+mod rotation;
 
 const ADMIN_EMAIL: &str = "bench@example.com";
 const ADMIN_PASSWORD: &str = "bench password 123";
@@ -107,6 +108,8 @@ async fn main() -> Result<()> {
     );
 
     server.stop();
+    // Rotation runs with every instance stopped, as the README says.
+    rotation::rotation_figures(&binary, data.path()).await?;
     Ok(())
 }
 

@@ -4,12 +4,15 @@ use std::time::Duration;
 
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
 
 use crate::{DomainError, DomainResult};
 
 /// Opens a pool. SQLite gets WAL, foreign keys and a busy timeout; the file is
-/// created when missing.
+/// created when missing (at connect only).
 pub async fn connect(url: &str) -> DomainResult<DatabaseConnection> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
@@ -17,11 +20,14 @@ pub async fn connect(url: &str) -> DomainResult<DatabaseConnection> {
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(5));
     if url.starts_with("sqlite:") {
+        create_sqlite_file(url)?;
         options
             .max_connections(4)
             .min_connections(1)
             .map_sqlx_sqlite_opts(|opts| {
-                opts.create_if_missing(true)
+                // Created above, once: a pool connection opened after the file was
+                // deleted must fail (and the health checks say so), not start an empty one.
+                opts.create_if_missing(false)
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
                     .foreign_keys(true)
@@ -35,11 +41,38 @@ pub async fn connect(url: &str) -> DomainResult<DatabaseConnection> {
     })
 }
 
+/// An empty file is an empty SQLite database.
+fn create_sqlite_file(url: &str) -> DomainResult<()> {
+    let rest = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let path = rest.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" || std::path::Path::new(path).exists() {
+        return Ok(());
+    }
+    std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .map(drop)
+        .map_err(|err| DomainError::Unavailable(format!("cannot create the database file: {err}")))
+}
+
 /// The database error without the URL (which may hold a password).
 fn describe_db_error(err: &sea_orm::DbErr) -> String {
     let text = err.to_string();
     // sqlx errors name the failing operation, never the URL; cap the length anyway.
     text.chars().take(300).collect()
+}
+
+/// A transaction that will write. On SQLite it takes the write lock at BEGIN, so it
+/// waits for other writers (the busy timeout) instead of failing when one wrote after
+/// it read; PostgreSQL ignores the mode.
+pub async fn write_transaction(db: &DatabaseConnection) -> Result<DatabaseTransaction, sea_orm::DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
 }
 
 pub async fn migrate_up(db: &DatabaseConnection) -> DomainResult<()> {

@@ -3,15 +3,20 @@
 use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
+use uuid::Uuid;
 
 use crate::audit::AuditService;
 use crate::auth::password::PasswordHasher;
 use crate::auth::AuthService;
 use crate::credentials::CredentialService;
-use crate::models::{ModelFetcher, ModelService};
+use crate::health::HealthChecks;
+use crate::logs::RequestLogs;
+use crate::models::ModelService;
+use crate::probe::Prober;
 use crate::providers::ProviderService;
 use crate::routing::ResolveService;
-use crate::settings::AuthPolicy;
+use crate::scheduler::{Leases, Scheduler};
+use crate::settings::{AuthPolicy, HealthSettings};
 use crate::setup::SetupService;
 use crate::templates::TemplateService;
 use crate::tokens::TokenService;
@@ -33,15 +38,16 @@ pub struct Services {
     pub tokens: TokenService,
     pub audit: AuditService,
     pub vault: Arc<Vault>,
+    pub logs: RequestLogs,
+    pub scheduler: Scheduler,
 }
 
 impl Services {
-    /// `probe_timeout` bounds every request Switchyard sends to a provider.
     pub fn new(
         db: DatabaseConnection,
         policy: AuthPolicy,
         vault: Vault,
-        probe_timeout: std::time::Duration,
+        health: HealthSettings,
     ) -> DomainResult<Self> {
         let hasher = PasswordHasher::new()?;
         let auth = AuthService::new(db.clone(), policy, hasher.clone());
@@ -49,12 +55,28 @@ impl Services {
         let setup = SetupService::new(db.clone(), users.clone(), auth.clone());
         let providers = ProviderService::new(db.clone());
         let templates = TemplateService::new(db.clone());
-        let models = ModelService::new(db.clone(), ModelFetcher::new(probe_timeout));
+        let prober = Prober::new(health.probe_timeout);
+        let models = ModelService::new(db.clone(), prober.clone());
         let vault = Arc::new(vault);
         let audit = AuditService::new(db.clone());
-        let credentials = CredentialService::new(db.clone(), vault.clone(), audit.clone());
+        let credentials = CredentialService::new(db.clone(), vault.clone(), audit.clone(), prober);
         let resolve = ResolveService::new(db.clone(), credentials.clone(), audit.clone());
         let tokens = TokenService::new(db.clone(), audit.clone());
+        let logs = RequestLogs::new(db.clone());
+        let checks = HealthChecks::new(
+            db.clone(),
+            credentials.clone(),
+            health.policy,
+            health.probe_concurrency,
+        );
+        // Names this process in the scheduler's lease rows.
+        let instance = Uuid::now_v7().to_string();
+        let scheduler = Scheduler::new(
+            Leases::new(db.clone(), instance),
+            checks,
+            logs.clone(),
+            health.schedule,
+        );
         Ok(Self {
             db,
             auth,
@@ -68,6 +90,8 @@ impl Services {
             tokens,
             audit,
             vault,
+            logs,
+            scheduler,
         })
     }
 }

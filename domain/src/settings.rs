@@ -3,6 +3,8 @@
 use std::time::Duration;
 
 use crate::auth::throttle::ThrottlePolicy;
+use crate::health::HealthPolicy;
+use crate::scheduler::Schedule;
 
 #[derive(Clone, Debug)]
 pub struct AuthPolicy {
@@ -23,6 +25,31 @@ impl Default for AuthPolicy {
             session_absolute: Duration::from_secs(12 * 60 * 60),
             account_throttle: ThrottlePolicy::new(5, Duration::from_secs(30)),
             ip_throttle: ThrottlePolicy::new(20, Duration::from_secs(30)),
+        }
+    }
+}
+
+/// Probes and the scheduled health checks.
+#[derive(Clone, Debug)]
+pub struct HealthSettings {
+    /// How long a probe waits for a provider.
+    pub probe_timeout: Duration,
+    /// Probes in flight at once (scheduled checks, test all).
+    pub probe_concurrency: usize,
+    pub policy: HealthPolicy,
+    pub schedule: Schedule,
+}
+
+impl Default for HealthSettings {
+    fn default() -> Self {
+        Self {
+            probe_timeout: Duration::from_secs(10),
+            probe_concurrency: 8,
+            policy: HealthPolicy::default(),
+            schedule: Schedule {
+                health_check_interval: chrono::Duration::minutes(5),
+                log_retention_days: 30,
+            },
         }
     }
 }

@@ -2,9 +2,7 @@
 
 use chrono::Utc;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::auth::session::{new_token, token_hash};
@@ -90,7 +88,7 @@ impl SetupService {
         client: &ClientInfo,
     ) -> DomainResult<SignedIn> {
         self.check_token(token.expose_secret()).await?;
-        let txn = self.db.begin().await?;
+        let txn = crate::db::write_transaction(&self.db).await?;
         let new = NewUser {
             email: email.to_owned(),
             display_name: display_name.to_owned(),

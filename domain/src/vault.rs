@@ -14,7 +14,7 @@ use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    Set, TransactionTrait,
+    Set,
 };
 use secrecy::{ExposeSecret, SecretBox, SecretString};
 use zeroize::Zeroizing;
@@ -210,7 +210,7 @@ pub async fn key_versions(db: &DatabaseConnection) -> DomainResult<Vec<KeyVersio
 pub async fn add_data_key(db: &DatabaseConnection, master: &MasterKey) -> DomainResult<i32> {
     let current = Vault::open(db, master).await?;
     let version = current.keys.keys().next_back().copied().unwrap_or(0) + 1;
-    let txn = db.begin().await?;
+    let txn = crate::db::write_transaction(db).await?;
     vault_keys::Entity::update_many()
         .col_expr(vault_keys::Column::State, Expr::value("previous"))
         .filter(vault_keys::Column::State.eq("active"))
@@ -229,7 +229,7 @@ pub async fn add_data_key(db: &DatabaseConnection, master: &MasterKey) -> Domain
 /// `Unavailable` when `old` does not open this database's keys.
 pub async fn rewrap(db: &DatabaseConnection, old: &MasterKey, new: &MasterKey) -> DomainResult<usize> {
     let rows = vault_keys::Entity::find().all(db).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::write_transaction(db).await?;
     for row in &rows {
         let key = unwrap_data_key(old, row).ok_or_else(wrong_master_key)?;
         let wrapped = seal(

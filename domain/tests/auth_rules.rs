@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use domain::auth::{ClientInfo, Role};
-use domain::settings::AuthPolicy;
+use domain::settings::{AuthPolicy, HealthSettings};
 use domain::users::NewUser;
 use domain::vault::{MasterKey, Vault};
 use domain::{db, DomainError, Services};
@@ -19,7 +19,7 @@ async fn services(policy: AuthPolicy) -> (Services, TempDir) {
     db::migrate_up(&conn).await.unwrap();
     let vault = Vault::open(&conn, &MasterKey::generate()).await.unwrap();
     (
-        Services::new(conn, policy, vault, Duration::from_secs(10)).unwrap(),
+        Services::new(conn, policy, vault, HealthSettings::default()).unwrap(),
         dir,
     )
 }

@@ -5,6 +5,7 @@ pub use sea_orm_migration::Migration;
 
 mod m20261122_000001_initial_schema;
 mod m20261123_000001_credential_names;
+mod m20261124_000001_health_checks;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_initial_schema::Migration),
             Box::new(m20261123_000001_credential_names::Migration),
+            Box::new(m20261124_000001_health_checks::Migration),
         ]
     }
 }

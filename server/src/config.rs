@@ -40,6 +40,20 @@ pub struct Settings {
     pub max_body_bytes: usize,
     /// Seconds Switchyard waits for a provider (model lists, tests).
     pub probe_timeout: u64,
+    /// Probes in flight at once, for scheduled checks and "test all".
+    pub probe_concurrency: usize,
+    /// Seconds between scheduled checks of every active credential.
+    pub health_check_interval: u64,
+    /// Failed checks in a row before a credential is disabled (per credential overridable).
+    pub auto_disable_after: u32,
+    /// Seconds of the first cooldown after a failed check; it doubles with each failure.
+    pub cooldown_base: u64,
+    /// The longest cooldown, in seconds.
+    pub cooldown_max: u64,
+    /// Days request logs are kept.
+    pub log_retention_days: u32,
+    /// Run the scheduled jobs in this instance (several may: a lease picks one per run).
+    pub scheduler: bool,
 }
 
 impl Default for Settings {
@@ -57,6 +71,13 @@ impl Default for Settings {
             site_dir: None,
             max_body_bytes: 256 * 1024,
             probe_timeout: 10,
+            probe_concurrency: 8,
+            health_check_interval: 300,
+            auto_disable_after: 5,
+            cooldown_base: 30,
+            cooldown_max: 30 * 60,
+            log_retention_days: 30,
+            scheduler: true,
         }
     }
 }
@@ -112,6 +133,44 @@ impl Settings {
                 "SWITCHYARD_PROBE_TIMEOUT must be from 1 to 300 seconds".into(),
             ));
         }
+        let ranges: [(&str, u64, u64, u64); 6] = [
+            (
+                "SWITCHYARD_PROBE_CONCURRENCY",
+                self.probe_concurrency as u64,
+                1,
+                256,
+            ),
+            (
+                "SWITCHYARD_HEALTH_CHECK_INTERVAL",
+                self.health_check_interval,
+                1,
+                7 * 24 * 3600,
+            ),
+            (
+                "SWITCHYARD_AUTO_DISABLE_AFTER",
+                u64::from(self.auto_disable_after),
+                1,
+                1000,
+            ),
+            ("SWITCHYARD_COOLDOWN_BASE", self.cooldown_base, 1, 24 * 3600),
+            (
+                "SWITCHYARD_COOLDOWN_MAX",
+                self.cooldown_max,
+                self.cooldown_base,
+                7 * 24 * 3600,
+            ),
+            (
+                "SWITCHYARD_LOG_RETENTION_DAYS",
+                u64::from(self.log_retention_days),
+                1,
+                3650,
+            ),
+        ];
+        for (name, value, min, max) in ranges {
+            if !(min..=max).contains(&value) {
+                return Err(ConfigError(format!("{name} must be from {min} to {max}")));
+            }
+        }
         if let Some(url) = &self.public_url {
             if !(url.starts_with("http://") || url.starts_with("https://")) {
                 return Err(ConfigError(
@@ -128,6 +187,24 @@ impl Settings {
 
     pub fn probe_timeout(&self) -> Duration {
         Duration::from_secs(self.probe_timeout)
+    }
+
+    /// What the probes and the scheduled checks need from the configuration.
+    pub fn health(&self) -> domain::settings::HealthSettings {
+        let seconds = |s: u64| chrono::Duration::seconds(i64::try_from(s).unwrap_or(i64::MAX));
+        domain::settings::HealthSettings {
+            probe_timeout: self.probe_timeout(),
+            probe_concurrency: self.probe_concurrency,
+            policy: domain::health::HealthPolicy {
+                disable_after: self.auto_disable_after,
+                base_cooldown: seconds(self.cooldown_base),
+                max_cooldown: seconds(self.cooldown_max),
+            },
+            schedule: domain::scheduler::Schedule {
+                health_check_interval: seconds(self.health_check_interval),
+                log_retention_days: self.log_retention_days,
+            },
+        }
     }
 
     pub fn session_absolute(&self) -> Duration {

@@ -3,8 +3,10 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use anyhow::{bail, Context};
+use domain::scheduler::Scheduler;
 use domain::vault::{MasterKey, Vault};
 use domain::{db, seed, Services};
 use sea_orm::DatabaseConnection;
@@ -21,6 +23,7 @@ pub struct Application {
     pub services: Services,
     /// The one-time first-admin link, while no admin exists.
     pub setup_url: Option<String>,
+    run_scheduler: bool,
 }
 
 impl Application {
@@ -48,6 +51,7 @@ impl Application {
             port,
             services,
             setup_url,
+            run_scheduler: settings.scheduler,
         })
     }
 
@@ -57,14 +61,47 @@ impl Application {
 
     /// Serves until `shutdown` completes, then finishes in-flight requests.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let jobs = match self.run_scheduler {
+            true => spawn_scheduler(&self.services.scheduler),
+            false => Vec::new(),
+        };
         tracing::info!(port = self.port, "Switchyard is ready");
-        axum::serve(
+        let served = axum::serve(
             self.listener,
             self.router.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+        for job in jobs {
+            job.abort();
+        }
+        served
     }
+}
+
+/// One task per scheduled job, each asking for its lease a few times per interval.
+fn spawn_scheduler(scheduler: &Scheduler) -> Vec<tokio::task::JoinHandle<()>> {
+    scheduler
+        .jobs()
+        .into_iter()
+        .map(|(job, interval)| {
+            let scheduler = scheduler.clone();
+            let poll = (interval / 4)
+                .to_std()
+                .unwrap_or_default()
+                .clamp(Duration::from_millis(250), Duration::from_secs(5));
+            tokio::spawn(async move {
+                let mut ticker = tokio::time::interval(poll);
+                ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    ticker.tick().await;
+                    if let Err(err) = scheduler.run_if_due(job, interval).await {
+                        tracing::warn!(job, %err, "the scheduler could not take its lease");
+                    }
+                }
+            })
+        })
+        .collect()
 }
 
 /// Opens the database (creating the data directory for the embedded default).
@@ -119,7 +156,7 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Services> {
         session_absolute: settings.session_absolute(),
         ..Default::default()
     };
-    let services = Services::new(db, policy, vault, settings.probe_timeout())?;
+    let services = Services::new(db, policy, vault, settings.health())?;
     for (provider, priority) in services.credentials.active_global_order().await? {
         tracing::info!("Provider: {provider} | Priority: {priority}");
     }

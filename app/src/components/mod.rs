@@ -4,10 +4,12 @@ mod credential_fields;
 mod form_error;
 mod nav;
 mod page_result;
+mod probe_result;
 mod status_pages;
 
 pub use credential_fields::CredentialFields;
 pub use form_error::{FieldError, FormError};
 pub use nav::NavBar;
 pub use page_result::{admin_only, page_result, signed_in};
+pub use probe_result::ProbeResult;
 pub use status_pages::{Forbidden, NotFound};

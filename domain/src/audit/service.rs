@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    QuerySelect,
 };
 use uuid::Uuid;
 
@@ -88,7 +88,7 @@ impl AuditService {
     }
 
     async fn append(&self, actor: Option<&CurrentUser>, entry: &AuditEntry) -> DomainResult<()> {
-        let txn = self.db.begin().await?;
+        let txn = crate::db::write_transaction(&self.db).await?;
         let tail = audit_events::Entity::find()
             .order_by_desc(audit_events::Column::Seq)
             .one(&txn)

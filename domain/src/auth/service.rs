@@ -4,9 +4,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use secrecy::SecretString;
 use uuid::Uuid;
 
@@ -198,7 +196,7 @@ impl AuthService {
             ));
         }
         let hash = self.hasher.hash(&new).await?;
-        let txn = self.db.begin().await?;
+        let txn = crate::db::write_transaction(&self.db).await?;
         let mut active: users::ActiveModel = row.into();
         active.password_hash = Set(hash);
         active.updated_at = Set(Utc::now());

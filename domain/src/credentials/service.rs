@@ -8,7 +8,7 @@ use chrono::Utc;
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set,
 };
 use secrecy::{ExposeSecret, SecretString};
 use uuid::Uuid;
@@ -19,6 +19,7 @@ use crate::audit::{AuditEntry, AuditService};
 use crate::auth::{Admin, CurrentUser};
 use crate::entities::{credentials, providers, users};
 use crate::error::conflict_on;
+use crate::probe::Prober;
 use crate::providers::{with_template, BaseUrl, Priority};
 use crate::templates::TemplateDefinition;
 use crate::vault::Vault;
@@ -64,7 +65,7 @@ impl<'a> Owner<'a> {
     }
 
     /// Who acts, for the audit log.
-    fn actor(self) -> &'a CurrentUser {
+    pub(super) fn actor(self) -> &'a CurrentUser {
         match self {
             Owner::Admins(admin) => admin.user(),
             Owner::User(user) => user,
@@ -101,6 +102,8 @@ pub struct NewCredential {
     pub active: Option<bool>,
     pub rate_limit_per_minute: Option<i64>,
     pub monthly_quota: Option<i64>,
+    /// Failed health checks in a row before it is disabled; the instance setting when `None`.
+    pub auto_disable_after: Option<i64>,
     /// Overrides the provider's base URL for this credential.
     pub endpoint: Option<String>,
 }
@@ -116,6 +119,7 @@ pub struct CredentialPatch {
     pub active: Option<bool>,
     pub rate_limit_per_minute: Option<Option<i64>>,
     pub monthly_quota: Option<Option<i64>>,
+    pub auto_disable_after: Option<Option<i64>>,
     pub endpoint: Option<Option<String>>,
 }
 
@@ -130,6 +134,7 @@ impl CredentialPatch {
             ("active", self.active.is_some()),
             ("rateLimitPerMinute", self.rate_limit_per_minute.is_some()),
             ("monthlyQuota", self.monthly_quota.is_some()),
+            ("autoDisableAfter", self.auto_disable_after.is_some()),
             ("endpoint", self.endpoint.is_some()),
         ]
         .into_iter()
@@ -146,6 +151,7 @@ impl CredentialPatch {
             && self.weight.is_none()
             && self.rate_limit_per_minute.is_none()
             && self.monthly_quota.is_none()
+            && self.auto_disable_after.is_none()
             && self.endpoint.is_none()
     }
 }
@@ -172,14 +178,20 @@ const MAX_PER_PAGE: u64 = 200;
 
 #[derive(Clone)]
 pub struct CredentialService {
-    db: DatabaseConnection,
+    pub(super) db: DatabaseConnection,
     vault: Arc<Vault>,
-    audit: AuditService,
+    pub(super) audit: AuditService,
+    pub(super) prober: Prober,
 }
 
 impl CredentialService {
-    pub fn new(db: DatabaseConnection, vault: Arc<Vault>, audit: AuditService) -> Self {
-        Self { db, vault, audit }
+    pub fn new(db: DatabaseConnection, vault: Arc<Vault>, audit: AuditService, prober: Prober) -> Self {
+        Self {
+            db,
+            vault,
+            audit,
+            prober,
+        }
     }
 
     /// Records what happened to a credential: names and which fields, never values.
@@ -244,6 +256,8 @@ impl CredentialService {
             last_test_error: Set(None),
             consecutive_failures: Set(0),
             cooldown_until: Set(None),
+            disabled_at: Set(None),
+            auto_disable_after: Set(failure_limit(new.auto_disable_after)?),
             created_at: Set(now),
             updated_at: Set(now),
         }
@@ -386,6 +400,7 @@ impl CredentialService {
         if let Some(on) = patch.active {
             active.active = Set(on);
             active.disabled_reason = Set((!on).then(|| "manual".to_owned()));
+            active.disabled_at = Set((!on).then(Utc::now));
             if on {
                 active.consecutive_failures = Set(0);
                 active.cooldown_until = Set(None);
@@ -396,6 +411,9 @@ impl CredentialService {
         }
         if let Some(value) = patch.monthly_quota {
             active.monthly_quota = Set(quota(value)?);
+        }
+        if let Some(value) = patch.auto_disable_after {
+            active.auto_disable_after = Set(failure_limit(value)?);
         }
         if let Some(url) = patch.endpoint {
             active.endpoint_override = Set(url
@@ -437,7 +455,7 @@ impl CredentialService {
             .limit(batch)
             .all(&self.db)
             .await?;
-        let txn = self.db.begin().await?;
+        let txn = crate::db::write_transaction(&self.db).await?;
         let mut rotated = 0;
         let mut failed = Vec::new();
         for row in rows {
@@ -522,7 +540,7 @@ impl CredentialService {
         direction: Direction,
     ) -> DomainResult<CredentialView> {
         let row = self.owned_row(owner, id).await?;
-        let txn = self.db.begin().await?;
+        let txn = crate::db::write_transaction(&self.db).await?;
         let siblings = ordered(
             credentials::Entity::find()
                 .filter(owner.condition())
@@ -593,7 +611,9 @@ impl CredentialService {
         Ok(out)
     }
 
-    fn seal(&self, id: Uuid, secret: &BTreeMap<String, SecretString>) -> DomainResult<serde_json::Value> {
+    /// Each secret field encrypted with the active data key, bound to the row and field.
+    /// Public for bulk loads (the benchmark); the row must record the active key version.
+    pub fn seal(&self, id: Uuid, secret: &BTreeMap<String, SecretString>) -> DomainResult<serde_json::Value> {
         let mut sealed = serde_json::Map::new();
         for (name, value) in secret {
             let ciphertext = self
@@ -604,7 +624,7 @@ impl CredentialService {
         Ok(serde_json::Value::Object(sealed))
     }
 
-    async fn owned_row(&self, owner: Owner<'_>, id: Uuid) -> DomainResult<credentials::Model> {
+    pub(super) async fn owned_row(&self, owner: Owner<'_>, id: Uuid) -> DomainResult<credentials::Model> {
         credentials::Entity::find_by_id(id)
             .filter(owner.condition())
             .one(&self.db)
@@ -628,7 +648,11 @@ impl CredentialService {
 
     /// The provider a new credential is for: it must exist, and be enabled. Users are
     /// told a disabled provider does not exist, as they cannot see it.
-    async fn usable_provider(&self, owner: Owner<'_>, provider: &str) -> DomainResult<providers::Model> {
+    pub(super) async fn usable_provider(
+        &self,
+        owner: Owner<'_>,
+        provider: &str,
+    ) -> DomainResult<providers::Model> {
         let found = self.find_provider(provider).await?;
         match found {
             Some(p) if p.enabled => Ok(p),
@@ -637,14 +661,17 @@ impl CredentialService {
         }
     }
 
-    async fn provider_of(&self, row: &credentials::Model) -> DomainResult<providers::Model> {
+    pub(super) async fn provider_of(&self, row: &credentials::Model) -> DomainResult<providers::Model> {
         providers::Entity::find_by_id(row.provider_id)
             .one(&self.db)
             .await?
             .ok_or_else(|| DomainError::internal("credential without provider"))
     }
 
-    async fn definition_of(&self, provider: &providers::Model) -> DomainResult<TemplateDefinition> {
+    pub(super) async fn definition_of(
+        &self,
+        provider: &providers::Model,
+    ) -> DomainResult<TemplateDefinition> {
         let (_, template) = with_template(&self.db, provider.id).await?;
         TemplateDefinition::from_json(&template.definition)
     }
@@ -701,7 +728,7 @@ fn plain_json(plain: &BTreeMap<String, String>) -> serde_json::Value {
     )
 }
 
-fn endpoint(url: &str) -> DomainResult<String> {
+pub(super) fn endpoint(url: &str) -> DomainResult<String> {
     BaseUrl::parse(url)
         .map(|u| u.as_str().to_owned())
         .map_err(|err| match err {
@@ -745,6 +772,19 @@ fn quota(value: Option<i64>) -> DomainResult<Option<i64>> {
         .transpose()
 }
 
+fn failure_limit(value: Option<i64>) -> DomainResult<Option<i32>> {
+    value
+        .map(|v| {
+            i32::try_from(v)
+                .ok()
+                .filter(|v| (1..=1000).contains(v))
+                .ok_or_else(|| {
+                    DomainError::validation("auto_disable_after", "use a number from 1 to 1000, or none")
+                })
+        })
+        .transpose()
+}
+
 fn name_taken(owner: Owner<'_>) -> &'static str {
     match owner {
         Owner::Admins(_) => "a global credential with this name already exists",
@@ -752,7 +792,7 @@ fn name_taken(owner: Owner<'_>) -> &'static str {
     }
 }
 
-fn provider_disabled(owner: Owner<'_>, provider: &providers::Model) -> DomainError {
+pub(super) fn provider_disabled(owner: Owner<'_>, provider: &providers::Model) -> DomainError {
     match owner {
         Owner::Admins(_) => DomainError::validation(
             "provider",

@@ -30,11 +30,28 @@ pub struct Model {
     pub last_test_error: Option<String>,
     pub consecutive_failures: i32,
     pub cooldown_until: Option<DateTimeUtc>,
+    /// When the health checks disabled it (`disabled_reason = health`).
+    pub disabled_at: Option<DateTimeUtc>,
+    /// Failures in a row before it is disabled; the setting's count when NULL.
+    pub auto_disable_after: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::providers::Entity",
+        from = "Column::ProviderId",
+        to = "super::providers::Column::Id"
+    )]
+    Provider,
+}
+
+impl Related<super::providers::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Provider.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -4,17 +4,14 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 use secrecy::SecretString;
 use uuid::Uuid;
 
-use super::fetch::ModelFetcher;
 use crate::auth::Admin;
 use crate::entities::{models, provider_templates, providers};
 use crate::error::conflict_on;
+use crate::probe::{ProbeTarget, Prober};
 use crate::templates::TemplateDefinition;
 use crate::{DomainError, DomainResult};
 
@@ -31,12 +28,12 @@ pub struct SyncDiff {
 #[derive(Clone)]
 pub struct ModelService {
     db: DatabaseConnection,
-    fetcher: ModelFetcher,
+    prober: Prober,
 }
 
 impl ModelService {
-    pub fn new(db: DatabaseConnection, fetcher: ModelFetcher) -> Self {
-        Self { db, fetcher }
+    pub fn new(db: DatabaseConnection, prober: Prober) -> Self {
+        Self { db, prober }
     }
 
     pub async fn list(&self, _admin: &Admin, provider_id: Uuid) -> DomainResult<Vec<models::Model>> {
@@ -123,8 +120,12 @@ impl ModelService {
         let (provider, template) = self.provider(provider_id).await?;
         let definition = TemplateDefinition::from_json(&template.definition)?;
         let listed: BTreeSet<String> = self
-            .fetcher
-            .fetch(&provider.base_url, &definition, fields)
+            .prober
+            .fetch_models(&ProbeTarget {
+                base_url: &provider.base_url,
+                definition: &definition,
+                fields,
+            })
             .await?
             .into_iter()
             .collect();
@@ -149,7 +150,7 @@ impl ModelService {
             applied: false,
         };
         if apply {
-            let txn = self.db.begin().await?;
+            let txn = crate::db::write_transaction(&self.db).await?;
             for id in &diff.added {
                 new_model(provider_id, id, id, "synced").insert(&txn).await?;
             }

@@ -165,6 +165,8 @@ mod tests {
             last_test_error: None,
             consecutive_failures: 0,
             cooldown_until: None,
+            disabled_at: None,
+            auto_disable_after: None,
             created_at: Utc::now(),
             updated_at: Utc::now(),
         }

@@ -1,11 +1,13 @@
 //! `resolve`: for a caller and a provider (or a model), the usable credentials in order
 //! and the excluded ones with their reason.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Duration, Utc};
-use sea_orm::sea_query::{Expr, Func, OnConflict};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set};
+use sea_orm::sea_query::{Expr, Func, OnConflict, Query};
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set,
+};
 use secrecy::SecretString;
 use uuid::Uuid;
 
@@ -76,35 +78,17 @@ impl ResolveService {
         personal: bool,
         target: &Target,
     ) -> DomainResult<Resolution> {
-        let providers = self.providers_for(target).await?;
-        let by_id: HashMap<Uuid, &providers::Model> = providers.iter().map(|p| (p.id, p)).collect();
-        // The global credentials and the caller's own connections, never anyone else's:
-        // two queries, each an index range on (provider, scope, owner).
-        let of_providers = || {
-            credentials::Entity::find().filter(credentials::Column::ProviderId.is_in(by_id.keys().copied()))
-        };
-        let mut rows = of_providers()
-            .filter(credentials::Column::Scope.eq(Scope::Global.as_str()))
-            .all(&self.db)
-            .await?;
-        if personal {
-            rows.extend(
-                of_providers()
-                    .filter(credentials::Column::Scope.eq(Scope::Personal.as_str()))
-                    .filter(credentials::Column::OwnerId.eq(caller.id()))
-                    .all(&self.db)
-                    .await?,
-            );
+        let rows = self.reachable(caller, personal, target).await?;
+        if rows.is_empty() {
+            // Only an empty answer pays for telling "nothing matches" from "no credentials".
+            self.ensure_exists(target).await?;
         }
         let recent = self.requests_last_minute(&rows).await?;
         let now = Utc::now();
         let mut ranked = Vec::new();
         let mut excluded = Vec::new();
-        for row in rows {
-            let provider = by_id
-                .get(&row.provider_id)
-                .ok_or_else(|| DomainError::internal("credential without provider"))?;
-            let view = CredentialView::new(row, provider);
+        for (row, provider) in rows {
+            let view = CredentialView::new(row, &provider);
             let used = recent.get(&view.row().id).copied().unwrap_or(0);
             match exclusion(&view, now, used) {
                 Some(reason) => excluded.push((view, reason)),
@@ -117,10 +101,58 @@ impl ResolveService {
         excluded.sort_by(|(a, _), (b, _)| {
             (a.row().priority, &a.row().name).cmp(&(b.row().priority, &b.row().name))
         });
+        // The setting only matters when both groups have a candidate.
+        let both_groups = [Scope::Personal, Scope::Global]
+            .iter()
+            .all(|scope| ranked.iter().any(|r| r.view.scope() == *scope));
+        let personal_first = !both_groups || self.personal_first().await?;
         Ok(Resolution {
-            candidates: order(ranked, self.personal_first().await?),
+            candidates: order(ranked, personal_first),
             excluded,
         })
+    }
+
+    /// The target's global credentials and the caller's own connections (never anyone
+    /// else's), each with its provider: one query over the (provider, scope, owner) index.
+    async fn reachable(
+        &self,
+        caller: &CurrentUser,
+        personal: bool,
+        target: &Target,
+    ) -> DomainResult<Vec<(credentials::Model, providers::Model)>> {
+        let of_target = match target {
+            Target::Provider(identifier) => providers::Column::Identifier.eq(identifier.trim()),
+            Target::Model(model) => credentials::Column::ProviderId.in_subquery(
+                Query::select()
+                    .column(models::Column::ProviderId)
+                    .from(models::Entity)
+                    .and_where(models::Column::ModelId.eq(model.trim()))
+                    .and_where(models::Column::Enabled.eq(true))
+                    .to_owned(),
+            ),
+        };
+        let global = credentials::Column::Scope.eq(Scope::Global.as_str());
+        let visible = match personal {
+            true => Condition::any().add(global).add(
+                Condition::all()
+                    .add(credentials::Column::Scope.eq(Scope::Personal.as_str()))
+                    .add(credentials::Column::OwnerId.eq(caller.id())),
+            ),
+            false => Condition::all().add(global),
+        };
+        let rows = credentials::Entity::find()
+            .find_also_related(providers::Entity)
+            .filter(of_target)
+            .filter(visible)
+            .all(&self.db)
+            .await?;
+        rows.into_iter()
+            .map(|(row, provider)| {
+                provider
+                    .map(|provider| (row, provider))
+                    .ok_or_else(|| DomainError::internal("credential without provider"))
+            })
+            .collect()
     }
 
     /// Turns "personal connections first" on or off, for everyone; audited.
@@ -182,45 +214,41 @@ impl ResolveService {
         Ok(Some(fields))
     }
 
-    async fn providers_for(&self, target: &Target) -> DomainResult<Vec<providers::Model>> {
-        match target {
+    /// # Errors
+    /// `Validation` when no provider has this identifier, or none offers this model.
+    async fn ensure_exists(&self, target: &Target) -> DomainResult<()> {
+        let found = match target {
             Target::Provider(identifier) => {
-                let found = providers::Entity::find()
+                providers::Entity::find()
                     .filter(providers::Column::Identifier.eq(identifier.trim()))
-                    .all(&self.db)
-                    .await?;
-                if found.is_empty() {
-                    return Err(DomainError::validation("provider", "no such provider"));
-                }
-                Ok(found)
+                    .count(&self.db)
+                    .await?
             }
             Target::Model(model) => {
-                let offering: HashSet<Uuid> = models::Entity::find()
+                models::Entity::find()
                     .filter(models::Column::ModelId.eq(model.trim()))
                     .filter(models::Column::Enabled.eq(true))
-                    .all(&self.db)
+                    .count(&self.db)
                     .await?
-                    .into_iter()
-                    .map(|m| m.provider_id)
-                    .collect();
-                if offering.is_empty() {
-                    return Err(DomainError::validation("model", "no provider offers this model"));
-                }
-                Ok(providers::Entity::find()
-                    .filter(providers::Column::Id.is_in(offering))
-                    .all(&self.db)
-                    .await?)
             }
+        };
+        match (found, target) {
+            (0, Target::Provider(_)) => Err(DomainError::validation("provider", "no such provider")),
+            (0, Target::Model(_)) => Err(DomainError::validation("model", "no provider offers this model")),
+            _ => Ok(()),
         }
     }
 
     /// Gateway requests per credential in the last minute, for the ones with a rate limit;
     /// one grouped query.
-    async fn requests_last_minute(&self, rows: &[credentials::Model]) -> DomainResult<HashMap<Uuid, u64>> {
+    async fn requests_last_minute(
+        &self,
+        rows: &[(credentials::Model, providers::Model)],
+    ) -> DomainResult<HashMap<Uuid, u64>> {
         let limited: Vec<Uuid> = rows
             .iter()
-            .filter(|r| r.rate_limit_per_minute.is_some())
-            .map(|r| r.id)
+            .filter(|(r, _)| r.rate_limit_per_minute.is_some())
+            .map(|(r, _)| r.id)
             .collect();
         if limited.is_empty() {
             return Ok(HashMap::new());

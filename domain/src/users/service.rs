@@ -5,7 +5,7 @@ use std::sync::Arc;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, Set, TransactionTrait,
+    QueryFilter, QueryOrder, Set,
 };
 use secrecy::SecretString;
 use uuid::Uuid;
@@ -95,7 +95,7 @@ impl UserService {
     /// `NotFound` for an unknown id; `Validation` when an admin would demote or disable
     /// themselves (so the instance can never lose its last way in).
     pub async fn update(&self, admin: &Admin, id: Uuid, patch: UserPatch) -> DomainResult<users::Model> {
-        let txn = self.db.begin().await?;
+        let txn = crate::db::write_transaction(&self.db).await?;
         let row = users::Entity::find_by_id(id)
             .one(&txn)
             .await?

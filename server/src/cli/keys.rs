@@ -9,6 +9,7 @@ use anyhow::Context;
 use clap::Subcommand;
 use domain::audit::{AuditEntry, AuditService};
 use domain::credentials::CredentialService;
+use domain::probe::Prober;
 use domain::vault::{self, MasterKey, Vault};
 use indicatif::{ProgressBar, ProgressStyle};
 use sea_orm::DatabaseConnection;
@@ -96,6 +97,8 @@ async fn credential_service(
         db.clone(),
         Arc::new(vault),
         AuditService::new(db.clone()),
+        // Key commands never probe; the prober is there because the service has one.
+        Prober::new(std::time::Duration::from_secs(10)),
     ))
 }
 

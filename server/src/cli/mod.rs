@@ -110,6 +110,25 @@ pub fn describe(settings: &Settings) -> String {
         ),
         ("SWITCHYARD_MAX_BODY_BYTES", settings.max_body_bytes.to_string()),
         ("SWITCHYARD_PROBE_TIMEOUT", settings.probe_timeout.to_string()),
+        (
+            "SWITCHYARD_PROBE_CONCURRENCY",
+            settings.probe_concurrency.to_string(),
+        ),
+        (
+            "SWITCHYARD_HEALTH_CHECK_INTERVAL",
+            settings.health_check_interval.to_string(),
+        ),
+        (
+            "SWITCHYARD_AUTO_DISABLE_AFTER",
+            settings.auto_disable_after.to_string(),
+        ),
+        ("SWITCHYARD_COOLDOWN_BASE", settings.cooldown_base.to_string()),
+        ("SWITCHYARD_COOLDOWN_MAX", settings.cooldown_max.to_string()),
+        (
+            "SWITCHYARD_LOG_RETENTION_DAYS",
+            settings.log_retention_days.to_string(),
+        ),
+        ("SWITCHYARD_SCHEDULER", settings.scheduler.to_string()),
     ];
     lines
         .iter()

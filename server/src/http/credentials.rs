@@ -44,6 +44,8 @@ impl From<CredentialQuery> for ListQuery {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CreateCredentialRequest {
+    /// Required to create; a connection test ignores it.
+    #[serde(default)]
     name: String,
     /// The provider's identifier (`gemini`) or id.
     provider: String,
@@ -58,6 +60,9 @@ pub struct CreateCredentialRequest {
     active: Option<bool>,
     rate_limit_per_minute: Option<i64>,
     monthly_quota: Option<i64>,
+    /// Failed health checks in a row before it is disabled (1 to 1000); the
+    /// `SWITCHYARD_AUTO_DISABLE_AFTER` setting when left out.
+    auto_disable_after: Option<i64>,
     /// Overrides the provider's base URL.
     endpoint: Option<String>,
 }
@@ -73,6 +78,7 @@ impl From<CreateCredentialRequest> for NewCredential {
             active: b.active,
             rate_limit_per_minute: b.rate_limit_per_minute,
             monthly_quota: b.monthly_quota,
+            auto_disable_after: b.auto_disable_after,
             endpoint: b.endpoint,
         }
     }
@@ -96,6 +102,9 @@ pub struct UpdateCredentialRequest {
     #[schema(value_type = Option<i64>)]
     monthly_quota: Option<Option<i64>>,
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<i64>)]
+    auto_disable_after: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
     endpoint: Option<Option<String>>,
 }
@@ -110,6 +119,7 @@ impl From<UpdateCredentialRequest> for CredentialPatch {
             active: b.active,
             rate_limit_per_minute: b.rate_limit_per_minute,
             monthly_quota: b.monthly_quota,
+            auto_disable_after: b.auto_disable_after,
             endpoint: b.endpoint,
         }
     }

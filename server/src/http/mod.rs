@@ -4,6 +4,7 @@
 mod api_error;
 mod audit;
 mod auth;
+mod credential_tests;
 mod credentials;
 mod extract;
 mod health;
@@ -12,6 +13,7 @@ mod models;
 mod openapi;
 mod providers;
 mod resolve;
+mod scheduler;
 mod settings;
 mod site;
 mod system;
@@ -21,7 +23,7 @@ mod users;
 
 use std::time::{Duration, Instant};
 
-use app::ssr::WebConfig;
+use app::ssr::{RequestAuth, WebConfig};
 use app::{shell, App};
 use axum::extract::FromRef;
 use axum::routing::any;
@@ -99,6 +101,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         move || {
             provide_context(services.clone());
             provide_context(web.clone());
+            provide_context(RequestAuth::default());
         }
     };
     let shell_fn = {
@@ -138,6 +141,11 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
             credentials::own_update,
             credentials::own_delete
         ))
+        .routes(routes!(credential_tests::admin_test))
+        .routes(routes!(credential_tests::admin_test_unsaved))
+        .routes(routes!(credential_tests::own_test))
+        .routes(routes!(credential_tests::own_test_unsaved))
+        .routes(routes!(scheduler::jobs))
         .routes(routes!(resolve::resolve))
         .routes(routes!(settings::get, settings::update))
         .routes(routes!(tokens::own_list, tokens::own_create))

@@ -61,6 +61,11 @@ pub fn postgres_base_url() -> Option<String> {
 impl TestApp {
     /// `None` only for PostgreSQL when no server is configured.
     pub async fn spawn(kind: Db) -> Option<Self> {
+        Self::spawn_with(kind, |_| {}).await
+    }
+
+    /// As `spawn`, with settings changed first (a short health-check interval, say).
+    pub async fn spawn_with(kind: Db, change: impl FnOnce(&mut Settings)) -> Option<Self> {
         let data = TempDir::new().unwrap();
         let postgres = match kind {
             Db::Sqlite => None,
@@ -74,14 +79,29 @@ impl TestApp {
                 }
             },
         };
-        let settings = Settings {
+        let mut settings = Settings {
             addr: "127.0.0.1:0".parse().unwrap(),
             data_dir: data.path().to_path_buf(),
             database_url: postgres.as_ref().map(|pg| pg.url.clone().into()),
             probe_timeout: 2,
             ..Settings::default()
         };
+        change(&mut settings);
         Some(Self::start(settings, kind, data, postgres).await)
+    }
+
+    /// A second instance on this one's database and master key (the database stays
+    /// this instance's to drop).
+    pub async fn sibling(&self) -> Self {
+        let data = TempDir::new().unwrap();
+        let settings = Settings {
+            addr: "127.0.0.1:0".parse().unwrap(),
+            data_dir: data.path().to_path_buf(),
+            database_url: Some(self.settings.database_url().into()),
+            master_key_file: Some(self.settings.master_key_path()),
+            ..self.settings.clone()
+        };
+        Self::start(settings, self.kind, data, None).await
     }
 
     async fn start(settings: Settings, kind: Db, data: TempDir, postgres: Option<PgDatabase>) -> Self {

@@ -91,6 +91,7 @@ async fn seed_credentials(app: &TestApp) {
             active: None,
             rate_limit_per_minute: None,
             monthly_quota: None,
+            auto_disable_after: None,
             endpoint: None,
         };
         app.services

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
 
+mod fake_provider;
 mod helpers;
 
 mod audit;
@@ -16,7 +17,9 @@ mod leaks;
 mod models;
 mod openapi;
 mod pages;
+mod probes;
 mod providers;
 mod resolve;
+mod scheduler;
 mod tokens;
 mod users;

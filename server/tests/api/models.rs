@@ -242,7 +242,7 @@ async fn every_way_a_model_list_can_fail_is_explained(app: TestApp) {
             closed,
             json!({"api_key": KEY}),
             StatusCode::BAD_GATEWAY,
-            "could not connect",
+            "connection refused at 127.0.0.1:",
         ),
     ];
     for (name, base, fields, status, says) in cases {

@@ -28,6 +28,7 @@ pub async fn create_credential(
         active: None,
         rate_limit_per_minute: optional_number("rate_limit_per_minute", &settings.rate_limit_per_minute)?,
         monthly_quota: optional_number("monthly_quota", &settings.monthly_quota)?,
+        auto_disable_after: optional_number("auto_disable_after", &settings.auto_disable_after)?,
         endpoint: Some(settings.endpoint).filter(|e| !e.trim().is_empty()),
     };
     let view = crate::ssr::services()?

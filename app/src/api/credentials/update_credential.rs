@@ -30,6 +30,10 @@ pub async fn update_credential(
             &settings.rate_limit_per_minute,
         )?),
         monthly_quota: Some(optional_number("monthly_quota", &settings.monthly_quota)?),
+        auto_disable_after: Some(optional_number(
+            "auto_disable_after",
+            &settings.auto_disable_after,
+        )?),
         endpoint: Some(Some(settings.endpoint).filter(|e| !e.trim().is_empty())),
     };
     let view = crate::ssr::services()?

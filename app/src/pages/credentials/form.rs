@@ -3,8 +3,8 @@ use uuid::Uuid;
 
 use super::list::Actions;
 use super::table::ScopeField;
-use crate::api::credentials::credential_form_fields;
-use crate::components::{CredentialFields, FieldError, FormError};
+use crate::api::credentials::{credential_form_fields, TestCredentialForm};
+use crate::components::{CredentialFields, FieldError, FormError, ProbeResult};
 use crate::dto::{AvailableProviderDto, CredentialDto, CredentialScope};
 use crate::AppError;
 
@@ -16,6 +16,7 @@ const FIELDS: &[&str] = &[
     "weight",
     "rate_limit_per_minute",
     "monthly_quota",
+    "auto_disable_after",
     "endpoint",
 ];
 
@@ -77,7 +78,10 @@ pub fn CreateCredentialForm(
                 </Transition>
                 <SettingsInputs error priority_hint=Signal::derive(default_priority)/>
                 <FormError error fields=FIELDS/>
-                <button type="submit" disabled=move || actions.create.pending().get()>"Save"</button>
+                <div class="buttons">
+                    <button type="submit" disabled=move || actions.create.pending().get()>"Save"</button>
+                    <TestFormButton/>
+                </div>
             </ActionForm>
             {move || created().map(|name| view! { <p class="ok" role="status">"Saved " {name} ". The secret will not be shown again."</p> })}
         </section>
@@ -117,10 +121,44 @@ pub fn EditCredentialForm(
                 <FormError error fields=FIELDS/>
                 <div class="buttons">
                     <button type="submit" disabled=move || actions.update.pending().get()>"Save changes"</button>
+                    <TestFormButton/>
                     <button type="button" class="secondary" on:click=move |_| actions.editing.set(None)>"Cancel"</button>
                 </div>
             </ActionForm>
         </section>
+    }
+}
+
+/// Tests the values the form holds, without saving them. It reads its form when
+/// pressed, so it serves the create and the edit form alike.
+#[component]
+fn TestFormButton() -> impl IntoView {
+    let test = ServerAction::<TestCredentialForm>::new();
+    let run = move |ev: leptos::ev::MouseEvent| {
+        use leptos::form::FromFormData;
+        use leptos::wasm_bindgen::JsCast;
+        use leptos::web_sys::{Element, FormData, HtmlFormElement};
+        let form = ev
+            .target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+            .and_then(|el| el.closest("form").ok().flatten())
+            .and_then(|f| f.dyn_into::<HtmlFormElement>().ok());
+        let args = form
+            .and_then(|f| FormData::new_with_form(&f).ok())
+            .and_then(|data| TestCredentialForm::from_form_data(&data).ok());
+        if let Some(args) = args {
+            test.dispatch(args);
+        }
+    };
+    view! {
+        <button type="button" class="secondary test-button" on:click=run disabled=move || test.pending().get()>
+            {move || if test.pending().get() { "Testing…" } else { "Test" }}
+        </button>
+        {move || match test.value().get() {
+            Some(Ok(result)) => view! { <ProbeResult result/> }.into_any(),
+            Some(Err(error)) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
+            None => ().into_any(),
+        }}
     }
 }
 
@@ -140,6 +178,7 @@ fn SettingsInputs(
             .and_then(|c| c.rate_limit_per_minute.map(i64::from)),
     );
     let quota = number(saved.as_ref().and_then(|c| c.monthly_quota));
+    let failures = number(saved.as_ref().and_then(|c| c.auto_disable_after.map(i64::from)));
     let endpoint = saved
         .as_ref()
         .and_then(|c| c.endpoint.clone())
@@ -154,11 +193,13 @@ fn SettingsInputs(
             <label>"Weight (for ties)" <input type="number" name="settings[weight]" min="1" max="1000" required=required value=weight placeholder="1"/></label>
             <label>"Requests per minute" <input type="number" name="settings[rate_limit_per_minute]" min="1" value=rate placeholder="no limit"/></label>
             <label>"Monthly quota" <input type="number" name="settings[monthly_quota]" min="0" value=quota placeholder="no quota"/></label>
+            <label>"Disable after failed checks" <input type="number" name="settings[auto_disable_after]" min="1" max="1000" value=failures placeholder="instance setting"/></label>
         </div>
         <FieldError error field="priority"/>
         <FieldError error field="weight"/>
         <FieldError error field="rate_limit_per_minute"/>
         <FieldError error field="monthly_quota"/>
+        <FieldError error field="auto_disable_after"/>
         <label>"Endpoint override (empty: the provider's base URL)"
             <input type="url" name="settings[endpoint]" maxlength="2048" value=endpoint/>
         </label>

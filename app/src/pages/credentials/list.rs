@@ -4,7 +4,7 @@ use super::form::{CreateCredentialForm, EditCredentialForm};
 use super::table::CredentialTable;
 use crate::api::credentials::{
     list_credentials, CreateCredential, DeleteCredential, MoveCredential, SetCredentialActive,
-    UpdateCredential,
+    TestCredential, UpdateCredential,
 };
 use crate::api::providers::list_enabled_providers;
 use crate::components::{page_result, FormError};
@@ -18,6 +18,7 @@ pub struct Actions {
     pub toggle: ServerAction<SetCredentialActive>,
     pub reorder: ServerAction<MoveCredential>,
     pub delete: ServerAction<DeleteCredential>,
+    pub test: ServerAction<TestCredential>,
     /// The row being edited, if any.
     pub editing: RwSignal<Option<CredentialDto>>,
 }
@@ -32,6 +33,7 @@ pub fn CredentialList(scope: CredentialScope) -> impl IntoView {
         toggle: ServerAction::new(),
         reorder: ServerAction::new(),
         delete: ServerAction::new(),
+        test: ServerAction::new(),
         editing: RwSignal::new(None),
     };
     let provider = RwSignal::new(String::new());
@@ -47,6 +49,7 @@ pub fn CredentialList(scope: CredentialScope) -> impl IntoView {
                 actions.toggle.version().get(),
                 actions.reorder.version().get(),
                 actions.delete.version().get(),
+                actions.test.version().get(),
             )
         },
         move |(provider, page, ..)| list_credentials(scope, provider, page),
@@ -60,6 +63,7 @@ pub fn CredentialList(scope: CredentialScope) -> impl IntoView {
         (actions.toggle.value().get().and_then(Result::err))
             .or_else(|| actions.reorder.value().get().and_then(Result::err))
             .or_else(|| actions.delete.value().get().and_then(Result::err))
+            .or_else(|| actions.test.value().get().and_then(Result::err))
     });
     view! {
         <div class="filters">

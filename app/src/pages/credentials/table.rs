@@ -2,6 +2,7 @@ use leptos::prelude::*;
 
 use super::delete_button::DeleteButton;
 use super::list::Actions;
+use crate::components::ProbeResult;
 use crate::dto::{CredentialDto, CredentialScope};
 
 /// Credentials in the order they are used; move buttons reorder within a provider.
@@ -18,7 +19,7 @@ pub fn CredentialTable(rows: Vec<CredentialDto>, scope: CredentialScope, actions
         <table class="list" id="credentials">
             <thead><tr>
                 <th>"Priority"</th><th>"Name"</th><th>"Provider"</th><th>"Key"</th><th>"Status"</th>
-                <th>"Usage"</th><th>"Last used"</th><th></th>
+                <th>"Usage"</th><th>"Last used"</th><th>"Last test"</th><th></th>
             </tr></thead>
             <tbody>
                 {rows.into_iter().map(|c| view! { <CredentialRow credential=c scope actions/> }).collect_view()}
@@ -32,7 +33,10 @@ pub fn CredentialTable(rows: Vec<CredentialDto>, scope: CredentialScope, actions
 fn CredentialRow(credential: CredentialDto, scope: CredentialScope, actions: Actions) -> impl IntoView {
     let id = credential.id.to_string();
     let status = match (credential.active, credential.disabled_reason.as_deref()) {
-        (true, _) => "active".to_owned(),
+        (true, _) => match credential.cooldown_until {
+            Some(until) => format!("active · cooldown until {}", until.format("%m-%d %H:%M")),
+            None => "active".to_owned(),
+        },
         (false, Some("health")) => "disabled: failing".to_owned(),
         (false, _) => "inactive".to_owned(),
     };
@@ -58,8 +62,19 @@ fn CredentialRow(credential: CredentialDto, scope: CredentialScope, actions: Act
             </ActionForm>
         }
     };
+    let last_test = last_test(&credential);
     let edit = credential.clone();
-    let (id_up, id_down, id_toggle) = (id.clone(), id.clone(), id.clone());
+    let credential_id = credential.id;
+    let tested = move || {
+        actions
+            .test
+            .value()
+            .get()
+            .and_then(Result::ok)
+            .filter(|t| t.id == credential_id)
+            .map(|t| view! { <tr class="probe-row"><td colspan="9"><ProbeResult result=t.result/></td></tr> })
+    };
+    let (id_up, id_down, id_toggle, id_test) = (id.clone(), id.clone(), id.clone(), id.clone());
     view! {
         <tr data-name=credential.name.clone()>
             <td class="priority">{credential.priority}</td>
@@ -69,7 +84,13 @@ fn CredentialRow(credential: CredentialDto, scope: CredentialScope, actions: Act
             <td class="status">{status}</td>
             <td>{usage}</td>
             <td>{last_used}</td>
+            <td class="last-test">{last_test}</td>
             <td class="actions">
+                <ActionForm action=actions.test>
+                    <ScopeField scope/>
+                    <input type="hidden" name="id" value=id_test/>
+                    <button type="submit" class="secondary" disabled=move || actions.test.pending().get()>"Test"</button>
+                </ActionForm>
                 {move_form("up", "↑", id_up)}
                 {move_form("down", "↓", id_down)}
                 <ActionForm action=actions.toggle>
@@ -84,6 +105,23 @@ fn CredentialRow(credential: CredentialDto, scope: CredentialScope, actions: Act
                 <DeleteButton id=id scope delete=actions.delete/>
             </td>
         </tr>
+        {tested}
+    }
+}
+
+/// `ok · 45 ms · 11-23 10:00`, or the failure's sentence; "never" before the first test.
+fn last_test(credential: &CredentialDto) -> String {
+    let (Some(status), Some(at)) = (&credential.last_test_status, credential.last_test_at) else {
+        return "never".to_owned();
+    };
+    let when = at.format("%m-%d %H:%M");
+    match (status.as_str(), &credential.last_test_error) {
+        ("ok", _) => format!(
+            "ok · {} ms · {when}",
+            credential.last_test_latency_ms.unwrap_or(0)
+        ),
+        (_, Some(error)) => format!("failed: {error} · {when}"),
+        (other, None) => format!("{} · {when}", other.replace('_', " ")),
     }
 }
 

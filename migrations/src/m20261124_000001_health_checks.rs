@@ -1,0 +1,104 @@
+//! Health checks: when and how a credential was disabled by them, its own failure count
+//! before that, the scheduler's job leases, and the index the per-provider figures read.
+
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::*;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        // SQLite adds one column per ALTER TABLE.
+        for column in [
+            timestamp_with_time_zone_null(Credentials::DisabledAt),
+            integer_null(Credentials::AutoDisableAfter),
+        ] {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table(Credentials::Table)
+                        .add_column(column)
+                        .to_owned(),
+                )
+                .await?;
+        }
+        manager
+            .create_table(
+                Table::create()
+                    .table(SchedulerJobs::Table)
+                    .col(string_len(SchedulerJobs::Name, 64).primary_key())
+                    .col(string_len_null(SchedulerJobs::LeaseOwner, 64))
+                    .col(timestamp_with_time_zone_null(SchedulerJobs::LeaseUntil))
+                    .col(timestamp_with_time_zone(SchedulerJobs::NextRunAt))
+                    .col(timestamp_with_time_zone_null(SchedulerJobs::LastStartedAt))
+                    .col(timestamp_with_time_zone_null(SchedulerJobs::LastFinishedAt))
+                    .col(string_len_null(SchedulerJobs::LastStatus, 16))
+                    .col(text_null(SchedulerJobs::LastError))
+                    .col(integer_null(SchedulerJobs::LastDurationMs))
+                    .col(integer(SchedulerJobs::Runs).default(0))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_request_logs_provider_created")
+                    .table(RequestLogs::Table)
+                    .col(RequestLogs::ProviderId)
+                    .col(RequestLogs::CreatedAt)
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_index(Index::drop().name("idx_request_logs_provider_created").to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table(SchedulerJobs::Table).to_owned())
+            .await?;
+        for column in [Credentials::AutoDisableAfter, Credentials::DisabledAt] {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table(Credentials::Table)
+                        .drop_column(column)
+                        .to_owned(),
+                )
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(DeriveIden)]
+enum Credentials {
+    Table,
+    DisabledAt,
+    AutoDisableAfter,
+}
+
+#[derive(DeriveIden)]
+enum SchedulerJobs {
+    Table,
+    Name,
+    LeaseOwner,
+    LeaseUntil,
+    NextRunAt,
+    LastStartedAt,
+    LastFinishedAt,
+    LastStatus,
+    LastError,
+    LastDurationMs,
+    Runs,
+}
+
+#[derive(DeriveIden)]
+enum RequestLogs {
+    Table,
+    ProviderId,
+    CreatedAt,
+}
