@@ -290,6 +290,43 @@ pub struct ProbeResultDto {
     pub tested_at: DateTime<Utc>,
 }
 
+/// A "test all" run: progress counters and the results so far.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct TestRunDto {
+    pub job_id: Uuid,
+    /// `running`, `finished` or `cancelled`.
+    pub status: String,
+    pub total: i32,
+    pub done: i32,
+    pub ok: i32,
+    /// Failed for any reason but a rate limit.
+    pub failed: i32,
+    pub rate_limited: i32,
+    /// True once nothing more will arrive (finished or cancelled).
+    pub finished: bool,
+    pub results: Vec<TestRunResultDto>,
+}
+
+/// One credential's result in a run. `outcome` is a test's outcome, or `not_tested`
+/// when the stored secret could not be read.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct TestRunResultDto {
+    pub credential_id: Uuid,
+    pub name: String,
+    pub provider: String,
+    pub ok: bool,
+    pub outcome: String,
+    pub http_status: Option<i32>,
+    pub latency_ms: i32,
+    pub model_count: Option<i32>,
+    pub message: String,
+    pub tested_at: DateTime<Utc>,
+}
+
 /// A saved credential's test, with the credential it was for.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -440,7 +477,9 @@ mod from_domain {
     use domain::audit::AuditRecord;
     use domain::auth::CurrentUser;
     use domain::credentials::CredentialView;
-    use domain::entities::{api_tokens, models, provider_templates, providers, scheduler_jobs, users};
+    use domain::entities::{
+        api_tokens, models, provider_templates, providers, scheduler_jobs, test_run_results, test_runs, users,
+    };
     use domain::models::SyncDiff;
     use domain::routing::Resolution;
     use domain::status::Counts;
@@ -608,6 +647,36 @@ mod from_domain {
                 last_error: row.as_ref().and_then(|r| r.last_error.clone()),
                 next_run_at: row.as_ref().map(|r| r.next_run_at),
                 runs: row.as_ref().map_or(0, |r| r.runs),
+            }
+        }
+    }
+
+    impl From<(test_runs::Model, Vec<test_run_results::Model>)> for TestRunDto {
+        fn from((run, results): (test_runs::Model, Vec<test_run_results::Model>)) -> Self {
+            Self {
+                job_id: run.id,
+                finished: run.status != domain::health::RUNNING,
+                status: run.status,
+                total: run.total,
+                done: run.done,
+                ok: run.ok,
+                failed: run.failed,
+                rate_limited: run.rate_limited,
+                results: results
+                    .into_iter()
+                    .map(|r| TestRunResultDto {
+                        credential_id: r.credential_id,
+                        name: r.credential_name,
+                        provider: r.provider,
+                        ok: r.outcome == "ok",
+                        outcome: r.outcome,
+                        http_status: r.http_status,
+                        latency_ms: r.latency_ms,
+                        model_count: r.model_count,
+                        message: r.message,
+                        tested_at: r.tested_at,
+                    })
+                    .collect(),
             }
         }
     }

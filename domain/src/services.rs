@@ -9,7 +9,7 @@ use crate::audit::AuditService;
 use crate::auth::password::PasswordHasher;
 use crate::auth::AuthService;
 use crate::credentials::CredentialService;
-use crate::health::HealthChecks;
+use crate::health::{HealthChecks, TestAll};
 use crate::logs::RequestLogs;
 use crate::models::ModelService;
 use crate::probe::Prober;
@@ -40,6 +40,7 @@ pub struct Services {
     pub vault: Arc<Vault>,
     pub logs: RequestLogs,
     pub scheduler: Scheduler,
+    pub test_all: TestAll,
 }
 
 impl Services {
@@ -63,6 +64,7 @@ impl Services {
         let resolve = ResolveService::new(db.clone(), credentials.clone(), audit.clone());
         let tokens = TokenService::new(db.clone(), audit.clone());
         let logs = RequestLogs::new(db.clone());
+        let test_all = TestAll::new(db.clone(), credentials.clone(), health.probe_concurrency);
         let checks = HealthChecks::new(
             db.clone(),
             credentials.clone(),
@@ -92,6 +94,7 @@ impl Services {
             vault,
             logs,
             scheduler,
+            test_all,
         })
     }
 }

@@ -71,3 +71,21 @@ test('Test shows latency and model count; a failed test on the edit form keeps t
   await expect(page.locator('.probe-row .probe')).toContainText('Test passed');
   expect(await page.content()).not.toContain(KEY);
 });
+
+test('Test all fills a progress bar and ends with a summary and every result', async ({ page }) => {
+  await signIn(page, ADMIN);
+  await page.getByRole('link', { name: 'Credentials' }).click();
+  await hydrated(page);
+  const panel = page.locator('#test-all');
+  await panel.getByRole('button', { name: 'Test all' }).click();
+  await expect(panel.locator('progress')).toBeVisible();
+  // Other specs' credentials point at real providers this machine cannot reach: their
+  // probes fail (or time out), which the summary counts.
+  await expect(panel.locator('.summary')).toHaveText(/^Done: \d+ ok, \d+ failed, \d+ rate limited$/, { timeout: 30_000 });
+  const total = await panel.locator('progress').getAttribute('max');
+  await expect(panel.locator('progress')).toHaveAttribute('value', total!);
+  const mine = panel.locator('tr[data-name="Probe main"]');
+  await expect(mine.locator('.outcome')).toHaveText('ok');
+  await expect(mine).toContainText('3');
+  await expect(panel.locator('.results tbody tr')).toHaveCount(Number(total));
+});

@@ -1,5 +1,6 @@
 //! Health checks: when and how a credential was disabled by them, its own failure count
-//! before that, the scheduler's job leases, and the index the per-provider figures read.
+//! before that, the scheduler's job leases, "test all" runs with their results, and the
+//! index the per-provider figures read.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -42,6 +43,58 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
+            .create_table(
+                Table::create()
+                    .table(TestRuns::Table)
+                    .col(pk_uuid(TestRuns::Id))
+                    .col(uuid_null(TestRuns::StartedBy))
+                    .col(string_len(TestRuns::Status, 16))
+                    .col(integer(TestRuns::Total))
+                    .col(integer(TestRuns::Done).default(0))
+                    .col(integer(TestRuns::Ok).default(0))
+                    .col(integer(TestRuns::Failed).default(0))
+                    .col(integer(TestRuns::RateLimited).default(0))
+                    .col(timestamp_with_time_zone(TestRuns::CreatedAt))
+                    .col(timestamp_with_time_zone(TestRuns::UpdatedAt))
+                    .col(timestamp_with_time_zone_null(TestRuns::FinishedAt))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(TestRunResults::Table)
+                    .col(pk_uuid(TestRunResults::Id))
+                    .col(uuid(TestRunResults::RunId))
+                    .col(uuid(TestRunResults::CredentialId))
+                    .col(string(TestRunResults::CredentialName))
+                    .col(string(TestRunResults::Provider))
+                    .col(string_len(TestRunResults::Outcome, 32))
+                    .col(integer_null(TestRunResults::HttpStatus))
+                    .col(integer(TestRunResults::LatencyMs))
+                    .col(integer_null(TestRunResults::ModelCount))
+                    .col(text(TestRunResults::Message))
+                    .col(timestamp_with_time_zone(TestRunResults::TestedAt))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(TestRunResults::Table, TestRunResults::RunId)
+                            .to(TestRuns::Table, TestRuns::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_test_run_results_run")
+                    .table(TestRunResults::Table)
+                    .col(TestRunResults::RunId)
+                    .col(TestRunResults::TestedAt)
+                    .to_owned(),
+            )
+            .await?;
+        manager
             .create_index(
                 Index::create()
                     .name("idx_request_logs_provider_created")
@@ -57,9 +110,13 @@ impl MigrationTrait for Migration {
         manager
             .drop_index(Index::drop().name("idx_request_logs_provider_created").to_owned())
             .await?;
-        manager
-            .drop_table(Table::drop().table(SchedulerJobs::Table).to_owned())
-            .await?;
+        for table in [
+            TestRunResults::Table.into_iden(),
+            TestRuns::Table.into_iden(),
+            SchedulerJobs::Table.into_iden(),
+        ] {
+            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+        }
         for column in [Credentials::AutoDisableAfter, Credentials::DisabledAt] {
             manager
                 .alter_table(
@@ -94,6 +151,38 @@ enum SchedulerJobs {
     LastError,
     LastDurationMs,
     Runs,
+}
+
+#[derive(DeriveIden)]
+enum TestRuns {
+    Table,
+    Id,
+    StartedBy,
+    Status,
+    Total,
+    Done,
+    Ok,
+    Failed,
+    RateLimited,
+    CreatedAt,
+    UpdatedAt,
+    FinishedAt,
+}
+
+#[derive(DeriveIden)]
+enum TestRunResults {
+    Table,
+    Id,
+    RunId,
+    CredentialId,
+    CredentialName,
+    Provider,
+    Outcome,
+    HttpStatus,
+    LatencyMs,
+    ModelCount,
+    Message,
+    TestedAt,
 }
 
 #[derive(DeriveIden)]

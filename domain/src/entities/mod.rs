@@ -12,5 +12,7 @@ pub mod providers;
 pub mod request_logs;
 pub mod scheduler_jobs;
 pub mod sessions;
+pub mod test_run_results;
+pub mod test_runs;
 pub mod users;
 pub mod vault_keys;

@@ -1,11 +1,17 @@
 //! Connection tests: `POST /api/admin/credentials/{id}/test` and
 //! `POST /api/connections/{id}/test` probe a saved credential; `…/test` without an id
-//! probes the values of a create body without saving them.
+//! probes the values of a create body without saving them; `…/test-all` tests every
+//! global credential in the background.
 
-use app::dto::ProbeResultDto;
+use app::dto::{ProbeResultDto, TestRunDto};
 use axum::extract::{Path, State};
+use axum::response::IntoResponse;
 use axum::Json;
 use domain::credentials::Owner;
+use http::StatusCode;
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
 
 use super::credentials::CreateCredentialRequest;
 use super::extract::{path_id, AdminUser, ApiJson, AuthUser};
@@ -71,4 +77,54 @@ pub async fn own_test_unsaved(
     ApiJson(body): ApiJson<CreateCredentialRequest>,
 ) -> Result<Json<ProbeResultDto>, ApiError> {
     test_unsaved(&state, Owner::User(&user), body).await
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TestAllStarted {
+    job_id: Uuid,
+}
+
+/// Tests every global credential of an enabled provider in the background (the
+/// `SWITCHYARD_PROBE_CONCURRENCY` setting bounds how many at once). While a run is
+/// going, starting again returns that run's id.
+#[utoipa::path(post, path = "/api/admin/credentials/test-all", tag = "credentials", security(("session" = [])),
+    responses((status = 202, body = TestAllStarted), AdminErrors))]
+pub async fn start_test_all(
+    AdminUser(admin): AdminUser,
+    State(state): State<AppState>,
+) -> Result<impl IntoResponse, ApiError> {
+    let job_id = state.services.test_all.start(&admin).await?;
+    Ok((StatusCode::ACCEPTED, Json(TestAllStarted { job_id })))
+}
+
+/// Progress and the results so far.
+#[utoipa::path(get, path = "/api/admin/credentials/test-all/{jobId}", tag = "credentials", security(("session" = [])),
+    params(("jobId" = Uuid, Path)), responses((status = 200, body = TestRunDto), AdminErrors))]
+pub async fn test_all_progress(
+    AdminUser(admin): AdminUser,
+    State(state): State<AppState>,
+    Path(job_id): Path<String>,
+) -> Result<Json<TestRunDto>, ApiError> {
+    let run = state
+        .services
+        .test_all
+        .progress(&admin, path_id(&job_id)?)
+        .await?;
+    Ok(Json(run.into()))
+}
+
+/// Stops a run: probes already sent finish, no new one starts.
+#[utoipa::path(post, path = "/api/admin/credentials/test-all/{jobId}/cancel", tag = "credentials", security(("session" = [])),
+    params(("jobId" = Uuid, Path)), responses((status = 200, body = TestRunDto),
+    (status = 409, description = "The run already ended", body = super::openapi::ErrorBody), AdminErrors))]
+pub async fn cancel_test_all(
+    AdminUser(admin): AdminUser,
+    State(state): State<AppState>,
+    Path(job_id): Path<String>,
+) -> Result<Json<TestRunDto>, ApiError> {
+    let id = path_id(&job_id)?;
+    let test_all = &state.services.test_all;
+    test_all.cancel(&admin, id).await?;
+    Ok(Json(test_all.progress(&admin, id).await?.into()))
 }

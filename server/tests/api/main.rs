@@ -21,5 +21,6 @@ mod probes;
 mod providers;
 mod resolve;
 mod scheduler;
+mod test_all;
 mod tokens;
 mod users;

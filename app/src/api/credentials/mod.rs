@@ -8,6 +8,7 @@ mod list_all_connections;
 mod list_credentials;
 mod move_credential;
 mod set_credential_active;
+mod test_all;
 mod test_credential;
 mod update_credential;
 
@@ -18,5 +19,6 @@ pub use list_all_connections::*;
 pub use list_credentials::*;
 pub use move_credential::*;
 pub use set_credential_active::*;
+pub use test_all::*;
 pub use test_credential::*;
 pub use update_credential::*;

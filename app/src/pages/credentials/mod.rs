@@ -7,6 +7,7 @@ mod form;
 mod list;
 mod order_setting;
 mod table;
+mod test_all;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -17,6 +18,7 @@ use crate::dto::CredentialScope;
 use everyones::EveryonesConnections;
 use list::CredentialList;
 use order_setting::OrderSetting;
+use test_all::TestAllPanel;
 
 #[component]
 pub fn CredentialsPage() -> impl IntoView {
@@ -32,6 +34,7 @@ pub fn CredentialsPage() -> impl IntoView {
                 // Checked before anything renders, so a user gets the 403 page and nothing else.
                 page_result(admin_only(user.await), |_| view! {
                     <OrderSetting/>
+                    <TestAllPanel/>
                     <CredentialList scope=CredentialScope::Global/>
                     <EveryonesConnections/>
                 }.into_any())

@@ -1,0 +1,242 @@
+//! "Test all": every global credential of an enabled provider probed in the background
+//! with bounded concurrency; progress and results kept in the database, so any instance
+//! answers for them and a cancel reaches the one running it.
+
+use std::sync::Arc;
+
+use chrono::{Duration, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+use uuid::Uuid;
+
+use crate::auth::Admin;
+use crate::credentials::{CredentialService, Owner, Scope};
+use crate::entities::{credentials, providers, test_run_results, test_runs};
+use crate::probe::{Outcome, ProbeReport};
+use crate::{DomainError, DomainResult};
+
+pub const RUNNING: &str = "running";
+pub const FINISHED: &str = "finished";
+pub const CANCELLED: &str = "cancelled";
+
+/// A result for a credential nothing was sent for (its secret no longer decrypts).
+pub const NOT_TESTED: &str = "not_tested";
+
+/// A run without progress for this long lost its instance; a new start does not join it.
+const STALE_AFTER: Duration = Duration::minutes(2);
+
+#[derive(Clone)]
+pub struct TestAll {
+    db: DatabaseConnection,
+    credentials: CredentialService,
+    concurrency: usize,
+}
+
+impl TestAll {
+    pub fn new(db: DatabaseConnection, credentials: CredentialService, concurrency: usize) -> Self {
+        Self {
+            db,
+            credentials,
+            concurrency: concurrency.max(1),
+        }
+    }
+
+    /// Starts a run, or returns the run already going (a second press joins it).
+    pub async fn start(&self, admin: &Admin) -> DomainResult<Uuid> {
+        let now = Utc::now();
+        let txn = crate::db::write_transaction(&self.db).await?;
+        let running = test_runs::Entity::find()
+            .filter(test_runs::Column::Status.eq(RUNNING))
+            .order_by_desc(test_runs::Column::CreatedAt)
+            .all(&txn)
+            .await?;
+        if let Some(live) = running.iter().find(|r| r.updated_at > now - STALE_AFTER) {
+            return Ok(live.id);
+        }
+        test_runs::Entity::update_many()
+            .col_expr(test_runs::Column::Status, Expr::value(CANCELLED))
+            .col_expr(test_runs::Column::FinishedAt, Expr::value(now))
+            .filter(test_runs::Column::Status.eq(RUNNING))
+            .exec(&txn)
+            .await?;
+        let targets: Vec<Uuid> = credentials::Entity::find()
+            .find_also_related(providers::Entity)
+            .filter(credentials::Column::Scope.eq(Scope::Global.as_str()))
+            .filter(providers::Column::Enabled.eq(true))
+            .order_by_asc(credentials::Column::Priority)
+            .order_by_asc(credentials::Column::Name)
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|(row, _)| row.id)
+            .collect();
+        let id = Uuid::now_v7();
+        test_runs::ActiveModel {
+            id: Set(id),
+            started_by: Set(Some(admin.user().id())),
+            status: Set(if targets.is_empty() { FINISHED } else { RUNNING }.to_owned()),
+            total: Set(i32::try_from(targets.len()).unwrap_or(i32::MAX)),
+            done: Set(0),
+            ok: Set(0),
+            failed: Set(0),
+            rate_limited: Set(0),
+            created_at: Set(now),
+            updated_at: Set(now),
+            finished_at: Set(targets.is_empty().then_some(now)),
+        }
+        .insert(&txn)
+        .await?;
+        txn.commit().await?;
+        if !targets.is_empty() {
+            let (this, admin) = (self.clone(), admin.clone());
+            tokio::spawn(async move {
+                if let Err(err) = this.run(admin, id, targets).await {
+                    tracing::error!(run = %id, %err, "test all stopped");
+                }
+            });
+        }
+        Ok(id)
+    }
+
+    async fn run(self, admin: Admin, run: Uuid, targets: Vec<Uuid>) -> DomainResult<()> {
+        let permits = Arc::new(Semaphore::new(self.concurrency));
+        let mut tasks = JoinSet::new();
+        for credential in targets {
+            let (this, admin, permits) = (self.clone(), admin.clone(), permits.clone());
+            tasks.spawn(async move {
+                let _permit = permits.acquire_owned().await;
+                if this.is_cancelled(run).await? {
+                    return Ok(());
+                }
+                this.test_one(&admin, run, credential).await
+            });
+        }
+        while let Some(joined) = tasks.join_next().await {
+            joined.map_err(DomainError::internal)??;
+        }
+        test_runs::Entity::update_many()
+            .col_expr(test_runs::Column::Status, Expr::value(FINISHED))
+            .col_expr(test_runs::Column::FinishedAt, Expr::value(Utc::now()))
+            .filter(test_runs::Column::Id.eq(run))
+            .filter(test_runs::Column::Status.eq(RUNNING))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    async fn test_one(&self, admin: &Admin, run: Uuid, credential: Uuid) -> DomainResult<()> {
+        let view = match self.credentials.get(Owner::Admins(admin), credential).await {
+            Ok(view) => view,
+            // Deleted since the run started: counted as done, nothing to report.
+            Err(DomainError::NotFound) => return self.advance(run, None).await,
+            Err(other) => return Err(other),
+        };
+        let (outcome, report) = match self.credentials.test(Owner::Admins(admin), credential).await {
+            Ok(report) => (report.outcome.as_str(), report),
+            Err(DomainError::Internal(cause)) => {
+                tracing::error!(%credential, %cause, "test all could not read a credential");
+                let report = ProbeReport {
+                    outcome: Outcome::BadResponse,
+                    http_status: None,
+                    latency_ms: 0,
+                    model_count: None,
+                    message: "the stored secret cannot be decrypted; replace its key".into(),
+                    retry_after_secs: None,
+                    tested_at: Utc::now(),
+                };
+                (NOT_TESTED, report)
+            }
+            Err(other) => return Err(other),
+        };
+        test_run_results::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            run_id: Set(run),
+            credential_id: Set(credential),
+            credential_name: Set(view.row().name.clone()),
+            provider: Set(view.provider_identifier.clone()),
+            outcome: Set(outcome.to_owned()),
+            http_status: Set(report.http_status.map(i32::from)),
+            latency_ms: Set(i32::try_from(report.latency_ms).unwrap_or(i32::MAX)),
+            model_count: Set(report.model_count.and_then(|n| i32::try_from(n).ok())),
+            message: Set(report.message.clone()),
+            tested_at: Set(report.tested_at),
+        }
+        .insert(&self.db)
+        .await?;
+        self.advance(run, Some(&report)).await
+    }
+
+    /// One more credential done, counted by how its probe ended.
+    async fn advance(&self, run: Uuid, report: Option<&ProbeReport>) -> DomainResult<()> {
+        let outcome = report.map(|r| r.outcome);
+        let counter = |column: test_runs::Column, hit: bool| (column, Expr::col(column).add(i32::from(hit)));
+        let counters = [
+            counter(test_runs::Column::Done, true),
+            counter(test_runs::Column::Ok, outcome == Some(Outcome::Ok)),
+            counter(
+                test_runs::Column::RateLimited,
+                outcome == Some(Outcome::RateLimited),
+            ),
+            counter(
+                test_runs::Column::Failed,
+                outcome.is_some_and(|o| o != Outcome::Ok && o != Outcome::RateLimited),
+            ),
+        ];
+        let mut update = test_runs::Entity::update_many()
+            .col_expr(test_runs::Column::UpdatedAt, Expr::value(Utc::now()))
+            .filter(test_runs::Column::Id.eq(run));
+        for (column, value) in counters {
+            update = update.col_expr(column, value);
+        }
+        update.exec(&self.db).await?;
+        Ok(())
+    }
+
+    async fn is_cancelled(&self, run: Uuid) -> DomainResult<bool> {
+        let status = test_runs::Entity::find_by_id(run).one(&self.db).await?;
+        Ok(status.is_none_or(|r| r.status == CANCELLED))
+    }
+
+    /// A run's counters and its results so far, in the order they arrived.
+    pub async fn progress(
+        &self,
+        _admin: &Admin,
+        run: Uuid,
+    ) -> DomainResult<(test_runs::Model, Vec<test_run_results::Model>)> {
+        let found = test_runs::Entity::find_by_id(run)
+            .one(&self.db)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        let results = test_run_results::Entity::find()
+            .filter(test_run_results::Column::RunId.eq(run))
+            .order_by_asc(test_run_results::Column::TestedAt)
+            .order_by_asc(test_run_results::Column::Id)
+            .all(&self.db)
+            .await?;
+        Ok((found, results))
+    }
+
+    /// Stops a running run: probes already sent finish, no new one starts.
+    pub async fn cancel(&self, _admin: &Admin, run: Uuid) -> DomainResult<()> {
+        let found = test_runs::Entity::find_by_id(run)
+            .one(&self.db)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        if found.status != RUNNING {
+            return Err(DomainError::conflict(
+                "jobId",
+                format!("this run is already {}", found.status),
+            ));
+        }
+        test_runs::Entity::update_many()
+            .col_expr(test_runs::Column::Status, Expr::value(CANCELLED))
+            .col_expr(test_runs::Column::FinishedAt, Expr::value(Utc::now()))
+            .filter(test_runs::Column::Id.eq(run))
+            .filter(test_runs::Column::Status.eq(RUNNING))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+}
