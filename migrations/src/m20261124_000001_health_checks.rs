@@ -1,6 +1,6 @@
 //! Health checks: when and how a credential was disabled by them, its own failure count
 //! before that, the scheduler's job leases, "test all" runs with their results, and the
-//! index the per-provider figures read.
+//! indexes the per-provider figures and the credential lists read.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -97,6 +97,18 @@ impl MigrationTrait for Migration {
         manager
             .create_index(
                 Index::create()
+                    .name("idx_credentials_scope_priority")
+                    .table(Credentials::Table)
+                    .col(Credentials::Scope)
+                    .col(Credentials::Priority)
+                    .col(Credentials::Name)
+                    .col(Credentials::Id)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
                     .name("idx_request_logs_provider_created")
                     .table(RequestLogs::Table)
                     .col(RequestLogs::ProviderId)
@@ -107,9 +119,12 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_index(Index::drop().name("idx_request_logs_provider_created").to_owned())
-            .await?;
+        for index in [
+            "idx_request_logs_provider_created",
+            "idx_credentials_scope_priority",
+        ] {
+            manager.drop_index(Index::drop().name(index).to_owned()).await?;
+        }
         for table in [
             TestRunResults::Table.into_iden(),
             TestRuns::Table.into_iden(),
@@ -134,6 +149,10 @@ impl MigrationTrait for Migration {
 #[derive(DeriveIden)]
 enum Credentials {
     Table,
+    Id,
+    Name,
+    Scope,
+    Priority,
     DisabledAt,
     AutoDisableAfter,
 }

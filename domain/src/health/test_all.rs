@@ -116,14 +116,7 @@ impl TestAll {
         while let Some(joined) = tasks.join_next().await {
             joined.map_err(DomainError::internal)??;
         }
-        test_runs::Entity::update_many()
-            .col_expr(test_runs::Column::Status, Expr::value(FINISHED))
-            .col_expr(test_runs::Column::FinishedAt, Expr::value(Utc::now()))
-            .filter(test_runs::Column::Id.eq(run))
-            .filter(test_runs::Column::Status.eq(RUNNING))
-            .exec(&self.db)
-            .await?;
-        Ok(())
+        self.end(run, FINISHED).await
     }
 
     async fn test_one(&self, admin: &Admin, run: Uuid, credential: Uuid) -> DomainResult<()> {
@@ -230,8 +223,13 @@ impl TestAll {
                 format!("this run is already {}", found.status),
             ));
         }
+        self.end(run, CANCELLED).await
+    }
+
+    /// A running run ends as `status` (finished or cancelled); an ended one stays as it is.
+    async fn end(&self, run: Uuid, status: &str) -> DomainResult<()> {
         test_runs::Entity::update_many()
-            .col_expr(test_runs::Column::Status, Expr::value(CANCELLED))
+            .col_expr(test_runs::Column::Status, Expr::value(status))
             .col_expr(test_runs::Column::FinishedAt, Expr::value(Utc::now()))
             .filter(test_runs::Column::Id.eq(run))
             .filter(test_runs::Column::Status.eq(RUNNING))

@@ -113,7 +113,9 @@ impl ResolveService {
     }
 
     /// The target's global credentials and the caller's own connections (never anyone
-    /// else's), each with its provider: one query over the (provider, scope, owner) index.
+    /// else's), each with its provider. One query per scope: each is a tight range of the
+    /// (provider, scope, owner) index, where an OR of the two would read every row of
+    /// the provider.
     async fn reachable(
         &self,
         caller: &CurrentUser,
@@ -131,28 +133,26 @@ impl ResolveService {
                     .to_owned(),
             ),
         };
-        let global = credentials::Column::Scope.eq(Scope::Global.as_str());
-        let visible = match personal {
-            true => Condition::any().add(global).add(
-                Condition::all()
-                    .add(credentials::Column::Scope.eq(Scope::Personal.as_str()))
-                    .add(credentials::Column::OwnerId.eq(caller.id())),
-            ),
-            false => Condition::all().add(global),
-        };
-        let rows = credentials::Entity::find()
-            .find_also_related(providers::Entity)
-            .filter(of_target)
-            .filter(visible)
-            .all(&self.db)
-            .await?;
-        rows.into_iter()
-            .map(|(row, provider)| {
-                provider
-                    .map(|provider| (row, provider))
-                    .ok_or_else(|| DomainError::internal("credential without provider"))
-            })
-            .collect()
+        let global = Condition::all().add(credentials::Column::Scope.eq(Scope::Global.as_str()));
+        let own = Condition::all()
+            .add(credentials::Column::Scope.eq(Scope::Personal.as_str()))
+            .add(credentials::Column::OwnerId.eq(caller.id()));
+        let scopes = if personal { vec![global, own] } else { vec![global] };
+        let mut rows = Vec::new();
+        for scope in scopes {
+            let found = credentials::Entity::find()
+                .find_also_related(providers::Entity)
+                .filter(of_target.clone())
+                .filter(scope)
+                .all(&self.db)
+                .await?;
+            for (row, provider) in found {
+                let provider =
+                    provider.ok_or_else(|| DomainError::internal("credential without provider"))?;
+                rows.push((row, provider));
+            }
+        }
+        Ok(rows)
     }
 
     /// Turns "personal connections first" on or off, for everyone; audited.
