@@ -8,7 +8,7 @@ use leptos_router::{path, SsrMode};
 use crate::components::{NavBar, NotFound};
 use crate::pages::{
     AccountPage, AuditLogPage, ConnectionsPage, CredentialsPage, LoginPage, OverviewPage, ProviderDetailPage,
-    ProvidersPage, SetupPage, TemplateDetailPage, TemplatesPage, TokensPage, UsersPage,
+    ProvidersPage, RequestLogsPage, SetupPage, TemplateDetailPage, TemplatesPage, TokensPage, UsersPage,
 };
 
 /// The document around the app; rendered on the server only.
@@ -61,6 +61,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/connections") view=ConnectionsPage ssr=SsrMode::Async/>
                     <Route path=path!("/tokens") view=TokensPage ssr=SsrMode::Async/>
                     <Route path=path!("/audit") view=AuditLogPage ssr=SsrMode::Async/>
+                    <Route path=path!("/logs") view=RequestLogsPage ssr=SsrMode::Async/>
                     <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                 </Routes>

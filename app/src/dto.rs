@@ -447,6 +447,35 @@ pub struct JobDto {
     pub runs: i32,
 }
 
+/// One request Switchyard sent to a provider: a test, a scheduled check, a gateway call.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct RequestLogDto {
+    pub id: Uuid,
+    /// `probe` (a test), `health` (a scheduled check) or `gateway`.
+    pub kind: String,
+    /// The outcome: `ok`, `auth_rejected`, `timeout`, …
+    pub status: String,
+    pub http_status: Option<i32>,
+    pub latency_ms: i32,
+    /// The provider's identifier.
+    pub provider: Option<String>,
+    pub credential_id: Option<Uuid>,
+    pub credential_name: Option<String>,
+    pub user_id: Option<Uuid>,
+    pub model: Option<String>,
+    pub error: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A page of request logs and how many match in all.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RequestLogPage {
+    pub rows: Vec<RequestLogDto>,
+    pub total: u64,
+}
+
 /// A list as REST returns it: `{"data": [...], "total": n}`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -677,6 +706,26 @@ mod from_domain {
                         tested_at: r.tested_at,
                     })
                     .collect(),
+            }
+        }
+    }
+
+    impl From<domain::logs::LogRecord> for RequestLogDto {
+        fn from(record: domain::logs::LogRecord) -> Self {
+            let row = record.row;
+            Self {
+                id: row.id,
+                kind: row.kind,
+                status: row.status,
+                http_status: row.http_status,
+                latency_ms: row.latency_ms,
+                provider: record.provider,
+                credential_id: row.credential_id,
+                credential_name: record.credential_name,
+                user_id: row.user_id,
+                model: row.model,
+                error: row.error,
+                created_at: row.created_at,
             }
         }
     }

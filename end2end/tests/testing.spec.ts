@@ -88,4 +88,14 @@ test('Test all fills a progress bar and ends with a summary and every result', a
   await expect(mine.locator('.outcome')).toHaveText('ok');
   await expect(mine).toContainText('3');
   await expect(panel.locator('.results tbody tr')).toHaveCount(Number(total));
+
+  // Every probe is in the request logs, filterable by outcome.
+  await page.getByRole('link', { name: 'Request logs' }).click();
+  await hydrated(page);
+  await expect(page.locator('#request-logs tbody tr').first()).toBeVisible();
+  await page.getByLabel('Outcome').selectOption('auth_rejected');
+  await expect(page.locator('#request-logs tbody tr td.outcome').first()).toHaveText('auth rejected');
+  await expect(page.locator('#request-logs td.outcome').filter({ hasNotText: 'auth rejected' })).toHaveCount(0);
+  await page.getByLabel('Outcome').selectOption('ok');
+  await expect(page.locator('#request-logs tr[data-status="ok"] td.credential', { hasText: 'Probe main' }).first()).toBeVisible();
 });

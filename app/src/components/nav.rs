@@ -28,6 +28,7 @@ pub fn NavBar() -> impl IntoView {
                                 {admin.then(|| view! {
                                     <A href="/templates">"Templates"</A>
                                     <A href="/users">"Users"</A>
+                                    <A href="/logs">"Request logs"</A>
                                     <A href="/audit">"Audit log"</A>
                                 })}
                                 <A href="/account">"Account"</A>

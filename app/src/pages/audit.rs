@@ -15,8 +15,11 @@ const ACTIONS: &[&str] = &[
     "credential.reorder",
     "credential.delete",
     "credential.reveal",
+    "credential.auto_disabled",
+    "credential.recovered",
     "token.create",
     "token.revoke",
+    "settings.update",
 ];
 
 #[component]

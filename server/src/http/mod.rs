@@ -8,6 +8,7 @@ mod credential_tests;
 mod credentials;
 mod extract;
 mod health;
+mod logs;
 mod middleware;
 mod models;
 mod openapi;
@@ -149,6 +150,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .routes(routes!(credential_tests::test_all_progress))
         .routes(routes!(credential_tests::cancel_test_all))
         .routes(routes!(scheduler::jobs))
+        .routes(routes!(logs::list))
         .routes(routes!(resolve::resolve))
         .routes(routes!(settings::get, settings::update))
         .routes(routes!(tokens::own_list, tokens::own_create))

@@ -32,6 +32,7 @@ use utoipa::{IntoResponses, Modify, OpenApi, ToSchema};
         (name = "resolve", description = "Which credential to use, and why not the others"),
         (name = "tokens", description = "API tokens: shown once, stored as a hash"),
         (name = "audit", description = "The tamper-evident audit log (admin)"),
+        (name = "logs", description = "Requests sent to providers: tests, scheduled checks, gateway calls (admin)"),
         (name = "system", description = "Health probes and instance status"),
     )
 )]

@@ -161,6 +161,54 @@ async fn a_canary_secret_never_leaves_through_pages_answers_errors_or_logs() {
         "secrets:read is the one door that opens, and it is audited"
     );
 
+    // Failing probes: the fake provider quotes the key it was sent, as OpenAI does.
+    let fake = crate::fake_provider::FakeProvider::start().await;
+    let unsaved = post(
+        "/api/admin/credentials/test",
+        json!({"provider": "openai", "fields": {"api_key": CANARY}, "endpoint": fake.url("ok")}),
+    )
+    .await
+    .unwrap()
+    .text()
+    .await
+    .unwrap();
+    assert!(unsaved.contains("auth_rejected"), "{unsaved}");
+    assert_clean("an unsaved test", &unsaved);
+    admin
+        .patch(format!("{base}/api/admin/credentials/{id}"))
+        .json(&json!({"endpoint": fake.url("ok")}))
+        .send()
+        .await
+        .unwrap();
+    let tested = post(&format!("/api/admin/credentials/{id}/test"), json!({}))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_clean("a saved test", &tested);
+    let job: serde_json::Value = post("/api/admin/credentials/test-all", json!({}))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let job = job["jobId"].as_str().unwrap().to_owned();
+    for _ in 0..100 {
+        let run: serde_json::Value = admin
+            .get(format!("{base}/api/admin/credentials/test-all/{job}"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if run["finished"] == true {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+
     // Out: every page, server function and REST read an admin can reach.
     let mut reads: Vec<String> = [
         "/",
@@ -169,6 +217,7 @@ async fn a_canary_secret_never_leaves_through_pages_answers_errors_or_logs() {
         "/connections",
         "/tokens",
         "/audit",
+        "/logs",
         "/templates",
         "/users",
         "/account",
@@ -180,6 +229,9 @@ async fn a_canary_secret_never_leaves_through_pages_answers_errors_or_logs() {
         "/api/admin/credentials".to_owned(),
         format!("/api/admin/credentials/{id}"),
         "/api/admin/audit".to_owned(),
+        "/api/admin/logs".to_owned(),
+        "/api/scheduler/jobs".to_owned(),
+        format!("/api/admin/credentials/test-all/{job}"),
         "/api/admin/tokens".to_owned(),
         "/api/tokens".to_owned(),
         "/api/system/status".to_owned(),

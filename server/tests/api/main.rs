@@ -14,6 +14,7 @@ mod hardening;
 mod health;
 mod keys;
 mod leaks;
+mod logs;
 mod models;
 mod openapi;
 mod pages;

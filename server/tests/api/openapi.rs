@@ -59,6 +59,7 @@ const ROUTES: &[&str] = &[
     "POST /api/admin/credentials/test-all/{jobId}/cancel",
     "POST /api/resolve",
     "GET /api/scheduler/jobs",
+    "GET /api/admin/logs",
     "GET /api/tokens",
     "POST /api/tokens",
     "DELETE /api/tokens/{id}",

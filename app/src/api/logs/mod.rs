@@ -1,0 +1,3 @@
+mod list_request_logs;
+
+pub use list_request_logs::*;

@@ -1,0 +1,109 @@
+//! Request logs (admins): every request sent to a provider, newest first.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::logs::list_request_logs;
+use crate::components::page_result;
+use crate::dto::RequestLogDto;
+
+const PER_PAGE: u64 = 50;
+const OUTCOMES: &[&str] = &[
+    "ok",
+    "auth_rejected",
+    "forbidden",
+    "not_found",
+    "rate_limited",
+    "upstream_error",
+    "timeout",
+    "connect_failed",
+    "bad_response",
+];
+const KINDS: &[(&str, &str)] = &[
+    ("probe", "tests"),
+    ("health", "scheduled checks"),
+    ("gateway", "gateway calls"),
+];
+
+#[component]
+pub fn RequestLogsPage() -> impl IntoView {
+    let provider = RwSignal::new(String::new());
+    let status = RwSignal::new(String::new());
+    let kind = RwSignal::new(String::new());
+    let page = RwSignal::new(1_u64);
+    let logs = Resource::new(
+        move || (provider.get(), status.get(), kind.get(), page.get()),
+        |(provider, status, kind, page)| list_request_logs(provider, status, kind, page),
+    );
+    let select = move |signal: RwSignal<String>| {
+        move |ev: leptos::ev::Event| {
+            signal.set(event_target_value(&ev));
+            page.set(1);
+        }
+    };
+    view! {
+        <Title text="Request logs"/>
+        <h1>"Request logs"</h1>
+        <p class="subtitle">"Every request sent to a provider: tests, scheduled checks and gateway calls. Kept for the configured number of days."</p>
+        <div class="filters">
+            <label>"Provider"
+                <input type="search" placeholder="identifier, e.g. gemini" on:change=select(provider) prop:value=move || provider.get()/>
+            </label>
+            <label>"Outcome"
+                <select on:change=select(status) prop:value=move || status.get()>
+                    <option value="">"all outcomes"</option>
+                    {OUTCOMES.iter().map(|o| view! { <option value=*o>{o.replace('_', " ")}</option> }).collect_view()}
+                </select>
+            </label>
+            <label>"Kind"
+                <select on:change=select(kind) prop:value=move || kind.get()>
+                    <option value="">"all kinds"</option>
+                    {KINDS.iter().map(|(value, label)| view! { <option value=*value>{*label}</option> }).collect_view()}
+                </select>
+            </label>
+        </div>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                page_result(logs.await, |list| {
+                    let pages = list.total.div_ceil(PER_PAGE).max(1);
+                    view! {
+                        <LogTable rows=list.rows/>
+                        <p class="pager">
+                            <button class="secondary" disabled=move || page.get() <= 1 on:click=move |_| page.update(|p| *p -= 1)>"Newer"</button>
+                            {format!(" Page {} of {pages} · {} request(s) ", page.get_untracked(), list.total)}
+                            <button class="secondary" disabled=move || page.get() >= pages on:click=move |_| page.update(|p| *p += 1)>"Older"</button>
+                        </p>
+                    }
+                    .into_any()
+                })
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn LogTable(rows: Vec<RequestLogDto>) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p class="empty">"No request matches."</p> }.into_any();
+    }
+    view! {
+        <table class="list" id="request-logs">
+            <thead><tr><th>"Time (UTC)"</th><th>"Kind"</th><th>"Provider"</th><th>"Credential"</th><th>"Outcome"</th><th>"HTTP"</th><th>"Latency"</th><th>"Error"</th></tr></thead>
+            <tbody>
+                {rows.into_iter().map(|r| { let status = r.status.clone(); view! {
+                    <tr data-status=status>
+                        <td>{r.created_at.format("%Y-%m-%d %H:%M:%S").to_string()}</td>
+                        <td>{r.kind}</td>
+                        <td>{r.provider}</td>
+                        <td class="credential">{r.credential_name.unwrap_or_else(|| "(unsaved)".to_owned())}</td>
+                        <td class="outcome">{r.status.replace('_', " ")}</td>
+                        <td>{r.http_status}</td>
+                        <td>{format!("{} ms", r.latency_ms)}</td>
+                        <td>{r.error}</td>
+                    </tr>
+                }}).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}

@@ -1,0 +1,56 @@
+//! `GET /api/admin/logs`: what Switchyard sent to providers, newest first.
+
+use app::dto::{ListResponse, RequestLogDto};
+use axum::extract::State;
+use axum::Json;
+use chrono::{DateTime, Utc};
+use domain::logs::LogFilter;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use super::extract::{AdminUser, ApiQuery};
+use super::openapi::AdminErrors;
+use super::{ApiError, AppState};
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct LogQuery {
+    /// A provider's identifier (`gemini`) or id.
+    provider: Option<String>,
+    credential: Option<Uuid>,
+    /// An outcome: `ok`, `auth_rejected`, `forbidden`, `not_found`, `rate_limited`,
+    /// `upstream_error`, `timeout`, `connect_failed`, `bad_response`.
+    status: Option<String>,
+    /// `probe` (a test), `health` (a scheduled check) or `gateway`.
+    kind: Option<String>,
+    /// From this time (inclusive), RFC 3339.
+    since: Option<DateTime<Utc>>,
+    /// Up to this time (exclusive), RFC 3339.
+    until: Option<DateTime<Utc>>,
+    page: Option<u64>,
+    /// 1 to 200; 50 when left out.
+    per_page: Option<u64>,
+}
+
+#[utoipa::path(get, path = "/api/admin/logs", tag = "logs", security(("session" = [])),
+    params(LogQuery), responses((status = 200, body = ListResponse<RequestLogDto>), AdminErrors))]
+pub async fn list(
+    AdminUser(admin): AdminUser,
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<LogQuery>,
+) -> Result<Json<ListResponse<RequestLogDto>>, ApiError> {
+    let filter = LogFilter {
+        provider: query.provider,
+        credential: query.credential,
+        status: query.status,
+        kind: query.kind,
+        since: query.since,
+        until: query.until,
+        page: query.page.unwrap_or(1),
+        per_page: query.per_page.unwrap_or(50),
+    };
+    let (rows, total) = state.services.logs.list(&admin, &filter).await?;
+    Ok(Json(ListResponse::page(rows, total)))
+}

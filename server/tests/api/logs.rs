@@ -1,0 +1,113 @@
+//! `GET /api/admin/logs`: filters, pages and names; old rows pruned by retention.
+
+use chrono::{Duration, Utc};
+use reqwest::{Method, StatusCode};
+use sea_orm::{ActiveModelTrait, Set};
+use serde_json::{json, Value};
+
+use crate::fake_provider::{add_credential, register, FakeProvider, GOOD_KEY};
+use crate::helpers::{json_of, TestApp};
+use crate::on_both_databases;
+
+on_both_databases!(request_logs_filter_page_and_prune);
+
+async fn request_logs_filter_page_and_prune(app: TestApp) {
+    let fake = FakeProvider::start().await;
+    let admin = app.admin().await;
+    register(&app, &admin, &fake.url("ok")).await;
+    let id = add_credential(&app, &admin, "main", json!({})).await;
+    for _ in 0..3 {
+        json_of(
+            &admin,
+            Method::POST,
+            app.url(&format!("/api/admin/credentials/{id}/test")),
+            None,
+        )
+        .await;
+    }
+    let wrong = json!({"provider": "fake", "fields": {"api_key": "sk-wrong-log-key-1234567"}});
+    json_of(
+        &admin,
+        Method::POST,
+        app.url("/api/admin/credentials/test"),
+        Some(wrong),
+    )
+    .await;
+    let logs = |query: &str| {
+        let url = app.url(&format!("/api/admin/logs{query}"));
+        let admin = admin.clone();
+        async move { json_of(&admin, Method::GET, url, None).await }
+    };
+
+    let (status, all) = logs("").await;
+    assert_eq!(
+        (status, all["total"].as_u64()),
+        (StatusCode::OK, Some(4)),
+        "{all}"
+    );
+    let newest = &all["data"][0];
+    assert_eq!(
+        (newest["status"].as_str(), newest["kind"].as_str()),
+        (Some("auth_rejected"), Some("probe"))
+    );
+    assert_eq!(
+        (newest["provider"].as_str(), newest["credentialName"].clone()),
+        (Some("fake"), Value::Null)
+    );
+    assert!(!all.to_string().contains(GOOD_KEY) && !all.to_string().contains("sk-wrong-log-key"));
+
+    let (_, mine) = logs(&format!("?credential={id}&status=ok")).await;
+    assert_eq!(mine["total"], 3);
+    assert!(mine["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["credentialName"] == "main" && r["httpStatus"] == 200));
+    let (_, paged) = logs("?provider=fake&perPage=2&page=2").await;
+    assert_eq!(
+        (paged["total"].as_u64(), paged["data"].as_array().unwrap().len()),
+        (Some(4), 2)
+    );
+    let (_, none) = logs("?kind=gateway").await;
+    assert_eq!(none["total"], 0);
+    let later = (Utc::now() + Duration::hours(1)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let (_, future) = logs(&format!("?since={later}")).await;
+    assert_eq!(future["total"], 0);
+
+    for (query, field) in [
+        ("?provider=nope", "provider"),
+        (&*format!("?since={later}&until=2020-01-01T00:00:00Z"), "until"),
+    ] {
+        let (status, error) = logs(query).await;
+        assert_eq!(
+            (status, error["error"]["field"].as_str()),
+            (StatusCode::BAD_REQUEST, Some(field)),
+            "{query}"
+        );
+    }
+    let user = app.user(&admin, "user@example.com").await;
+    let (status, _) = json_of(&user, Method::GET, app.url("/api/admin/logs"), None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // Retention: rows older than the setting go, the rest stay.
+    domain::entities::request_logs::ActiveModel {
+        id: Set(uuid::Uuid::now_v7()),
+        credential_id: Set(None),
+        provider_id: Set(None),
+        user_id: Set(None),
+        token_id: Set(None),
+        kind: Set("probe".into()),
+        status: Set("ok".into()),
+        http_status: Set(Some(200)),
+        latency_ms: Set(5),
+        model: Set(None),
+        error: Set(None),
+        created_at: Set(Utc::now() - Duration::days(31)),
+    }
+    .insert(&app.services.db)
+    .await
+    .unwrap();
+    assert_eq!(app.services.logs.prune(30, Utc::now()).await.unwrap(), 1);
+    let (_, kept) = logs("").await;
+    assert_eq!(kept["total"], 4);
+}
