@@ -4,6 +4,7 @@ mod credential_fields;
 mod form_error;
 mod nav;
 mod page_result;
+mod pager;
 mod probe_result;
 mod status_pages;
 
@@ -11,5 +12,6 @@ pub use credential_fields::CredentialFields;
 pub use form_error::{FieldError, FormError};
 pub use nav::NavBar;
 pub use page_result::{admin_only, page_result, signed_in};
+pub use pager::Pager;
 pub use probe_result::ProbeResult;
 pub use status_pages::{Forbidden, NotFound};

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::audit::list_audit;
-use crate::components::page_result;
+use crate::components::{page_result, Pager};
 use crate::dto::AuditEventDto;
 
 const PER_PAGE: u64 = 50;
@@ -45,14 +45,9 @@ pub fn AuditLogPage() -> impl IntoView {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 page_result(events.await, |list| {
-                    let pages = list.total.div_ceil(PER_PAGE).max(1);
                     view! {
                         <AuditTable rows=list.rows/>
-                        <p class="pager">
-                            <button class="secondary" disabled=move || page.get() <= 1 on:click=move |_| page.update(|p| *p -= 1)>"Newer"</button>
-                            {format!(" Page {} of {pages} · {} event(s) ", page.get_untracked(), list.total)}
-                            <button class="secondary" disabled=move || page.get() >= pages on:click=move |_| page.update(|p| *p += 1)>"Older"</button>
-                        </p>
+                        <Pager page total=list.total per_page=PER_PAGE noun="event(s)" labels=("Newer", "Older")/>
                     }
                     .into_any()
                 })

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::logs::list_request_logs;
-use crate::components::page_result;
+use crate::components::{page_result, Pager};
 use crate::dto::RequestLogDto;
 
 const PER_PAGE: u64 = 50;
@@ -65,14 +65,9 @@ pub fn RequestLogsPage() -> impl IntoView {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 page_result(logs.await, |list| {
-                    let pages = list.total.div_ceil(PER_PAGE).max(1);
                     view! {
                         <LogTable rows=list.rows/>
-                        <p class="pager">
-                            <button class="secondary" disabled=move || page.get() <= 1 on:click=move |_| page.update(|p| *p -= 1)>"Newer"</button>
-                            {format!(" Page {} of {pages} · {} request(s) ", page.get_untracked(), list.total)}
-                            <button class="secondary" disabled=move || page.get() >= pages on:click=move |_| page.update(|p| *p += 1)>"Older"</button>
-                        </p>
+                        <Pager page total=list.total per_page=PER_PAGE noun="request(s)" labels=("Newer", "Older")/>
                     }
                     .into_any()
                 })

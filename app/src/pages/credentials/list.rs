@@ -7,7 +7,7 @@ use crate::api::credentials::{
     TestCredential, UpdateCredential,
 };
 use crate::api::providers::list_enabled_providers;
-use crate::components::{page_result, FormError};
+use crate::components::{page_result, FormError, Pager};
 use crate::dto::{CredentialDto, CredentialScope};
 
 /// The row actions of a list, handed to the table and the forms.
@@ -84,14 +84,9 @@ pub fn CredentialList(scope: CredentialScope) -> impl IntoView {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 page_result(credentials.await, |list| {
-                    let pages = list.total.div_ceil(PER_PAGE).max(1);
                     view! {
                         <CredentialTable rows=list.rows scope actions/>
-                        <p class="pager">
-                            <button class="secondary" disabled=move || page.get() <= 1 on:click=move |_| page.update(|p| *p -= 1)>"Previous"</button>
-                            {format!(" Page {} of {pages} · {} in all ", page.get_untracked(), list.total)}
-                            <button class="secondary" disabled=move || page.get() >= pages on:click=move |_| page.update(|p| *p += 1)>"Next"</button>
-                        </p>
+                        <Pager page total=list.total per_page=PER_PAGE noun="in all"/>
                     }
                     .into_any()
                 })
