@@ -15,6 +15,7 @@ use tokio::sync::Mutex;
 
 mod credentials;
 mod rotation;
+mod test_all;
 
 const ADMIN_EMAIL: &str = "bench@example.com";
 const ADMIN_PASSWORD: &str = "bench password 123";
@@ -106,6 +107,11 @@ async fn main() -> Result<()> {
         "RSS after the credentials workload: {:.1} MB",
         rss_mb(server.pid())?
     );
+    let db_url = format!(
+        "sqlite://{}?mode=rwc",
+        data.path().join("switchyard.db").display()
+    );
+    test_all::test_all_figures(&client, &base, &db_url, &cookie).await?;
 
     server.stop();
     // Rotation runs with every instance stopped, as the README says.
