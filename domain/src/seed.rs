@@ -106,7 +106,7 @@ fn builtin_templates() -> Vec<BuiltinTemplate> {
     );
     azure.test_request = Some(RequestSpec {
         method: "GET".into(),
-        path: "/openai/models".into(),
+        path: "/openai/models?api-version={api_version}".into(),
     });
     azure.models_request = None;
     let ollama = TemplateDefinition {

@@ -191,6 +191,50 @@ mod tests {
     }
 
     #[test]
+    fn plain_fields_fill_the_path_and_secret_ones_never_do() {
+        use std::collections::HashMap;
+
+        use secrecy::SecretString;
+
+        use crate::templates::{FieldSpec, TemplateDefinition};
+        let field = |name: &str, secret| FieldSpec {
+            name: name.into(),
+            label: name.into(),
+            help: None,
+            secret,
+            required: false,
+            placeholder: None,
+            pattern: None,
+        };
+        let definition = TemplateDefinition {
+            auth: AuthScheme::Bearer,
+            extra_headers: vec![],
+            fields: vec![field("api_key", true), field("api_version", false)],
+            test_request: None,
+            models_request: None,
+        };
+        let fields = HashMap::from([
+            (
+                "api_key".to_owned(),
+                SecretString::from("sk-secret-value".to_owned()),
+            ),
+            (
+                "api_version".to_owned(),
+                SecretString::from("2024-10-21".to_owned()),
+            ),
+        ]);
+        let target = ProbeTarget {
+            base_url: "https://example.openai.azure.com",
+            definition: &definition,
+            fields: &fields,
+        };
+        assert_eq!(
+            fill_placeholders("/openai/models?api-version={api_version}&k={api_key}", &target),
+            "/openai/models?api-version=2024-10-21&k={api_key}"
+        );
+    }
+
+    #[test]
     fn query_values_are_percent_encoded() {
         assert_eq!(
             encode_query_value("2024-02-01 preview&x"),
