@@ -1,5 +1,5 @@
-//! Request logs: one row per probe and gateway attempt, kept for a number of days;
-//! listed for admins with filters.
+//! Request logs: one row per probe and gateway attempt, kept for a number of days
+//! (as are "test all" runs); listed for admins with filters.
 
 use std::collections::HashMap;
 
@@ -10,7 +10,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::auth::Admin;
-use crate::entities::{credentials, providers, request_logs};
+use crate::entities::{credentials, providers, request_logs, test_runs};
 use crate::{DomainError, DomainResult};
 
 /// Which rows to list; every filter is optional.
@@ -47,14 +47,20 @@ impl RequestLogs {
         Self { db }
     }
 
-    /// Deletes the rows older than `retention_days`; returns how many.
-    pub async fn prune(&self, retention_days: u32, now: DateTime<Utc>) -> DomainResult<u64> {
+    /// Deletes the request logs, and the ended "test all" runs (their results go with
+    /// them), older than `retention_days`; returns how many rows of each.
+    pub async fn prune(&self, retention_days: u32, now: DateTime<Utc>) -> DomainResult<(u64, u64)> {
         let cutoff = now - Duration::days(i64::from(retention_days));
-        let deleted = request_logs::Entity::delete_many()
+        let logs = request_logs::Entity::delete_many()
             .filter(request_logs::Column::CreatedAt.lt(cutoff))
             .exec(&self.db)
             .await?;
-        Ok(deleted.rows_affected)
+        let runs = test_runs::Entity::delete_many()
+            .filter(test_runs::Column::CreatedAt.lt(cutoff))
+            .filter(test_runs::Column::Status.ne(crate::health::RUNNING))
+            .exec(&self.db)
+            .await?;
+        Ok((logs.rows_affected, runs.rows_affected))
     }
 
     /// Newest first, one page and the total.

@@ -88,11 +88,11 @@ impl Scheduler {
                 Ok(())
             }
             LOG_PRUNING => {
-                let pruned = self
+                let (logs, runs) = self
                     .logs
                     .prune(self.schedule.log_retention_days, Utc::now())
                     .await?;
-                tracing::info!(pruned, "old request logs pruned");
+                tracing::info!(logs, runs, "old request logs and test runs pruned");
                 Ok(())
             }
             _ => Ok(()),
