@@ -54,7 +54,9 @@ async fn two_instances_on_one_postgres_run_each_round_once() {
     assert!(checks.len() >= 2, "the checks ran: {checks:?}");
     for pair in checks.windows(2) {
         let gap = (pair[1] - pair[0]).num_milliseconds();
-        assert!(gap >= 900, "two checks {gap} ms apart: a round ran twice");
+        // Rounds start a second apart; a probe's own delay can shorten a gap a little,
+        // a round run by both instances shows up as a few milliseconds.
+        assert!(gap >= 500, "two checks {gap} ms apart: a round ran twice");
     }
 }
 
