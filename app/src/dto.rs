@@ -507,7 +507,7 @@ mod from_domain {
     use domain::auth::CurrentUser;
     use domain::credentials::CredentialView;
     use domain::entities::{
-        api_tokens, models, provider_templates, providers, scheduler_jobs, test_run_results, test_runs, users,
+        api_tokens, models, provider_templates, providers, test_run_results, test_runs, users,
     };
     use domain::models::SyncDiff;
     use domain::routing::Resolution;
@@ -653,29 +653,19 @@ mod from_domain {
         }
     }
 
-    impl From<(&'static str, chrono::Duration, Option<scheduler_jobs::Model>)> for JobDto {
-        fn from(
-            (name, interval, row): (&'static str, chrono::Duration, Option<scheduler_jobs::Model>),
-        ) -> Self {
-            let running = row
-                .as_ref()
-                .and_then(|r| r.lease_until)
-                .is_some_and(|until| until > chrono::Utc::now());
-            let status = match (&row, running) {
-                (_, true) => "running".to_owned(),
-                (Some(r), false) => r.last_status.clone().unwrap_or_else(|| "scheduled".into()),
-                (None, false) => "scheduled".to_owned(),
-            };
+    impl From<domain::scheduler::JobState> for JobDto {
+        fn from(job: domain::scheduler::JobState) -> Self {
+            let row = job.row.as_ref();
             Self {
-                name: name.to_owned(),
-                interval_seconds: interval.num_seconds(),
-                status,
-                last_started_at: row.as_ref().and_then(|r| r.last_started_at),
-                last_finished_at: row.as_ref().and_then(|r| r.last_finished_at),
-                last_duration_ms: row.as_ref().and_then(|r| r.last_duration_ms),
-                last_error: row.as_ref().and_then(|r| r.last_error.clone()),
-                next_run_at: row.as_ref().map(|r| r.next_run_at),
-                runs: row.as_ref().map_or(0, |r| r.runs),
+                name: job.name.to_owned(),
+                interval_seconds: job.interval.num_seconds(),
+                status: job.status,
+                last_started_at: row.and_then(|r| r.last_started_at),
+                last_finished_at: row.and_then(|r| r.last_finished_at),
+                last_duration_ms: row.and_then(|r| r.last_duration_ms),
+                last_error: row.and_then(|r| r.last_error.clone()),
+                next_run_at: row.map(|r| r.next_run_at),
+                runs: row.map_or(0, |r| r.runs),
             }
         }
     }

@@ -2,7 +2,12 @@
 
 use std::time::Duration;
 
+use chrono::Utc;
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ConnectionTrait, EntityTrait, Set};
+
 use crate::auth::throttle::ThrottlePolicy;
+use crate::entities::app_settings;
 use crate::health::HealthPolicy;
 use crate::scheduler::Schedule;
 
@@ -52,4 +57,22 @@ impl Default for HealthSettings {
             },
         }
     }
+}
+
+/// Writes one `app_settings` row, replacing its value when the key exists.
+pub(crate) async fn store(db: &impl ConnectionTrait, key: &str, value: String) -> crate::DomainResult<()> {
+    let row = app_settings::ActiveModel {
+        key: Set(key.to_owned()),
+        value: Set(value),
+        updated_at: Set(Utc::now()),
+    };
+    app_settings::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(app_settings::Column::Key)
+                .update_columns([app_settings::Column::Value, app_settings::Column::UpdatedAt])
+                .to_owned(),
+        )
+        .exec(db)
+        .await?;
+    Ok(())
 }

@@ -1,8 +1,6 @@
 //! First-admin set-up: while no admin exists, a one-time link lets someone create one.
 
-use chrono::Utc;
-use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::auth::session::{new_token, token_hash};
@@ -41,19 +39,7 @@ impl SetupService {
             return Ok(None);
         }
         let token = new_token();
-        let row = app_settings::ActiveModel {
-            key: Set(SETUP_TOKEN_KEY.to_owned()),
-            value: Set(token_hash(&token)),
-            updated_at: Set(Utc::now()),
-        };
-        app_settings::Entity::insert(row)
-            .on_conflict(
-                OnConflict::column(app_settings::Column::Key)
-                    .update_columns([app_settings::Column::Value, app_settings::Column::UpdatedAt])
-                    .to_owned(),
-            )
-            .exec(&self.db)
-            .await?;
+        crate::settings::store(&self.db, SETUP_TOKEN_KEY, token_hash(&token)).await?;
         Ok(Some(token))
     }
 

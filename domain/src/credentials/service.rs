@@ -91,6 +91,7 @@ impl<'a> Owner<'a> {
     }
 }
 
+#[derive(Default)]
 pub struct NewCredential {
     pub name: String,
     /// The provider's identifier or id.

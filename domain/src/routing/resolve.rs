@@ -4,9 +4,9 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Duration, Utc};
-use sea_orm::sea_query::{Expr, Func, OnConflict, Query};
+use sea_orm::sea_query::{Expr, Func, Query};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set,
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
 };
 use secrecy::SecretString;
 use uuid::Uuid;
@@ -157,19 +157,7 @@ impl ResolveService {
 
     /// Turns "personal connections first" on or off, for everyone; audited.
     pub async fn set_personal_first(&self, admin: &Admin, on: bool) -> DomainResult<()> {
-        let row = app_settings::ActiveModel {
-            key: Set(PERSONAL_FIRST_KEY.to_owned()),
-            value: Set(on.to_string()),
-            updated_at: Set(Utc::now()),
-        };
-        app_settings::Entity::insert(row)
-            .on_conflict(
-                OnConflict::column(app_settings::Column::Key)
-                    .update_columns([app_settings::Column::Value, app_settings::Column::UpdatedAt])
-                    .to_owned(),
-            )
-            .exec(&self.db)
-            .await?;
+        crate::settings::store(&self.db, PERSONAL_FIRST_KEY, on.to_string()).await?;
         let entry = AuditEntry {
             action: "settings.update",
             target: Some(format!("setting:{PERSONAL_FIRST_KEY}")),

@@ -19,6 +19,15 @@ pub const LOG_PRUNING: &str = "log_pruning";
 /// Pruning old request logs does not need to run more often than this.
 const PRUNE_EVERY: Duration = Duration::hours(1);
 
+/// A job as admins see it: `status` is `running` while an instance holds its lease,
+/// else its last run's `ok` or `failed`, or `scheduled` before the first run.
+pub struct JobState {
+    pub name: &'static str,
+    pub interval: Duration,
+    pub status: String,
+    pub row: Option<scheduler_jobs::Model>,
+}
+
 #[derive(Clone, Copy, Debug)]
 pub struct Schedule {
     pub health_check_interval: Duration,
@@ -99,17 +108,31 @@ impl Scheduler {
         }
     }
 
-    /// Every job with its interval and what its lease row says (a job that has not
-    /// been scheduled yet is listed with no row).
-    pub async fn list(
-        &self,
-        _admin: &Admin,
-    ) -> DomainResult<Vec<(&'static str, Duration, Option<scheduler_jobs::Model>)>> {
+    /// Every job with its interval, status and lease row (none before its first schedule).
+    pub async fn list(&self, _admin: &Admin) -> DomainResult<Vec<JobState>> {
         let rows = self.leases.list().await?;
+        let now = Utc::now();
         Ok(self
             .jobs()
             .into_iter()
-            .map(|(name, interval)| (name, interval, rows.iter().find(|r| r.name == name).cloned()))
+            .map(|(name, interval)| {
+                let row = rows.iter().find(|r| r.name == name).cloned();
+                let running = row
+                    .as_ref()
+                    .and_then(|r| r.lease_until)
+                    .is_some_and(|until| until > now);
+                let status = match (&row, running) {
+                    (_, true) => "running".to_owned(),
+                    (Some(r), false) => r.last_status.clone().unwrap_or_else(|| "scheduled".into()),
+                    (None, false) => "scheduled".to_owned(),
+                };
+                JobState {
+                    name,
+                    interval,
+                    status,
+                    row,
+                }
+            })
             .collect())
     }
 }

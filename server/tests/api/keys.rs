@@ -86,13 +86,7 @@ async fn seed_credentials(app: &TestApp) {
             name: format!("key {i:04}"),
             provider: "groq".into(),
             fields,
-            priority: None,
-            weight: None,
-            active: None,
-            rate_limit_per_minute: None,
-            monthly_quota: None,
-            auto_disable_after: None,
-            endpoint: None,
+            ..Default::default()
         };
         app.services
             .credentials

@@ -33,16 +33,10 @@ pub async fn test_credential_form(
     use domain::credentials::NewCredential;
     let owner = crate::ssr::require_owner(scope).await?;
     let form = NewCredential {
-        name: String::new(),
         provider: provider.map(|p| p.to_string()).unwrap_or_default(),
         fields: crate::ssr::secret_values(fields),
-        priority: None,
-        weight: None,
-        active: None,
-        rate_limit_per_minute: None,
-        monthly_quota: None,
-        auto_disable_after: None,
         endpoint: Some(settings.endpoint).filter(|e| !e.trim().is_empty()),
+        ..Default::default()
     };
     let report = crate::ssr::services()?
         .credentials
