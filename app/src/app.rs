@@ -9,6 +9,7 @@ use crate::components::{NavBar, NotFound};
 use crate::pages::{
     AccountPage, AuditLogPage, ConnectionsPage, CredentialsPage, LoginPage, OverviewPage, ProviderDetailPage,
     ProvidersPage, RequestLogsPage, SetupPage, TemplateDetailPage, TemplatesPage, TokensPage, UsersPage,
+    WebhooksPage,
 };
 
 /// The document around the app; rendered on the server only.
@@ -62,6 +63,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/tokens") view=TokensPage ssr=SsrMode::Async/>
                     <Route path=path!("/audit") view=AuditLogPage ssr=SsrMode::Async/>
                     <Route path=path!("/logs") view=RequestLogsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/webhooks") view=WebhooksPage ssr=SsrMode::Async/>
                     <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                 </Routes>

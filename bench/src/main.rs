@@ -14,6 +14,7 @@ use serde_json::json;
 use tokio::sync::Mutex;
 
 mod credentials;
+mod overview;
 mod rotation;
 mod test_all;
 
@@ -39,33 +40,11 @@ async fn main() -> Result<()> {
     let data = tempfile::TempDir::new()?;
     let base = format!("http://127.0.0.1:{PORT}");
 
-    // First start migrates and creates the key; the timed start is on a migrated database.
-    let admin = Command::new(&binary)
-        .args(["admin", "create", "--email", ADMIN_EMAIL])
-        .env("SWITCHYARD_DATA_DIR", data.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()?;
-    let mut admin = admin;
-    if let Some(mut stdin) = admin.stdin.take() {
-        writeln!(stdin, "{ADMIN_PASSWORD}")?;
-    }
-    if !admin.wait()?.success() {
-        return Err("`switchyard admin create` failed".into());
-    }
-
+    // The first command migrates and creates the key; the timed start is on a migrated database.
+    let instance = Instance::new(&binary, data.path(), None);
+    instance.create_admin()?;
     let started = Instant::now();
-    let mut server = Server(
-        Command::new(&binary)
-            .arg("serve")
-            .env("SWITCHYARD_DATA_DIR", data.path())
-            .env("SWITCHYARD_ADDR", format!("127.0.0.1:{PORT}"))
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()?,
-    );
+    let mut server = instance.serve(PORT)?;
     let client = reqwest::Client::builder().pool_max_idle_per_host(64).build()?;
     wait_ready(&client, &base).await?;
     let ready_after = started.elapsed();
@@ -112,8 +91,10 @@ async fn main() -> Result<()> {
         data.path().join("switchyard.db").display()
     );
     test_all::test_all_figures(&client, &base, &db_url, &cookie).await?;
+    overview::overview_figures(&client, &base, &db_url, &cookie, "SQLite").await?;
 
     server.stop();
+    overview::on_postgres(&binary, &client).await?;
     // Rotation runs with every instance stopped, as the README says.
     rotation::rotation_figures(&binary, data.path()).await?;
     Ok(())
@@ -194,6 +175,60 @@ async fn credential_figures(
     .await?;
     page.print("credentials page (50 a page), 50 concurrent");
     Ok(())
+}
+
+/// How to run the binary against one database: SQLite in `data`, or `database_url`.
+struct Instance<'a> {
+    binary: &'a std::path::Path,
+    data: &'a std::path::Path,
+    database_url: Option<String>,
+}
+
+impl<'a> Instance<'a> {
+    fn new(binary: &'a std::path::Path, data: &'a std::path::Path, database_url: Option<String>) -> Self {
+        Self {
+            binary,
+            data,
+            database_url,
+        }
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(self.binary);
+        command
+            .args(args)
+            .env("SWITCHYARD_DATA_DIR", self.data)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        if let Some(url) = &self.database_url {
+            command.env("SWITCHYARD_DATABASE_URL", url);
+        }
+        command
+    }
+
+    /// `switchyard admin create` for the bench admin (migrating a new database first).
+    fn create_admin(&self) -> Result<()> {
+        let mut admin = self
+            .command(&["admin", "create", "--email", ADMIN_EMAIL])
+            .stdin(Stdio::piped())
+            .spawn()?;
+        if let Some(mut stdin) = admin.stdin.take() {
+            writeln!(stdin, "{ADMIN_PASSWORD}")?;
+        }
+        if !admin.wait()?.success() {
+            return Err("`switchyard admin create` failed".into());
+        }
+        Ok(())
+    }
+
+    fn serve(&self, port: u16) -> Result<Server> {
+        Ok(Server(
+            self.command(&["serve"])
+                .env("SWITCHYARD_ADDR", format!("127.0.0.1:{port}"))
+                .spawn()?,
+        ))
+    }
 }
 
 struct Server(Child);

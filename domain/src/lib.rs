@@ -1,5 +1,6 @@
 //! Everything that decides: entities, rules and services. No Leptos, no axum.
 
+pub mod alerts;
 pub mod audit;
 pub mod auth;
 pub mod credentials;
@@ -9,6 +10,7 @@ pub mod error;
 pub mod health;
 pub mod logs;
 pub mod models;
+pub mod overview;
 pub mod probe;
 pub mod providers;
 pub mod routing;

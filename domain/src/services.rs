@@ -5,6 +5,7 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
+use crate::alerts::{AlertSettings, Dispatcher, WebhookService};
 use crate::audit::AuditService;
 use crate::auth::password::PasswordHasher;
 use crate::auth::AuthService;
@@ -12,6 +13,7 @@ use crate::credentials::CredentialService;
 use crate::health::{HealthChecks, TestAll};
 use crate::logs::RequestLogs;
 use crate::models::ModelService;
+use crate::overview::OverviewService;
 use crate::probe::Prober;
 use crate::providers::ProviderService;
 use crate::routing::ResolveService;
@@ -41,6 +43,9 @@ pub struct Services {
     pub logs: RequestLogs,
     pub scheduler: Scheduler,
     pub test_all: TestAll,
+    pub overview: OverviewService,
+    pub webhooks: WebhookService,
+    pub alerts: Dispatcher,
 }
 
 impl Services {
@@ -49,6 +54,7 @@ impl Services {
         policy: AuthPolicy,
         vault: Vault,
         health: HealthSettings,
+        alert_settings: AlertSettings,
     ) -> DomainResult<Self> {
         let hasher = PasswordHasher::new()?;
         let auth = AuthService::new(db.clone(), policy, hasher.clone());
@@ -61,7 +67,6 @@ impl Services {
         let vault = Arc::new(vault);
         let audit = AuditService::new(db.clone());
         let credentials = CredentialService::new(db.clone(), vault.clone(), audit.clone(), prober);
-        let resolve = ResolveService::new(db.clone(), credentials.clone(), audit.clone());
         let tokens = TokenService::new(db.clone(), audit.clone());
         let logs = RequestLogs::new(db.clone());
         let test_all = TestAll::new(db.clone(), credentials.clone(), health.probe_concurrency);
@@ -71,12 +76,17 @@ impl Services {
             health.policy,
             health.probe_concurrency,
         );
+        let webhooks = WebhookService::new(db.clone(), vault.clone(), audit.clone());
+        let alerts = Dispatcher::new(db.clone(), webhooks.clone(), alert_settings)?;
+        let overview = OverviewService::new(db.clone());
+        let resolve = ResolveService::new(db.clone(), credentials.clone(), audit.clone(), alerts.clone());
         // Names this process in the scheduler's lease rows.
         let instance = Uuid::now_v7().to_string();
         let scheduler = Scheduler::new(
             Leases::new(db.clone(), instance),
             checks,
             logs.clone(),
+            alerts.clone(),
             health.schedule,
         );
         Ok(Self {
@@ -95,6 +105,9 @@ impl Services {
             logs,
             scheduler,
             test_all,
+            overview,
+            webhooks,
+            alerts,
         })
     }
 }

@@ -19,7 +19,7 @@ async fn services(policy: AuthPolicy) -> (Services, TempDir) {
     db::migrate_up(&conn).await.unwrap();
     let vault = Vault::open(&conn, &MasterKey::generate()).await.unwrap();
     (
-        Services::new(conn, policy, vault, HealthSettings::default()).unwrap(),
+        Services::new(conn, policy, vault, HealthSettings::default(), Default::default()).unwrap(),
         dir,
     )
 }

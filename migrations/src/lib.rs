@@ -6,6 +6,7 @@ pub use sea_orm_migration::Migration;
 mod m20261122_000001_initial_schema;
 mod m20261123_000001_credential_names;
 mod m20261124_000001_health_checks;
+mod m20261125_000001_alerts;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_initial_schema::Migration),
             Box::new(m20261123_000001_credential_names::Migration),
             Box::new(m20261124_000001_health_checks::Migration),
+            Box::new(m20261125_000001_alerts::Migration),
         ]
     }
 }

@@ -54,6 +54,12 @@ pub struct Settings {
     pub log_retention_days: u32,
     /// Run the scheduled jobs in this instance (several may: a lease picks one per run).
     pub scheduler: bool,
+    /// Seconds a webhook delivery waits for the receiver.
+    pub webhook_timeout: u64,
+    /// Seconds before a failed webhook delivery is retried; doubles with each attempt.
+    pub webhook_retry_base: u64,
+    /// Attempts per webhook delivery before it is given up.
+    pub webhook_max_attempts: u32,
 }
 
 impl Default for Settings {
@@ -78,6 +84,9 @@ impl Default for Settings {
             cooldown_max: 30 * 60,
             log_retention_days: 30,
             scheduler: true,
+            webhook_timeout: 5,
+            webhook_retry_base: 10,
+            webhook_max_attempts: 6,
         }
     }
 }
@@ -133,7 +142,15 @@ impl Settings {
                 "SWITCHYARD_PROBE_TIMEOUT must be from 1 to 300 seconds".into(),
             ));
         }
-        let ranges: [(&str, u64, u64, u64); 6] = [
+        let ranges: [(&str, u64, u64, u64); 9] = [
+            ("SWITCHYARD_WEBHOOK_TIMEOUT", self.webhook_timeout, 1, 60),
+            ("SWITCHYARD_WEBHOOK_RETRY_BASE", self.webhook_retry_base, 1, 3600),
+            (
+                "SWITCHYARD_WEBHOOK_MAX_ATTEMPTS",
+                u64::from(self.webhook_max_attempts),
+                1,
+                20,
+            ),
             (
                 "SWITCHYARD_PROBE_CONCURRENCY",
                 self.probe_concurrency as u64,
@@ -204,6 +221,15 @@ impl Settings {
                 health_check_interval: seconds(self.health_check_interval),
                 log_retention_days: self.log_retention_days,
             },
+        }
+    }
+
+    /// How webhook deliveries are sent and retried.
+    pub fn alerts(&self) -> domain::alerts::AlertSettings {
+        domain::alerts::AlertSettings {
+            timeout: Duration::from_secs(self.webhook_timeout),
+            retry_base: Duration::from_secs(self.webhook_retry_base),
+            max_attempts: self.webhook_max_attempts,
         }
     }
 

@@ -61,10 +61,12 @@ impl Application {
 
     /// Serves until `shutdown` completes, then finishes in-flight requests.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        let jobs = match self.run_scheduler {
+        let mut jobs = match self.run_scheduler {
             true => spawn_scheduler(&self.services.scheduler),
             false => Vec::new(),
         };
+        // Webhook deliveries go out from every instance: a lease keeps each to one sender.
+        jobs.push(tokio::spawn(self.services.alerts.clone().run()));
         tracing::info!(port = self.port, "Switchyard is ready");
         let served = axum::serve(
             self.listener,
@@ -156,7 +158,7 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Services> {
         session_absolute: settings.session_absolute(),
         ..Default::default()
     };
-    let services = Services::new(db, policy, vault, settings.health())?;
+    let services = Services::new(db, policy, vault, settings.health(), settings.alerts())?;
     for (provider, priority) in services.credentials.active_global_order().await? {
         tracing::info!("Provider: {provider} | Priority: {priority}");
     }

@@ -13,3 +13,4 @@ pub mod setup;
 pub mod templates;
 pub mod tokens;
 pub mod users;
+pub mod webhooks;

@@ -1,5 +1,6 @@
 //! Pieces the pages share.
 
+mod charts;
 mod credential_fields;
 mod form_error;
 mod nav;
@@ -8,6 +9,7 @@ mod pager;
 mod probe_result;
 mod status_pages;
 
+pub use charts::{BarChart, BarGroup, LineChart, LineSeries};
 pub use credential_fields::CredentialFields;
 pub use form_error::{FieldError, FormError};
 pub use nav::NavBar;

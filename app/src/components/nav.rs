@@ -29,6 +29,7 @@ pub fn NavBar() -> impl IntoView {
                                     <A href="/templates">"Templates"</A>
                                     <A href="/users">"Users"</A>
                                     <A href="/logs">"Request logs"</A>
+                                    <A href="/webhooks">"Webhooks"</A>
                                     <A href="/audit">"Audit log"</A>
                                 })}
                                 <A href="/account">"Account"</A>

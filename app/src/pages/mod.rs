@@ -11,6 +11,7 @@ mod setup;
 mod templates;
 mod tokens;
 mod users;
+mod webhooks;
 
 pub use account::AccountPage;
 pub use audit::AuditLogPage;
@@ -23,3 +24,4 @@ pub use setup::SetupPage;
 pub use templates::{TemplateDetailPage, TemplatesPage};
 pub use tokens::TokensPage;
 pub use users::UsersPage;
+pub use webhooks::WebhooksPage;

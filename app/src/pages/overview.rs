@@ -1,12 +1,18 @@
+//! The overview: counts for everyone; for admins, each provider's health over the last
+//! 24 hours (charts and a table with the same numbers) and what is out of rotation.
+
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::overview::get_overview;
-use crate::components::page_result;
+use crate::api::overview::{get_health_overview, get_overview};
+use crate::components::{page_result, BarChart, BarGroup, LineChart, LineSeries};
+use crate::dto::{HealthOverviewDto, ProviderHealthDto, SidelinedDto};
+use crate::AppError;
 
 #[component]
 pub fn OverviewPage() -> impl IntoView {
     let overview = Resource::new(|| (), |_| get_overview());
+    let health = Resource::new(|| (), |_| get_health_overview());
     view! {
         <Title text="Overview"/>
         <h1>"Overview"</h1>
@@ -22,6 +28,16 @@ pub fn OverviewPage() -> impl IntoView {
                 }.into_any())
             })}
         </Suspense>
+        <Suspense>
+            {move || Suspend::new(async move {
+                match health.await {
+                    Ok(health) => view! { <HealthSection health/> }.into_any(),
+                    // Users see the counts only.
+                    Err(AppError::Forbidden) => ().into_any(),
+                    Err(error) => page_result(Err::<(), _>(error), |_| ().into_any()),
+                }
+            })}
+        </Suspense>
     }
 }
 
@@ -34,4 +50,140 @@ fn Figure(label: &'static str, value: u64, detail: String) -> impl IntoView {
             <span class="figure-detail">{detail}</span>
         </div>
     }
+}
+
+#[component]
+fn HealthSection(health: HealthOverviewDto) -> impl IntoView {
+    let busy: Vec<ProviderHealthDto> = health
+        .providers
+        .iter()
+        .filter(|p| p.requests > 0)
+        .cloned()
+        .collect();
+    let hours: Vec<String> = busy
+        .first()
+        .map(|p| {
+            p.hourly
+                .iter()
+                .map(|h| h.hour.format("%H:00").to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    let errors: Vec<LineSeries> = busy
+        .iter()
+        .map(|p| LineSeries {
+            name: p.provider.clone(),
+            values: p.hourly.iter().map(|h| h.errors as f64).collect(),
+        })
+        .collect();
+    let latency: Vec<BarGroup> = busy
+        .iter()
+        .map(|p| BarGroup {
+            label: p.provider.clone(),
+            values: vec![p.avg_latency_ms, p.p95_latency_ms.map(|v| v as f64)],
+        })
+        .collect();
+    let success: Vec<BarGroup> = busy
+        .iter()
+        .map(|p| BarGroup {
+            label: p.provider.clone(),
+            values: vec![p.success_rate.map(|r| r * 100.0)],
+        })
+        .collect();
+    let charts = (!busy.is_empty()).then(|| view! {
+        <div class="charts">
+            <LineChart title="Errors per hour" y_unit="errors / hour" x_unit="hour (UTC)" x_labels=hours label_every=3 series=errors/>
+            <BarChart title="Latency" unit="ms" series=vec!["average", "p95"] groups=latency/>
+            <BarChart title="Success rate" unit="%" series=vec!["success rate"] groups=success fixed_max=100.0/>
+        </div>
+    });
+    view! {
+        <section class="health" id="health">
+            <h2>"Health, last 24 hours"</h2>
+            <p class="subtitle">
+                "Since " {health.since.format("%Y-%m-%d %H:%M UTC").to_string()}
+                ": every test, scheduled check and gateway call; an error is any outcome other than ok."
+            </p>
+            {charts}
+            {busy.is_empty().then(|| view! { <p class="empty">"No requests in the last 24 hours."</p> })}
+            <HealthTable providers=health.providers/>
+            <h2>"Out of rotation"</h2>
+            <SidelinedTable rows=health.sidelined/>
+        </section>
+    }
+}
+
+#[component]
+fn HealthTable(providers: Vec<ProviderHealthDto>) -> impl IntoView {
+    let rows = providers
+        .into_iter()
+        .map(|p| {
+            let worst = p.hourly.iter().map(|h| h.errors).max().unwrap_or(0);
+            view! {
+                <tr data-provider=p.provider.clone()>
+                    <td>{p.name.clone()} " " <code>{p.provider.clone()}</code></td>
+                    <td class="num" data-col="requests">{p.requests}</td>
+                    <td class="num" data-col="errors">{p.errors}</td>
+                    <td class="num" data-col="success">{p.success_rate.map_or("–".to_owned(), |r| format!("{:.1} %", r * 100.0))}</td>
+                    <td class="num" data-col="avg">{p.avg_latency_ms.map_or("–".to_owned(), |v| format!("{v:.0} ms"))}</td>
+                    <td class="num" data-col="p95">{p.p95_latency_ms.map_or("–".to_owned(), |v| format!("{v} ms"))}</td>
+                    <td class="num" data-col="worst-hour">{worst}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="list health-table">
+            <thead><tr>
+                <th>"Provider"</th><th>"Requests"</th><th>"Errors"</th><th>"Success rate"</th>
+                <th>"Avg latency"</th><th>"p95 latency"</th><th>"Most errors in an hour"</th>
+            </tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+}
+
+#[component]
+fn SidelinedTable(rows: Vec<SidelinedDto>) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p class="empty" id="sidelined">"Every credential is in rotation."</p> }.into_any();
+    }
+    let rows = rows
+        .into_iter()
+        .map(|c| {
+            let why = match (c.state.as_str(), c.disabled_reason.as_deref()) {
+                ("cooldown", _) => format!(
+                    "cooldown until {} after {} failed check(s)",
+                    c.cooldown_until
+                        .map(|t| t.format("%H:%M:%S UTC").to_string())
+                        .unwrap_or_default(),
+                    c.consecutive_failures
+                ),
+                (_, Some("health")) => format!(
+                    "disabled by the health checks{} after {} failures in a row",
+                    c.disabled_at
+                        .map(|t| t.format(" at %Y-%m-%d %H:%M UTC").to_string())
+                        .unwrap_or_default(),
+                    c.consecutive_failures
+                ),
+                _ => "disabled by an admin".to_owned(),
+            };
+            view! {
+                <tr data-credential=c.name.clone() data-state=c.state.clone()>
+                    <td>{c.name.clone()}</td>
+                    <td><code>{c.provider.clone()}</code></td>
+                    <td>{c.scope.clone()}</td>
+                    <td class="why">{why}</td>
+                    <td class="muted">{c.last_error.clone().unwrap_or_default()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="list" id="sidelined">
+            <thead><tr><th>"Credential"</th><th>"Provider"</th><th>"Scope"</th><th>"Why"</th><th>"Last error"</th></tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+    .into_any()
 }

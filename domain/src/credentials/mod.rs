@@ -5,6 +5,7 @@
 mod health_check;
 mod service;
 mod testing;
+mod usage;
 mod values;
 mod view;
 

@@ -16,3 +16,5 @@ pub mod test_run_results;
 pub mod test_runs;
 pub mod users;
 pub mod vault_keys;
+pub mod webhook_deliveries;
+pub mod webhooks;

@@ -7,11 +7,12 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
-use uuid::Uuid;
 
 use super::policy::{HealthEvent, HealthPolicy, HEALTH};
+use crate::alerts::{Alert, AlertEvent};
 use crate::credentials::CredentialService;
 use crate::entities::{credentials, providers};
+use crate::probe::ProbeReport;
 use crate::{DomainError, DomainResult};
 
 /// What one round of checks did.
@@ -22,7 +23,8 @@ pub struct CheckRound {
     pub failed: usize,
     /// Credentials whose secret no longer decrypts: nothing was sent for them.
     pub unreadable: usize,
-    pub events: Vec<(Uuid, HealthEvent)>,
+    /// What changed, as alerts for the webhooks.
+    pub alerts: Vec<Alert>,
 }
 
 #[derive(Clone)]
@@ -78,7 +80,11 @@ impl HealthChecks {
             tasks.spawn(async move {
                 let _permit = permits.acquire_owned().await;
                 let checked = service.check_health(&row, &provider, &policy).await;
-                (row.id, checked)
+                let alerts = checked.as_ref().map_or_else(
+                    |_| Vec::new(),
+                    |(report, events)| alerts(&row, &provider.identifier, report, events),
+                );
+                (row.id, checked.map(|(report, _)| (report, alerts)))
             });
         }
         let mut round = CheckRound::default();
@@ -86,13 +92,13 @@ impl HealthChecks {
             let (id, checked) = joined.map_err(DomainError::internal)?;
             round.checked += 1;
             match checked {
-                Ok((report, events)) => {
+                Ok((report, alerts)) => {
                     if report.ok() {
                         round.ok += 1;
                     } else {
                         round.failed += 1;
                     }
-                    round.events.extend(events.into_iter().map(|e| (id, e)));
+                    round.alerts.extend(alerts);
                 }
                 Err(DomainError::Internal(cause)) => {
                     tracing::error!(credential = %id, %cause, "a scheduled check could not read the credential");
@@ -103,4 +109,40 @@ impl HealthChecks {
         }
         Ok(round)
     }
+}
+
+/// The alerts for what one check changed, with the probe's (redacted) message as reason.
+fn alerts(
+    row: &credentials::Model,
+    provider: &str,
+    report: &ProbeReport,
+    events: &[HealthEvent],
+) -> Vec<Alert> {
+    events
+        .iter()
+        .map(|event| {
+            let (event, reason) = match event {
+                HealthEvent::TestFailed => (
+                    AlertEvent::TestFailed,
+                    format!("its scheduled check failed: {}", report.message),
+                ),
+                HealthEvent::AutoDisabled => (
+                    AlertEvent::AutoDisabled,
+                    format!("disabled after failing its scheduled checks: {}", report.message),
+                ),
+                HealthEvent::Recovered => (
+                    AlertEvent::Recovered,
+                    format!("its scheduled check passed again: {}", report.message),
+                ),
+            };
+            Alert {
+                event,
+                credential_id: row.id,
+                credential_name: row.name.clone(),
+                provider: provider.to_owned(),
+                reason,
+                at: report.tested_at,
+            }
+        })
+        .collect()
 }

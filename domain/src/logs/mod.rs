@@ -10,7 +10,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::auth::Admin;
-use crate::entities::{credentials, providers, request_logs, test_runs};
+use crate::entities::{credentials, providers, request_logs, test_runs, webhook_deliveries};
 use crate::{DomainError, DomainResult};
 
 /// Which rows to list; every filter is optional.
@@ -30,6 +30,14 @@ pub struct LogFilter {
     pub per_page: u64,
 }
 
+/// What one pruning deleted.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Pruned {
+    pub logs: u64,
+    pub runs: u64,
+    pub deliveries: u64,
+}
+
 /// A row with the names a person reads it by.
 pub struct LogRecord {
     pub row: request_logs::Model,
@@ -47,9 +55,10 @@ impl RequestLogs {
         Self { db }
     }
 
-    /// Deletes the request logs, and the ended "test all" runs (their results go with
-    /// them), older than `retention_days`; returns how many rows of each.
-    pub async fn prune(&self, retention_days: u32, now: DateTime<Utc>) -> DomainResult<(u64, u64)> {
+    /// Deletes the request logs, the ended "test all" runs (their results go with them)
+    /// and the finished webhook deliveries older than `retention_days`; returns how
+    /// many rows of each.
+    pub async fn prune(&self, retention_days: u32, now: DateTime<Utc>) -> DomainResult<Pruned> {
         let cutoff = now - Duration::days(i64::from(retention_days));
         let logs = request_logs::Entity::delete_many()
             .filter(request_logs::Column::CreatedAt.lt(cutoff))
@@ -60,7 +69,16 @@ impl RequestLogs {
             .filter(test_runs::Column::Status.ne(crate::health::RUNNING))
             .exec(&self.db)
             .await?;
-        Ok((logs.rows_affected, runs.rows_affected))
+        let deliveries = webhook_deliveries::Entity::delete_many()
+            .filter(webhook_deliveries::Column::CreatedAt.lt(cutoff))
+            .filter(webhook_deliveries::Column::Status.ne(crate::alerts::PENDING))
+            .exec(&self.db)
+            .await?;
+        Ok(Pruned {
+            logs: logs.rows_affected,
+            runs: runs.rows_affected,
+            deliveries: deliveries.rows_affected,
+        })
     }
 
     /// Newest first, one page and the total.

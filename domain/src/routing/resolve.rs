@@ -12,6 +12,7 @@ use secrecy::SecretString;
 use uuid::Uuid;
 
 use super::order::{exclusion, order, Exclusion, Ranked};
+use crate::alerts::Dispatcher;
 use crate::audit::{AuditEntry, AuditService};
 use crate::auth::{Admin, CurrentUser};
 use crate::credentials::{CredentialService, CredentialView, Scope};
@@ -57,14 +58,21 @@ pub struct ResolveService {
     db: DatabaseConnection,
     credentials: CredentialService,
     audit: AuditService,
+    alerts: Dispatcher,
 }
 
 impl ResolveService {
-    pub fn new(db: DatabaseConnection, credentials: CredentialService, audit: AuditService) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        credentials: CredentialService,
+        audit: AuditService,
+        alerts: Dispatcher,
+    ) -> Self {
         Self {
             db,
             credentials,
             audit,
+            alerts,
         }
     }
 
@@ -167,7 +175,8 @@ impl ResolveService {
     }
 
     /// The decrypted fields of the first candidate, for a token with `secrets:read`.
-    /// Every reveal is audited, with the token that asked.
+    /// Every reveal is audited, with the token that asked, and counts as one use of the
+    /// credential (the service calls the provider with it), which may exhaust its quota.
     ///
     /// # Errors
     /// `Unavailable` when that credential's stored secret fails authentication (it was
@@ -199,6 +208,13 @@ impl ResolveService {
             }),
         };
         self.audit.record(caller, entry).await?;
+        let reached = self
+            .credentials
+            .record_use(first.row().id, &first.provider_identifier, Utc::now())
+            .await?;
+        if let Some(alert) = reached {
+            self.alerts.raise(&[alert]).await?;
+        }
         Ok(Some(fields))
     }
 

@@ -7,6 +7,7 @@ use chrono::{Duration, Utc};
 
 pub use leases::{Leases, RunStatus};
 
+use crate::alerts::Dispatcher;
 use crate::auth::Admin;
 use crate::entities::scheduler_jobs;
 use crate::health::HealthChecks;
@@ -39,15 +40,23 @@ pub struct Scheduler {
     leases: Leases,
     health: HealthChecks,
     logs: RequestLogs,
+    alerts: Dispatcher,
     schedule: Schedule,
 }
 
 impl Scheduler {
-    pub fn new(leases: Leases, health: HealthChecks, logs: RequestLogs, schedule: Schedule) -> Self {
+    pub fn new(
+        leases: Leases,
+        health: HealthChecks,
+        logs: RequestLogs,
+        alerts: Dispatcher,
+        schedule: Schedule,
+    ) -> Self {
         Self {
             leases,
             health,
             logs,
+            alerts,
             schedule,
         }
     }
@@ -84,9 +93,11 @@ impl Scheduler {
         match job {
             HEALTH_CHECKS => {
                 let round = self.health.run_due(Utc::now()).await?;
-                for (credential, event) in &round.events {
-                    tracing::warn!(%credential, event = event.as_str(), "credential health changed");
+                for alert in &round.alerts {
+                    tracing::warn!(credential = %alert.credential_id, event = alert.event.as_str(), "credential health changed");
                 }
+                // Queued only: the delivery loop sends them, so a slow webhook never holds the round.
+                self.alerts.raise(&round.alerts).await?;
                 tracing::info!(
                     checked = round.checked,
                     ok = round.ok,
@@ -97,11 +108,16 @@ impl Scheduler {
                 Ok(())
             }
             LOG_PRUNING => {
-                let (logs, runs) = self
+                let pruned = self
                     .logs
                     .prune(self.schedule.log_retention_days, Utc::now())
                     .await?;
-                tracing::info!(logs, runs, "old request logs and test runs pruned");
+                tracing::info!(
+                    logs = pruned.logs,
+                    runs = pruned.runs,
+                    deliveries = pruned.deliveries,
+                    "old request logs, test runs and webhook deliveries pruned"
+                );
                 Ok(())
             }
             _ => Ok(()),

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Subcommand;
+use domain::alerts::WebhookService;
 use domain::audit::{AuditEntry, AuditService};
 use domain::credentials::CredentialService;
 use domain::probe::Prober;
@@ -77,7 +78,11 @@ pub async fn run(settings: &Settings, action: KeysAction) -> anyhow::Result<()> 
                 .await?
                 .get(&version)
                 .copied()
-                .unwrap_or(0);
+                .unwrap_or(0)
+                + webhook_service(&db, &master)
+                    .await?
+                    .secrets_on_version(version)
+                    .await?;
             vault::retire(&db, version, rows).await?;
             audit(&db, "vault.retire", serde_json::json!({"version": version})).await?;
             println!("version {version} retired");
@@ -99,6 +104,17 @@ async fn credential_service(
         AuditService::new(db.clone()),
         // Key commands never probe; the prober is there because the service has one.
         Prober::new(std::time::Duration::from_secs(10)),
+    ))
+}
+
+async fn webhook_service(db: &DatabaseConnection, master: &MasterKey) -> anyhow::Result<WebhookService> {
+    let vault = Vault::open(db, master)
+        .await
+        .context("the master key does not open this database's vault")?;
+    Ok(WebhookService::new(
+        db.clone(),
+        Arc::new(vault),
+        AuditService::new(db.clone()),
     ))
 }
 
@@ -139,13 +155,17 @@ async fn rotate(
     if let Some(bar) = bar {
         bar.finish();
     }
+    // Webhook signing secrets are few: one pass after the credentials.
+    let webhook_secrets = webhook_service(db, master).await?.rotate_secrets().await?;
     audit(
         db,
         "vault.rotate",
         serde_json::json!({"version": target, "rotated": rotated, "unreadable": unreadable.len()}),
     )
     .await?;
-    println!("done: {rotated} credential(s) now use key version {target}");
+    println!(
+        "done: {rotated} credential(s) and {webhook_secrets} webhook secret(s) now use key version {target}"
+    );
     if !unreadable.is_empty() {
         let ids: Vec<String> = unreadable.iter().map(ToString::to_string).collect();
         anyhow::bail!(

@@ -12,6 +12,7 @@ mod logs;
 mod middleware;
 mod models;
 mod openapi;
+mod overview;
 mod providers;
 mod resolve;
 mod scheduler;
@@ -21,6 +22,7 @@ mod system;
 mod templates;
 mod tokens;
 mod users;
+mod webhooks;
 
 use std::time::{Duration, Instant};
 
@@ -151,6 +153,11 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .routes(routes!(credential_tests::cancel_test_all))
         .routes(routes!(scheduler::jobs))
         .routes(routes!(logs::list))
+        .routes(routes!(overview::health))
+        .routes(routes!(webhooks::list, webhooks::create))
+        .routes(routes!(webhooks::update, webhooks::delete))
+        .routes(routes!(webhooks::send_test))
+        .routes(routes!(webhooks::deliveries))
         .routes(routes!(resolve::resolve))
         .routes(routes!(settings::get, settings::update))
         .routes(routes!(tokens::own_list, tokens::own_create))

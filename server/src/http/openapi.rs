@@ -33,6 +33,7 @@ use utoipa::{IntoResponses, Modify, OpenApi, ToSchema};
         (name = "tokens", description = "API tokens: shown once, stored as a hash"),
         (name = "audit", description = "The tamper-evident audit log (admin)"),
         (name = "logs", description = "Requests sent to providers: tests, scheduled checks, gateway calls (admin)"),
+        (name = "webhooks", description = "Where alerts are posted, and what was delivered (admin)"),
         (name = "system", description = "Health probes and instance status"),
     )
 )]

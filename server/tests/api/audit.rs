@@ -137,19 +137,7 @@ async fn an_altered_ciphertext_fails_loudly_for_its_row_only(app: TestApp) {
     moved.secret_fields = Set(rows[1].secret_fields.clone());
     moved.update(&app.services.db).await.unwrap();
 
-    let (_, service) = json_of(
-        &admin,
-        Method::POST,
-        app.url("/api/admin/tokens"),
-        Some(json!({"name": "svc", "scopes": ["resolve", "secrets:read"]})),
-    )
-    .await;
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert("x-api-key", service["token"].as_str().unwrap().parse().unwrap());
-    let client = reqwest::Client::builder()
-        .default_headers(headers)
-        .build()
-        .unwrap();
+    let client = app.secrets_reader(&admin).await;
     let (status, answer) = json_of(
         &client,
         Method::POST,

@@ -188,6 +188,20 @@ impl TestApp {
     }
 
     /// Creates a regular user as the admin and signs them in.
+    /// A client that sends a new service token with `resolve` and `secrets:read`.
+    pub async fn secrets_reader(&self, admin: &Client) -> Client {
+        let (_, service) = json_of(
+            admin,
+            reqwest::Method::POST,
+            self.url("/api/admin/tokens"),
+            Some(json!({"name": "svc", "scopes": ["resolve", "secrets:read"]})),
+        )
+        .await;
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("x-api-key", service["token"].as_str().unwrap().parse().unwrap());
+        Client::builder().default_headers(headers).build().unwrap()
+    }
+
     pub async fn user(&self, admin: &Client, email: &str) -> Client {
         let password = "user password 123";
         let response = self

@@ -209,6 +209,40 @@ async fn a_canary_secret_never_leaves_through_pages_answers_errors_or_logs() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 
+    // A webhook signing secret: sealed like a key, never shown, not in a delivery.
+    let receiver = crate::receiver::Receiver::start(&[]).await;
+    let too_long = post(
+        "/api/admin/webhooks",
+        json!({"url": receiver.url, "secret": CANARY.repeat(20)}),
+    )
+    .await
+    .unwrap();
+    assert!(too_long.status().is_client_error());
+    assert_clean("a webhook error", &too_long.text().await.unwrap());
+    let hook: serde_json::Value = post(
+        "/api/admin/webhooks",
+        json!({"url": receiver.url, "secret": CANARY}),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_clean("the webhook answer", &hook.to_string());
+    let hook = hook["id"].as_str().unwrap().to_owned();
+    post(&format!("/api/admin/webhooks/{hook}/test"), json!({}))
+        .await
+        .unwrap();
+    let sent = receiver
+        .wait_for(std::time::Duration::from_secs(10), "the test event", |r| {
+            !r.is_empty()
+        })
+        .await;
+    assert_clean(
+        "a webhook delivery",
+        &format!("{:?}{}", sent[0].headers, sent[0].raw),
+    );
+
     // Out: every page, server function and REST read an admin can reach.
     let mut reads: Vec<String> = [
         "/",
@@ -221,6 +255,7 @@ async fn a_canary_secret_never_leaves_through_pages_answers_errors_or_logs() {
         "/templates",
         "/users",
         "/account",
+        "/webhooks",
     ]
     .iter()
     .map(|p| (*p).to_owned())
@@ -236,6 +271,9 @@ async fn a_canary_secret_never_leaves_through_pages_answers_errors_or_logs() {
         "/api/tokens".to_owned(),
         "/api/system/status".to_owned(),
         "/api/providers".to_owned(),
+        "/api/admin/webhooks".to_owned(),
+        format!("/api/admin/webhooks/{hook}/deliveries"),
+        "/api/admin/overview".to_owned(),
         format!("{}?scope=global&provider=&page=1", ListCredentials::PATH),
         ListTokens::PATH.to_owned(),
     ]);

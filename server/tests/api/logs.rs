@@ -127,7 +127,36 @@ async fn request_logs_filter_page_and_prune(app: TestApp) {
         .await
         .unwrap();
     }
-    assert_eq!(app.services.logs.prune(30, Utc::now()).await.unwrap(), (1, 1));
+    // And finished webhook deliveries; one still pending stays to be sent.
+    let (_, hook) = json_of(
+        &admin,
+        Method::POST,
+        app.url("/api/admin/webhooks"),
+        Some(json!({"url": "http://127.0.0.1:9/hook", "enabled": false})),
+    )
+    .await;
+    for status in ["delivered", "pending"] {
+        domain::entities::webhook_deliveries::ActiveModel {
+            id: Set(uuid::Uuid::now_v7()),
+            webhook_id: Set(hook["id"].as_str().unwrap().parse().unwrap()),
+            event: Set("credential.recovered".into()),
+            payload: Set("{}".into()),
+            status: Set(status.into()),
+            attempts: Set(1),
+            next_attempt_at: Set(Utc::now() + Duration::days(1)),
+            lease_until: Set(None),
+            response_status: Set(None),
+            latency_ms: Set(None),
+            last_error: Set(None),
+            created_at: Set(Utc::now() - Duration::days(40)),
+            finished_at: Set(None),
+        }
+        .insert(&app.services.db)
+        .await
+        .unwrap();
+    }
+    let pruned = app.services.logs.prune(30, Utc::now()).await.unwrap();
+    assert_eq!((pruned.logs, pruned.runs, pruned.deliveries), (1, 1, 1));
     let (_, kept) = logs("").await;
     assert_eq!(kept["total"], 4);
 }

@@ -5,6 +5,7 @@
 
 mod fake_provider;
 mod helpers;
+mod receiver;
 
 mod audit;
 mod auth;
@@ -17,6 +18,7 @@ mod leaks;
 mod logs;
 mod models;
 mod openapi;
+mod overview;
 mod pages;
 mod probes;
 mod providers;
@@ -25,3 +27,4 @@ mod scheduler;
 mod test_all;
 mod tokens;
 mod users;
+mod webhooks;

@@ -1,0 +1,132 @@
+//! The overview's health figures.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Per provider over the last 24 hours, and what is out of the rotation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct HealthOverviewDto {
+    /// The start of the first hour of the window (24 hours, the last one the current hour).
+    pub since: DateTime<Utc>,
+    pub providers: Vec<ProviderHealthDto>,
+    pub sidelined: Vec<SidelinedDto>,
+}
+
+/// One provider's requests (tests, scheduled checks, gateway attempts) in the window.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ProviderHealthDto {
+    pub provider_id: Uuid,
+    /// The provider's identifier.
+    pub provider: String,
+    pub name: String,
+    pub requests: u64,
+    pub ok: u64,
+    /// Requests with any outcome other than `ok`.
+    pub errors: u64,
+    /// From 0 to 1; null without requests.
+    pub success_rate: Option<f64>,
+    pub avg_latency_ms: Option<f64>,
+    /// Nearest rank over every request in the window.
+    pub p95_latency_ms: Option<i64>,
+    /// 24 entries, oldest first.
+    pub hourly: Vec<HourDto>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct HourDto {
+    /// The start of the hour.
+    pub hour: DateTime<Utc>,
+    pub requests: u64,
+    pub errors: u64,
+}
+
+/// A credential in cooldown or disabled, and why.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SidelinedDto {
+    pub id: Uuid,
+    pub name: String,
+    pub provider: String,
+    /// `global` or `personal`.
+    pub scope: String,
+    /// `cooldown` or `disabled`.
+    pub state: String,
+    /// `health` or `manual` when disabled.
+    pub disabled_reason: Option<String>,
+    pub cooldown_until: Option<DateTime<Utc>>,
+    pub disabled_at: Option<DateTime<Utc>>,
+    pub consecutive_failures: i32,
+    /// The last test's message.
+    pub last_error: Option<String>,
+}
+
+#[cfg(feature = "ssr")]
+mod from_domain {
+    use super::*;
+    use domain::overview::{HealthOverview, ProviderFigures, Sideline, SidelinedCredential};
+
+    impl From<HealthOverview> for HealthOverviewDto {
+        fn from(o: HealthOverview) -> Self {
+            Self {
+                since: o.since,
+                providers: o.providers.into_iter().map(Into::into).collect(),
+                sidelined: o.sidelined.into_iter().map(Into::into).collect(),
+            }
+        }
+    }
+
+    impl From<ProviderFigures> for ProviderHealthDto {
+        fn from(p: ProviderFigures) -> Self {
+            Self {
+                provider_id: p.provider_id,
+                provider: p.provider,
+                name: p.name,
+                errors: p.requests - p.ok,
+                requests: p.requests,
+                ok: p.ok,
+                success_rate: p.success_rate,
+                avg_latency_ms: p.avg_latency_ms,
+                p95_latency_ms: p.p95_latency_ms,
+                hourly: p
+                    .hourly
+                    .into_iter()
+                    .map(|h| HourDto {
+                        hour: h.hour,
+                        requests: h.requests,
+                        errors: h.errors,
+                    })
+                    .collect(),
+            }
+        }
+    }
+
+    impl From<SidelinedCredential> for SidelinedDto {
+        fn from(c: SidelinedCredential) -> Self {
+            let (state, disabled_reason, cooldown_until, disabled_at) = match c.sideline {
+                Sideline::Cooldown { until } => ("cooldown", None, Some(until), None),
+                Sideline::HealthDisabled { since } => ("disabled", Some("health"), None, since),
+                Sideline::ManuallyDisabled => ("disabled", Some("manual"), None, None),
+            };
+            Self {
+                id: c.id,
+                name: c.name,
+                provider: c.provider,
+                scope: c.scope,
+                state: state.to_owned(),
+                disabled_reason: disabled_reason.map(str::to_owned),
+                cooldown_until,
+                disabled_at,
+                consecutive_failures: c.consecutive_failures,
+                last_error: c.last_error,
+            }
+        }
+    }
+}

@@ -1,0 +1,211 @@
+//! Webhooks (admins): where alerts go, a test event per webhook, and each one's
+//! delivery log, refreshed while a delivery is on its way.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use uuid::Uuid;
+
+use crate::api::webhooks::{
+    list_deliveries, list_webhooks, CreateWebhook, DeleteWebhook, SendTestEvent, SetWebhookEnabled,
+};
+use crate::components::{page_result, FieldError, FormError};
+use crate::dto::{WebhookDeliveryDto, WebhookDto};
+
+const FIELDS: &[&str] = &["url", "kind", "events", "secret"];
+/// Checkbox name and label of each event (the name drops the `credential.` prefix).
+const EVENTS: &[(&str, &str)] = &[
+    ("auto_disabled", "auto-disabled: failed its checks too often"),
+    ("recovered", "recovered: passed its check again"),
+    ("quota_exhausted", "quota exhausted: reached its monthly quota"),
+    (
+        "test_failed",
+        "test failed: the first failed scheduled check of a streak",
+    ),
+];
+
+#[component]
+pub fn WebhooksPage() -> impl IntoView {
+    let create = ServerAction::<CreateWebhook>::new();
+    let toggle = ServerAction::<SetWebhookEnabled>::new();
+    let delete = ServerAction::<DeleteWebhook>::new();
+    let hooks = Resource::new(
+        move || {
+            (
+                create.version().get(),
+                toggle.version().get(),
+                delete.version().get(),
+            )
+        },
+        |_| list_webhooks(),
+    );
+    let row_error = Signal::derive(move || {
+        toggle
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .or_else(|| delete.value().get().and_then(Result::err))
+    });
+    view! {
+        <Title text="Webhooks"/>
+        <h1>"Webhooks"</h1>
+        <p class="subtitle">
+            "Scheduled checks and live traffic post an event when a credential is disabled automatically, recovers, "
+            "runs out of quota or first fails its check. Manual tests and imports never do. With a secret, each delivery carries "
+            <code>"X-Switchyard-Signature: sha256=…"</code> " (HMAC-SHA256 of " <code>"{X-Switchyard-Timestamp}.{body}"</code> ")."
+        </p>
+        <FormError error=row_error/>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                // Users get 403 here, and no form below.
+                page_result(hooks.await, |rows| {
+                    let list = if rows.is_empty() {
+                        view! { <p class="empty">"No webhooks yet."</p> }.into_any()
+                    } else {
+                        rows.into_iter()
+                            .map(|hook| view! { <WebhookCard hook toggle delete/> })
+                            .collect_view()
+                            .into_any()
+                    };
+                    view! { {list} <NewWebhook create/> }.into_any()
+                })
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn NewWebhook(create: ServerAction<CreateWebhook>) -> impl IntoView {
+    let error = Signal::derive(move || create.value().get().and_then(Result::err));
+    view! {
+        <section class="card">
+            <h2>"New webhook"</h2>
+            <ActionForm action=create attr:id="create-webhook">
+                <label>"URL" <input type="url" name="url" required maxlength="2048" placeholder="https://hooks.slack.com/services/…"/></label>
+                <FieldError error field="url"/>
+                <label>"Format"
+                    <select name="kind">
+                        <option value="json">"JSON event"</option>
+                        <option value="slack">"Slack-compatible text"</option>
+                    </select>
+                </label>
+                <fieldset class="scopes">
+                    <legend>"Events (none ticked: all of them)"</legend>
+                    {EVENTS.iter().map(|(name, label)| view! {
+                        <label class="inline"><input type="checkbox" name=format!("events[{name}]") value="true"/>{*label}</label>
+                    }).collect_view()}
+                </fieldset>
+                <FieldError error field="events"/>
+                <label>"Signing secret (optional, 16 characters or more; never shown again)"
+                    <input type="password" name="secret" autocomplete="new-password" maxlength="256"/>
+                </label>
+                <FieldError error field="secret"/>
+                <FormError error fields=FIELDS/>
+                <button type="submit" disabled=move || create.pending().get()>"Add webhook"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn WebhookCard(
+    hook: WebhookDto,
+    toggle: ServerAction<SetWebhookEnabled>,
+    delete: ServerAction<DeleteWebhook>,
+) -> impl IntoView {
+    let test = ServerAction::<SendTestEvent>::new();
+    let id = hook.id;
+    let events = hook
+        .events
+        .iter()
+        .map(|e| e.trim_start_matches("credential.").replace('_', " "))
+        .collect::<Vec<_>>()
+        .join(", ");
+    view! {
+        <section class="card webhook" data-url=hook.url.clone() data-enabled=hook.enabled.to_string()>
+            <div class="row">
+                <code class="url">{hook.url.clone()}</code>
+                <span class="badge">{hook.kind.clone()}</span>
+                <span class="status">{if hook.enabled { "enabled" } else { "disabled" }}</span>
+                {hook.has_secret.then(|| view! { <span class="badge">"signed"</span> })}
+            </div>
+            <p class="subtitle">"Events: " {events}</p>
+            <div class="row actions">
+                <ActionForm action=test>
+                    <input type="hidden" name="id" value=id.to_string()/>
+                    <button type="submit" class="secondary" disabled=move || test.pending().get()>"Send test event"</button>
+                </ActionForm>
+                <ActionForm action=toggle>
+                    <input type="hidden" name="id" value=id.to_string()/>
+                    <input type="hidden" name="enabled" value=(!hook.enabled).to_string()/>
+                    <button type="submit" class="secondary">{if hook.enabled { "Disable" } else { "Enable" }}</button>
+                </ActionForm>
+                <ActionForm action=delete attr:onsubmit="return confirm('Delete this webhook and its delivery log?')">
+                    <input type="hidden" name="id" value=id.to_string()/>
+                    <button type="submit" class="secondary danger">"Delete"</button>
+                </ActionForm>
+            </div>
+            {move || test.value().get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e.to_string()}</p> })}
+            <DeliveryLog webhook=id sent=test.version()/>
+        </section>
+    }
+}
+
+/// The delivery log, re-read every second while a delivery is pending.
+#[component]
+fn DeliveryLog(webhook: Uuid, sent: RwSignal<usize>) -> impl IntoView {
+    let tick = RwSignal::new(0_u32);
+    let log = Resource::new(
+        move || (sent.get(), tick.get()),
+        move |_| list_deliveries(webhook),
+    );
+    Effect::new(move |_| {
+        if let Some(Ok(rows)) = log.get() {
+            if rows.iter().any(|d| d.status == "pending") {
+                set_timeout(move || tick.update(|t| *t += 1), Duration::from_secs(1));
+            }
+        }
+    });
+    view! {
+        <Transition>
+            {move || Suspend::new(async move {
+                page_result(log.await, |rows| view! { <DeliveryTable rows/> }.into_any())
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn DeliveryTable(rows: Vec<WebhookDeliveryDto>) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p class="empty">"Nothing delivered yet."</p> }.into_any();
+    }
+    view! {
+        <table class="list deliveries">
+            <thead><tr><th>"Queued"</th><th>"Event"</th><th>"Status"</th><th>"Attempts"</th><th>"Answer"</th><th>"Latency"</th><th>"Error"</th></tr></thead>
+            <tbody>
+                {rows.into_iter().map(|d| {
+                    let answer = d.response_status.map(|s| s.to_string()).unwrap_or_else(|| "–".into());
+                    let status = match (d.status.as_str(), d.next_attempt_at) {
+                        ("pending", Some(at)) if d.attempts > 0 => format!("retrying at {}", at.format("%H:%M:%S")),
+                        (status, _) => status.to_owned(),
+                    };
+                    let (event, state) = (d.event.clone(), d.status.clone());
+                    view! {
+                        <tr data-event=event data-status=state>
+                            <td>{d.created_at.format("%Y-%m-%d %H:%M:%S").to_string()}</td>
+                            <td><code>{d.event}</code></td>
+                            <td class="status">{status}</td>
+                            <td>{d.attempts}</td>
+                            <td>{answer}</td>
+                            <td>{d.latency_ms.map(|ms| format!("{ms} ms")).unwrap_or_default()}</td>
+                            <td class="muted">{d.last_error.unwrap_or_default()}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}

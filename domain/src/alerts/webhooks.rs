@@ -1,0 +1,358 @@
+//! Webhook targets, managed by admins: where alerts go, in which form, and the secret
+//! that signs them (sealed by the vault, never shown again).
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::json;
+use uuid::Uuid;
+use zeroize::Zeroizing;
+
+use super::event::AlertEvent;
+use crate::audit::{AuditEntry, AuditService};
+use crate::auth::Admin;
+use crate::entities::{webhook_deliveries, webhooks};
+use crate::vault::Vault;
+use crate::{DomainError, DomainResult};
+
+pub const JSON: &str = "json";
+pub const SLACK: &str = "slack";
+
+const MAX_URL_LEN: usize = 2048;
+const SECRET_LEN: std::ops::RangeInclusive<usize> = 16..=256;
+/// The deliveries an admin sees per webhook.
+const DELIVERY_LOG_LEN: u64 = 50;
+
+/// A new webhook; `events` empty means every event.
+pub struct WebhookInput {
+    pub url: String,
+    pub kind: String,
+    pub enabled: bool,
+    pub events: Vec<String>,
+    pub secret: Option<SecretString>,
+}
+
+/// A change; what is `None` stays.
+#[derive(Default)]
+pub struct WebhookPatch {
+    pub url: Option<String>,
+    pub kind: Option<String>,
+    pub enabled: Option<bool>,
+    pub events: Option<Vec<String>>,
+    pub secret: Option<SecretString>,
+    pub remove_secret: bool,
+}
+
+/// A webhook as admins see it: whether it has a secret, never the secret.
+pub struct WebhookView {
+    pub row: webhooks::Model,
+    pub events: Vec<AlertEvent>,
+    pub has_secret: bool,
+}
+
+impl WebhookView {
+    fn of(row: webhooks::Model) -> Self {
+        Self {
+            events: subscribed(&row),
+            has_secret: row.secret.is_some(),
+            row,
+        }
+    }
+}
+
+/// The events a row receives.
+pub(super) fn subscribed(row: &webhooks::Model) -> Vec<AlertEvent> {
+    let names: Vec<String> = serde_json::from_str(&row.events).unwrap_or_default();
+    let events: Vec<AlertEvent> = names.iter().filter_map(|n| AlertEvent::parse(n)).collect();
+    if events.is_empty() {
+        AlertEvent::SUBSCRIBABLE.to_vec()
+    } else {
+        events
+    }
+}
+
+#[derive(Clone)]
+pub struct WebhookService {
+    db: DatabaseConnection,
+    vault: Arc<Vault>,
+    audit: AuditService,
+}
+
+impl WebhookService {
+    pub fn new(db: DatabaseConnection, vault: Arc<Vault>, audit: AuditService) -> Self {
+        Self { db, vault, audit }
+    }
+
+    pub async fn list(&self, _admin: &Admin) -> DomainResult<Vec<WebhookView>> {
+        let rows = webhooks::Entity::find()
+            .order_by_asc(webhooks::Column::CreatedAt)
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(WebhookView::of).collect())
+    }
+
+    pub async fn get(&self, _admin: &Admin, id: Uuid) -> DomainResult<WebhookView> {
+        Ok(WebhookView::of(self.row(id).await?))
+    }
+
+    /// # Errors
+    /// `Validation` on `url` (not http(s), no host, too long), `kind`, `events`
+    /// (unknown names) or `secret` (length).
+    pub async fn create(&self, admin: &Admin, input: WebhookInput) -> DomainResult<WebhookView> {
+        let id = Uuid::now_v7();
+        let now = Utc::now();
+        let (secret, version) = match &input.secret {
+            Some(secret) => {
+                let (sealed, version) = self.seal(id, secret)?;
+                (Some(sealed), Some(version))
+            }
+            None => (None, None),
+        };
+        let row = webhooks::ActiveModel {
+            id: Set(id),
+            url: Set(checked_url(&input.url)?),
+            kind: Set(checked_kind(&input.kind)?),
+            enabled: Set(input.enabled),
+            events: Set(checked_events(&input.events)?),
+            secret: Set(secret),
+            secret_key_version: Set(version),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&self.db)
+        .await?;
+        self.record(admin, "webhook.created", &row).await?;
+        Ok(WebhookView::of(row))
+    }
+
+    /// # Errors
+    /// `NotFound`; `Validation` as for `create`.
+    pub async fn update(&self, admin: &Admin, id: Uuid, patch: WebhookPatch) -> DomainResult<WebhookView> {
+        let row = self.row(id).await?;
+        let mut active: webhooks::ActiveModel = row.into();
+        if let Some(url) = &patch.url {
+            active.url = Set(checked_url(url)?);
+        }
+        if let Some(kind) = &patch.kind {
+            active.kind = Set(checked_kind(kind)?);
+        }
+        if let Some(enabled) = patch.enabled {
+            active.enabled = Set(enabled);
+        }
+        if let Some(events) = &patch.events {
+            active.events = Set(checked_events(events)?);
+        }
+        match (&patch.secret, patch.remove_secret) {
+            (Some(_), true) => {
+                return Err(DomainError::validation(
+                    "secret",
+                    "give a new secret or remove it, not both",
+                ))
+            }
+            (Some(secret), false) => {
+                let (sealed, version) = self.seal(id, secret)?;
+                active.secret = Set(Some(sealed));
+                active.secret_key_version = Set(Some(version));
+            }
+            (None, true) => {
+                active.secret = Set(None);
+                active.secret_key_version = Set(None);
+            }
+            (None, false) => {}
+        }
+        active.updated_at = Set(Utc::now());
+        let row = active.update(&self.db).await?;
+        self.record(admin, "webhook.updated", &row).await?;
+        Ok(WebhookView::of(row))
+    }
+
+    /// Deletes the webhook and its delivery log.
+    pub async fn delete(&self, admin: &Admin, id: Uuid) -> DomainResult<()> {
+        let row = self.row(id).await?;
+        webhooks::Entity::delete_by_id(id).exec(&self.db).await?;
+        self.record(admin, "webhook.deleted", &row).await
+    }
+
+    /// The latest deliveries to a webhook, newest first.
+    pub async fn deliveries(&self, _admin: &Admin, id: Uuid) -> DomainResult<Vec<webhook_deliveries::Model>> {
+        self.row(id).await?;
+        Ok(webhook_deliveries::Entity::find()
+            .filter(webhook_deliveries::Column::WebhookId.eq(id))
+            .order_by_desc(webhook_deliveries::Column::CreatedAt)
+            .order_by_desc(webhook_deliveries::Column::Id)
+            .limit(DELIVERY_LOG_LEN)
+            .all(&self.db)
+            .await?)
+    }
+
+    /// The signing secret of a row, opened for one delivery.
+    pub(super) fn secret(&self, row: &webhooks::Model) -> DomainResult<Option<Zeroizing<Vec<u8>>>> {
+        match (&row.secret, row.secret_key_version) {
+            (Some(sealed), Some(version)) => {
+                Ok(Some(self.vault.decrypt(sealed, version, &context(row.id))?))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// Re-seals every webhook secret under the active data key (`keys rotate`).
+    pub async fn rotate_secrets(&self) -> DomainResult<u64> {
+        let active = self.vault.active_version();
+        let rows = webhooks::Entity::find()
+            .filter(webhooks::Column::SecretKeyVersion.ne(active))
+            .all(&self.db)
+            .await?;
+        let mut rotated = 0;
+        for row in rows {
+            let Some(secret) = self.secret(&row)? else {
+                continue;
+            };
+            let (sealed, version) = self.seal_bytes(row.id, &secret)?;
+            let mut active_row: webhooks::ActiveModel = row.into();
+            active_row.secret = Set(Some(sealed));
+            active_row.secret_key_version = Set(Some(version));
+            active_row.update(&self.db).await?;
+            rotated += 1;
+        }
+        Ok(rotated)
+    }
+
+    /// How many webhook secrets a data-key version seals (a version in use cannot retire).
+    pub async fn secrets_on_version(&self, version: i32) -> DomainResult<u64> {
+        use sea_orm::PaginatorTrait;
+        Ok(webhooks::Entity::find()
+            .filter(webhooks::Column::SecretKeyVersion.eq(version))
+            .count(&self.db)
+            .await?)
+    }
+
+    async fn row(&self, id: Uuid) -> DomainResult<webhooks::Model> {
+        webhooks::Entity::find_by_id(id)
+            .one(&self.db)
+            .await?
+            .ok_or(DomainError::NotFound)
+    }
+
+    fn seal(&self, id: Uuid, secret: &SecretString) -> DomainResult<(String, i32)> {
+        let secret = secret.expose_secret();
+        if !SECRET_LEN.contains(&secret.chars().count()) {
+            return Err(DomainError::validation(
+                "secret",
+                format!(
+                    "must be {} to {} characters",
+                    SECRET_LEN.start(),
+                    SECRET_LEN.end()
+                ),
+            ));
+        }
+        self.seal_bytes(id, secret.as_bytes())
+    }
+
+    fn seal_bytes(&self, id: Uuid, secret: &[u8]) -> DomainResult<(String, i32)> {
+        Ok((
+            self.vault.encrypt(secret, &context(id))?,
+            self.vault.active_version(),
+        ))
+    }
+
+    /// Audits a change with the URL's host only: a Slack URL's path is itself a secret.
+    async fn record(&self, admin: &Admin, action: &'static str, row: &webhooks::Model) -> DomainResult<()> {
+        let host = reqwest::Url::parse(&row.url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned));
+        let entry = AuditEntry {
+            action,
+            target: Some(row.id.to_string()),
+            details: json!({"host": host, "kind": row.kind, "enabled": row.enabled}),
+        };
+        self.audit.record(admin.user(), entry).await
+    }
+}
+
+fn context(id: Uuid) -> String {
+    format!("webhook:{id}:signing_secret")
+}
+
+fn checked_url(url: &str) -> DomainResult<String> {
+    let url = url.trim();
+    if url.is_empty() {
+        return Err(DomainError::validation("url", "is required"));
+    }
+    if url.len() > MAX_URL_LEN {
+        return Err(DomainError::validation(
+            "url",
+            format!("must be at most {MAX_URL_LEN} characters"),
+        ));
+    }
+    let parsed = reqwest::Url::parse(url)
+        .map_err(|_| DomainError::validation("url", "is not a URL (https://host/path)"))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(DomainError::validation(
+            "url",
+            "must start with http:// or https://",
+        ));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(DomainError::validation("url", "has no host"));
+    }
+    Ok(url.to_owned())
+}
+
+fn checked_kind(kind: &str) -> DomainResult<String> {
+    match kind {
+        JSON | SLACK => Ok(kind.to_owned()),
+        _ => Err(DomainError::validation("kind", "must be \"json\" or \"slack\"")),
+    }
+}
+
+/// The subscription as stored: a JSON list of known names, empty for every event.
+fn checked_events(events: &[String]) -> DomainResult<String> {
+    let mut names = Vec::new();
+    for name in events {
+        let event = AlertEvent::parse(name.trim()).ok_or_else(|| {
+            let known: Vec<&str> = AlertEvent::SUBSCRIBABLE.iter().map(|e| e.as_str()).collect();
+            DomainError::validation(
+                "events",
+                format!("unknown event \"{name}\"; known: {}", known.join(", ")),
+            )
+        })?;
+        if !names.contains(&event.as_str()) {
+            names.push(event.as_str());
+        }
+    }
+    serde_json::to_string(&names).map_err(DomainError::internal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_must_be_http_with_a_host() {
+        assert!(checked_url("https://hooks.example.com/x").is_ok());
+        assert!(checked_url(" http://127.0.0.1:9000/hook ").is_ok());
+        for bad in [
+            "",
+            "hooks.example.com",
+            "ftp://example.com",
+            "https://",
+            "file:///etc/passwd",
+        ] {
+            assert!(checked_url(bad).is_err(), "{bad}");
+        }
+        assert!(checked_url(&format!("https://example.com/{}", "a".repeat(3000))).is_err());
+    }
+
+    #[test]
+    fn events_are_known_names_without_repeats() {
+        let stored = checked_events(&["credential.recovered".into(), "credential.recovered".into()]).unwrap();
+        assert_eq!(stored, r#"["credential.recovered"]"#);
+        assert_eq!(checked_events(&[]).unwrap(), "[]");
+        assert!(checked_events(&["credential.deleted".into()]).is_err());
+        assert!(checked_kind("teams").is_err());
+    }
+}

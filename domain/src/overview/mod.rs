@@ -1,0 +1,185 @@
+//! The overview's health figures: per provider over the last 24 hours, success rate,
+//! average and p95 latency and errors per hour, all aggregated in SQL; and the
+//! credentials that are resting (cooldown) or disabled, with why.
+
+mod sql;
+
+use chrono::{DateTime, Duration, DurationRound, Utc};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+use crate::auth::Admin;
+use crate::entities::{credentials, providers};
+use crate::health::HEALTH;
+use crate::{DomainError, DomainResult};
+
+/// The dashboard's window: 24 one-hour buckets, the last one the current hour.
+pub const HOURS: usize = 24;
+
+/// One provider's figures over the window. Every request_logs row counts: tests,
+/// scheduled checks and gateway attempts; an error is any outcome other than `ok`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProviderFigures {
+    pub provider_id: Uuid,
+    pub provider: String,
+    pub name: String,
+    pub requests: u64,
+    pub ok: u64,
+    /// `ok / requests`, from 0 to 1; `None` without requests.
+    pub success_rate: Option<f64>,
+    pub avg_latency_ms: Option<f64>,
+    /// Nearest rank: the smallest latency that at least 95 % of the requests stay within.
+    pub p95_latency_ms: Option<i64>,
+    /// Requests and errors in each hour of the window, oldest first.
+    pub hourly: Vec<HourFigures>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HourFigures {
+    pub hour: DateTime<Utc>,
+    pub requests: u64,
+    pub errors: u64,
+}
+
+/// Why a credential is out of the rotation at the moment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Sideline {
+    /// Failing checks; resting until then.
+    Cooldown { until: DateTime<Utc> },
+    /// Disabled by the health checks after failures in a row.
+    HealthDisabled { since: Option<DateTime<Utc>> },
+    /// Disabled by an admin.
+    ManuallyDisabled,
+}
+
+pub struct SidelinedCredential {
+    pub id: Uuid,
+    pub name: String,
+    pub provider: String,
+    pub scope: String,
+    pub sideline: Sideline,
+    pub consecutive_failures: i32,
+    /// The last test's message (the provider's words with secrets cut out).
+    pub last_error: Option<String>,
+}
+
+pub struct HealthOverview {
+    /// The first hour of the window.
+    pub since: DateTime<Utc>,
+    pub providers: Vec<ProviderFigures>,
+    pub sidelined: Vec<SidelinedCredential>,
+}
+
+#[derive(Clone)]
+pub struct OverviewService {
+    db: DatabaseConnection,
+}
+
+impl OverviewService {
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+
+    /// The figures of every provider that is enabled or had requests in the window,
+    /// busiest first.
+    pub async fn health(&self, _admin: &Admin, now: DateTime<Utc>) -> DomainResult<HealthOverview> {
+        let current_hour = now
+            .duration_trunc(Duration::hours(1))
+            .map_err(DomainError::internal)?;
+        let since = current_hour - Duration::hours(HOURS as i64 - 1);
+        // Each query scans the window once; on two connections they run side by side.
+        let (hourly, p95, known) =
+            tokio::try_join!(sql::hourly(&self.db, since), sql::p95(&self.db, since), async {
+                Ok(providers::Entity::find()
+                    .order_by_asc(providers::Column::Identifier)
+                    .all(&self.db)
+                    .await?)
+            },)?;
+        let mut figures: Vec<ProviderFigures> = known
+            .into_iter()
+            .filter(|p| p.enabled || hourly.iter().any(|row| row.provider_id == p.id))
+            .map(|p| {
+                let rows: Vec<&sql::HourRow> = hourly.iter().filter(|r| r.provider_id == p.id).collect();
+                let requests: u64 = rows.iter().map(|r| r.requests).sum();
+                let ok: u64 = rows.iter().map(|r| r.ok).sum();
+                let latency_total: u64 = rows.iter().map(|r| r.latency_total).sum();
+                let per_hour = (0..HOURS)
+                    .map(|i| {
+                        let hour = since + Duration::hours(i as i64);
+                        let row = rows.iter().find(|r| r.hour == hour);
+                        HourFigures {
+                            hour,
+                            requests: row.map_or(0, |r| r.requests),
+                            errors: row.map_or(0, |r| r.requests - r.ok),
+                        }
+                    })
+                    .collect();
+                ProviderFigures {
+                    provider_id: p.id,
+                    provider: p.identifier,
+                    name: p.name,
+                    requests,
+                    ok,
+                    success_rate: (requests > 0).then(|| ok as f64 / requests as f64),
+                    avg_latency_ms: (requests > 0).then(|| latency_total as f64 / requests as f64),
+                    p95_latency_ms: p95.get(&p.id).copied(),
+                    hourly: per_hour,
+                }
+            })
+            .collect();
+        figures.sort_by(|a, b| {
+            b.requests
+                .cmp(&a.requests)
+                .then_with(|| a.provider.cmp(&b.provider))
+        });
+        Ok(HealthOverview {
+            since,
+            providers: figures,
+            sidelined: self.sidelined(now).await?,
+        })
+    }
+
+    /// Credentials in cooldown or disabled: health-disabled first, then resting, then
+    /// those an admin disabled.
+    async fn sidelined(&self, now: DateTime<Utc>) -> DomainResult<Vec<SidelinedCredential>> {
+        let rows = credentials::Entity::find()
+            .find_also_related(providers::Entity)
+            .filter(
+                Condition::any()
+                    .add(credentials::Column::Active.eq(false))
+                    .add(credentials::Column::CooldownUntil.gt(now)),
+            )
+            .order_by_asc(credentials::Column::Name)
+            .all(&self.db)
+            .await?;
+        let mut sidelined: Vec<SidelinedCredential> = rows
+            .into_iter()
+            .map(|(row, provider)| {
+                let sideline = match (row.active, row.disabled_reason.as_deref()) {
+                    (false, Some(HEALTH)) => Sideline::HealthDisabled {
+                        since: row.disabled_at,
+                    },
+                    (false, _) => Sideline::ManuallyDisabled,
+                    (true, _) => Sideline::Cooldown {
+                        until: row.cooldown_until.unwrap_or(now),
+                    },
+                };
+                SidelinedCredential {
+                    id: row.id,
+                    name: row.name,
+                    provider: provider.map(|p| p.identifier).unwrap_or_default(),
+                    scope: row.scope,
+                    sideline,
+                    consecutive_failures: row.consecutive_failures,
+                    last_error: row.last_test_error,
+                }
+            })
+            .collect();
+        sidelined.sort_by_key(|c| match c.sideline {
+            Sideline::HealthDisabled { .. } => 0,
+            Sideline::Cooldown { .. } => 1,
+            Sideline::ManuallyDisabled => 2,
+        });
+        Ok(sidelined)
+    }
+}

@@ -1,0 +1,88 @@
+import { test, expect } from '@playwright/test';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { ADMIN, USER, hydrated, signIn, signOut } from './session';
+
+// Runs after testing.spec.ts (name order): its tests left request logs to chart.
+
+type Received = { headers: http.IncomingHttpHeaders; body: unknown };
+let receiver: http.Server;
+let receiverUrl = '';
+const received: Received[] = [];
+test.beforeAll(async () => {
+  receiver = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (chunk) => (raw += chunk));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body: JSON.parse(raw) });
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+});
+test.afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
+
+test('the overview charts each provider\'s last 24 hours and lists the numbers', async ({ page }) => {
+  await signIn(page, ADMIN);
+  const health = page.locator('#health');
+  await expect(health.getByRole('heading', { name: 'Health, last 24 hours' })).toBeVisible();
+  for (const chart of ['Errors per hour', 'Latency', 'Success rate']) {
+    const figure = health.locator(`figure[data-chart="${chart}"]`);
+    await expect(figure.locator('svg')).toBeVisible();
+    await expect(figure.locator('svg')).toContainText('probe-upstream');
+  }
+  await expect(health.locator('figure[data-chart="Errors per hour"] .legend')).toContainText('probe-upstream');
+  await expect(health.locator('figure[data-chart="Latency"] .legend')).toHaveText('averagep95');
+  await expect(health.locator('figure[data-chart="Errors per hour"] svg')).toContainText('errors / hour');
+  await expect(health.locator('figure[data-chart="Errors per hour"] svg')).toContainText('hour (UTC)');
+  await expect(health.locator('figure[data-chart="Latency"] svg')).toContainText('ms');
+  // testing.spec.ts sent probes that passed and one that the provider refused.
+  const row = health.locator('tr[data-provider="probe-upstream"]');
+  await expect(row.locator('[data-col="errors"]')).not.toHaveText('0');
+  await expect(row.locator('[data-col="success"]')).toHaveText(/^\d+\.\d %$/);
+  await expect(row.locator('[data-col="p95"]')).toHaveText(/^\d+ ms$/);
+  await page.screenshot({ path: 'test-results/overview.png', fullPage: true });
+
+  // Users see the counts, not the health of every key.
+  await signOut(page);
+  await signIn(page, USER);
+  await expect(page.locator('.figures')).toBeVisible();
+  await expect(page.locator('#health')).toHaveCount(0);
+});
+
+test('an admin adds a webhook, sends a test event and reads the delivery log', async ({ page }) => {
+  await signIn(page, ADMIN);
+  await page.getByRole('link', { name: 'Webhooks' }).click();
+  await hydrated(page);
+  await expect(page.getByRole('heading', { name: 'Webhooks' })).toBeVisible();
+
+  const form = page.locator('#create-webhook');
+  await form.getByLabel('URL').fill('ftp://hooks.example.com/x');
+  await form.getByRole('button', { name: 'Add webhook' }).click();
+  await expect(form.locator('.field-error')).toContainText('must start with http:// or https://');
+  await expect(page.locator('section.webhook')).toHaveCount(0);
+
+  await form.getByLabel('URL').fill(receiverUrl);
+  await form.getByLabel('Format').selectOption('slack');
+  await form.getByLabel(/^auto-disabled/).check();
+  await form.getByLabel(/Signing secret/).fill('e2e-signing-secret-0001');
+  await form.getByRole('button', { name: 'Add webhook' }).click();
+  const card = page.locator(`section.webhook[data-url="${receiverUrl}"]`);
+  await expect(card).toBeVisible();
+  await expect(card).toContainText('signed');
+  await expect(card).toContainText('Events: auto disabled');
+  await expect(page.locator('body')).not.toContainText('e2e-signing-secret-0001');
+
+  await card.getByRole('button', { name: 'Send test event' }).click();
+  const delivery = card.locator('tr[data-event="webhook.test"]');
+  await expect(delivery.locator('.status')).toHaveText('delivered', { timeout: 10_000 });
+  await expect(delivery).toContainText('200');
+  expect(received).toHaveLength(1);
+  expect((received[0].body as { text: string }).text).toMatch(/^Switchyard: /);
+  expect(received[0].headers['x-switchyard-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
+
+  await card.getByRole('button', { name: 'Disable' }).click();
+  await expect(card.locator('.status').first()).toHaveText('disabled');
+  await expect(page.locator(`section.webhook[data-url="${receiverUrl}"][data-enabled="false"]`)).toBeVisible();
+});

@@ -1,0 +1,216 @@
+//! The overview's health figures against request logs whose answers are known, and the
+//! page that charts them.
+
+use chrono::{DateTime, Duration, Utc};
+use reqwest::{Method, StatusCode};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use crate::fake_provider::{add_credential, register, FakeProvider};
+use crate::helpers::{json_of, page_of, TestApp};
+use crate::on_both_databases;
+use domain::entities::{credentials, providers, request_logs};
+
+on_both_databases!(overview_figures_match_the_logs);
+
+fn log(
+    provider: Option<Uuid>,
+    status: &str,
+    latency_ms: i32,
+    at: DateTime<Utc>,
+) -> request_logs::ActiveModel {
+    request_logs::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        credential_id: Set(None),
+        provider_id: Set(provider),
+        user_id: Set(None),
+        token_id: Set(None),
+        kind: Set("gateway".into()),
+        status: Set(status.into()),
+        http_status: Set(Some(200)),
+        latency_ms: Set(latency_ms),
+        model: Set(None),
+        error: Set(None),
+        created_at: Set(at),
+    }
+}
+
+async fn provider_id(app: &TestApp, identifier: &str) -> Uuid {
+    providers::Entity::find()
+        .filter(providers::Column::Identifier.eq(identifier))
+        .one(&app.services.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+async fn overview_figures_match_the_logs(app: TestApp) {
+    let admin = app.admin().await;
+    let fake = FakeProvider::start().await;
+    register(&app, &admin, &fake.url("ok")).await;
+    let (fake_id, gemini_id) = (provider_id(&app, "fake").await, provider_id(&app, "gemini").await);
+    let now = Utc::now();
+    let two_hours_ago = now - Duration::hours(2);
+    let mut rows = Vec::new();
+    // fake: latencies 1..=100 ms, the first ten of them timeouts two hours ago.
+    for latency in 1..=100 {
+        let (status, at) = if latency <= 10 {
+            ("timeout", two_hours_ago)
+        } else {
+            ("ok", now - Duration::minutes(1))
+        };
+        rows.push(log(Some(fake_id), status, latency, at));
+    }
+    // gemini: 10, 20 and 1000 ms, all ok: its p95 is the slowest.
+    for latency in [10, 20, 1000] {
+        rows.push(log(Some(gemini_id), "ok", latency, now - Duration::minutes(5)));
+    }
+    // Outside the window, and without a provider: counted nowhere.
+    rows.push(log(Some(fake_id), "timeout", 9000, now - Duration::hours(25)));
+    rows.push(log(None, "timeout", 9000, now));
+    request_logs::Entity::insert_many(rows)
+        .exec(&app.services.db)
+        .await
+        .unwrap();
+
+    // Out of rotation: one resting, one disabled by the checks, one by an admin.
+    let resting = add_credential(&app, &admin, "resting", json!({})).await;
+    let broken = add_credential(&app, &admin, "broken", json!({})).await;
+    add_credential(&app, &admin, "parked", json!({"active": false})).await;
+    add_credential(&app, &admin, "fine", json!({})).await;
+    let set = |id: &str, column: credentials::Column, value: Expr| {
+        let db = app.services.db.clone();
+        let id: Uuid = id.parse().unwrap();
+        async move {
+            credentials::Entity::update_many()
+                .col_expr(column, value)
+                .col_expr(credentials::Column::ConsecutiveFailures, Expr::value(3))
+                .filter(credentials::Column::Id.eq(id))
+                .exec(&db)
+                .await
+                .unwrap();
+        }
+    };
+    set(
+        &resting,
+        credentials::Column::CooldownUntil,
+        Expr::value(now + Duration::minutes(10)),
+    )
+    .await;
+    set(&broken, credentials::Column::Active, Expr::value(false)).await;
+    set(
+        &broken,
+        credentials::Column::DisabledReason,
+        Expr::value("health"),
+    )
+    .await;
+
+    let (status, overview) = json_of(&admin, Method::GET, app.url("/api/admin/overview"), None).await;
+    assert_eq!(status, StatusCode::OK, "{overview}");
+    let since: DateTime<Utc> = overview["since"].as_str().unwrap().parse().unwrap();
+    assert!(
+        since <= now - Duration::hours(23) && since > now - Duration::hours(24),
+        "{since}"
+    );
+    let figures = |identifier: &str| -> Value {
+        overview["providers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["provider"] == identifier)
+            .cloned()
+            .unwrap_or_else(|| panic!("{identifier} missing: {overview}"))
+    };
+    let fake_figures = figures("fake");
+    assert_eq!(
+        [
+            &fake_figures["requests"],
+            &fake_figures["ok"],
+            &fake_figures["errors"]
+        ],
+        [&json!(100), &json!(90), &json!(10)]
+    );
+    assert_eq!(fake_figures["successRate"].as_f64(), Some(0.9));
+    assert_eq!(fake_figures["avgLatencyMs"].as_f64(), Some(50.5));
+    assert_eq!(fake_figures["p95LatencyMs"], 95);
+    let hourly = fake_figures["hourly"].as_array().unwrap();
+    assert_eq!(hourly.len(), 24);
+    let bucket = |at: DateTime<Utc>| usize::try_from((at - since).num_hours()).unwrap();
+    assert_eq!(hourly[bucket(two_hours_ago)]["errors"], 10);
+    assert!(
+        hourly[bucket(now - Duration::minutes(1))]["requests"]
+            .as_u64()
+            .unwrap()
+            >= 90
+    );
+    let errors: u64 = hourly.iter().map(|h| h["errors"].as_u64().unwrap()).sum();
+    assert_eq!(errors, 10, "the row 25 hours old is outside the window");
+    let gemini = figures("gemini");
+    assert_eq!(
+        (gemini["requests"].clone(), gemini["p95LatencyMs"].clone()),
+        (json!(3), json!(1000))
+    );
+    assert!((gemini["avgLatencyMs"].as_f64().unwrap() - 343.333).abs() < 0.01);
+    assert_eq!(overview["providers"][0]["provider"], "fake", "busiest first");
+    let groq = figures("groq");
+    assert_eq!(
+        (
+            groq["requests"].clone(),
+            groq["successRate"].clone(),
+            groq["p95LatencyMs"].clone()
+        ),
+        (json!(0), Value::Null, Value::Null)
+    );
+
+    let sidelined: Vec<(String, String, Value)> = overview["sidelined"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap().to_owned(),
+                c["state"].as_str().unwrap().to_owned(),
+                c["disabledReason"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        sidelined,
+        [
+            ("broken".to_owned(), "disabled".to_owned(), json!("health")),
+            ("resting".to_owned(), "cooldown".to_owned(), Value::Null),
+            ("parked".to_owned(), "disabled".to_owned(), json!("manual")),
+        ]
+    );
+    assert_eq!(overview["sidelined"][1]["consecutiveFailures"], 3);
+
+    // The page: the same numbers in the table, three charts with axes and units.
+    let (status, page) = page_of(&admin, app.url("/")).await;
+    assert_eq!(status, StatusCode::OK);
+    for needle in [
+        r#"data-chart="Errors per hour""#,
+        r#"data-chart="Latency""#,
+        r#"data-chart="Success rate""#,
+        "errors / hour",
+        "hour (UTC)",
+        ">95 ms<",
+        ">90.0 %<",
+        ">1000 ms<",
+        "cooldown until",
+        "disabled by the health checks",
+        "disabled by an admin",
+    ] {
+        assert!(page.contains(needle), "the overview shows {needle}");
+    }
+    let user = app.user(&admin, "user@example.com").await;
+    let (status, _) = json_of(&user, Method::GET, app.url("/api/admin/overview"), None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, page) = page_of(&user, app.url("/")).await;
+    assert!(
+        page.contains("data-figure") && !page.contains("data-chart"),
+        "users see the counts only"
+    );
+}
