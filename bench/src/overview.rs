@@ -6,14 +6,14 @@
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait, Set};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait};
 use uuid::Uuid;
 
 use crate::{sign_in, wait_ready, Instance, Result};
 
 const ROWS: usize = 1_000_000;
-/// Rows per INSERT: under SQLite's 32,766 bound variables at 12 columns a row.
-const BATCH: usize = 2_500;
+/// Rows per write (one transaction each).
+const BATCH: usize = 10_000;
 const RUNS: usize = 20;
 const PG_PORT: u16 = 3978;
 const OUTCOMES: [&str; 4] = ["timeout", "upstream_error", "rate_limited", "auth_rejected"];
@@ -22,6 +22,7 @@ const OUTCOMES: [&str; 4] = ["timeout", "upstream_error", "rate_limited", "auth_
 async fn fill(db: &DatabaseConnection, span: chrono::Duration) -> Result<()> {
     use domain::entities::{providers, request_logs};
     db.execute_unprepared("DELETE FROM request_logs").await?;
+    db.execute_unprepared("DELETE FROM request_stats").await?;
     let providers: Vec<Uuid> = providers::Entity::find()
         .all(db)
         .await?
@@ -46,26 +47,28 @@ async fn fill(db: &DatabaseConnection, span: chrono::Duration) -> Result<()> {
             } else {
                 "ok"
             };
-            request_logs::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                credential_id: Set(None),
-                provider_id: Set(Some(providers[i % providers.len()])),
-                user_id: Set(None),
-                token_id: Set(None),
-                kind: Set("gateway".into()),
-                status: Set(status.into()),
-                http_status: Set(Some(200)),
-                latency_ms: Set(latency),
-                model: Set(None),
-                error: Set(None),
-                created_at: Set(now - chrono::Duration::milliseconds(step * i as i64)),
+            request_logs::Model {
+                id: Uuid::now_v7(),
+                credential_id: None,
+                provider_id: Some(providers[i % providers.len()]),
+                user_id: None,
+                token_id: None,
+                kind: "gateway".into(),
+                status: status.into(),
+                http_status: Some(200),
+                latency_ms: latency,
+                model: None,
+                error: None,
+                created_at: now - chrono::Duration::milliseconds(step * i as i64),
             }
         });
-        request_logs::Entity::insert_many(rows).exec(db).await?;
+        // The app's own write path: the logs and their hourly counts.
+        domain::logs::record(db, rows.collect()).await?;
     }
     if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
         // What autovacuum does after a bulk load: statistics and the visibility map.
         db.execute_unprepared("VACUUM ANALYZE request_logs").await?;
+        db.execute_unprepared("VACUUM ANALYZE request_stats").await?;
     }
     println!(
         "  filled {ROWS} request_logs rows in {:.1} s",
@@ -125,6 +128,7 @@ pub async fn overview_figures(
         time_requests(client, &format!("{base}/"), cookie, "overview page with charts").await?;
     }
     db.execute_unprepared("DELETE FROM request_logs").await?;
+    db.execute_unprepared("DELETE FROM request_stats").await?;
     db.close().await?;
     Ok(())
 }

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, UpdateMany};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, UpdateMany};
 use secrecy::{ExposeSecret, SecretString};
 use uuid::Uuid;
 
@@ -154,23 +154,21 @@ impl CredentialService {
         provider_id: Uuid,
         report: &ProbeReport,
     ) -> DomainResult<()> {
-        request_logs::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            credential_id: Set(credential_id),
-            provider_id: Set(Some(provider_id)),
-            user_id: Set(user_id),
-            token_id: Set(None),
-            kind: Set(kind.to_owned()),
-            status: Set(report.outcome.as_str().to_owned()),
-            http_status: Set(report.http_status.map(i32::from)),
-            latency_ms: Set(i32::try_from(report.latency_ms).unwrap_or(i32::MAX)),
-            model: Set(None),
-            error: Set((!report.ok()).then(|| report.message.clone())),
-            created_at: Set(Utc::now()),
-        }
-        .insert(&self.db)
-        .await?;
-        Ok(())
+        let row = request_logs::Model {
+            id: Uuid::now_v7(),
+            credential_id,
+            provider_id: Some(provider_id),
+            user_id,
+            token_id: None,
+            kind: kind.to_owned(),
+            status: report.outcome.as_str().to_owned(),
+            http_status: report.http_status.map(i32::from),
+            latency_ms: i32::try_from(report.latency_ms).unwrap_or(i32::MAX),
+            model: None,
+            error: (!report.ok()).then(|| report.message.clone()),
+            created_at: Utc::now(),
+        };
+        crate::logs::record(&self.db, vec![row]).await
     }
 }
 

@@ -10,6 +10,7 @@ pub mod models;
 pub mod provider_templates;
 pub mod providers;
 pub mod request_logs;
+pub mod request_stats;
 pub mod scheduler_jobs;
 pub mod sessions;
 pub mod test_run_results;

@@ -1,16 +1,18 @@
 //! Request logs: one row per probe and gateway attempt, kept for a number of days
-//! (as are "test all" runs); listed for admins with filters.
+//! (as are "test all" runs); listed for admins with filters. Each row is also counted
+//! into `request_stats`, the overview's hourly figures.
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, DurationRound, Utc};
+use sea_orm::sea_query::{Alias, Expr, OnConflict};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 
 use crate::auth::Admin;
-use crate::entities::{credentials, providers, request_logs, test_runs, webhook_deliveries};
+use crate::entities::{credentials, providers, request_logs, request_stats, test_runs, webhook_deliveries};
 use crate::{DomainError, DomainResult};
 
 /// Which rows to list; every filter is optional.
@@ -28,6 +30,67 @@ pub struct LogFilter {
     /// From 1.
     pub page: u64,
     pub per_page: u64,
+}
+
+/// Rows per INSERT: well under SQLite's 32,766 bound values at 12 columns a row.
+const BATCH: usize = 2_000;
+
+/// Writes request-log rows and counts them into the hourly figures, in one transaction:
+/// the figures count exactly the rows the logs hold.
+pub async fn record(db: &DatabaseConnection, rows: Vec<request_logs::Model>) -> DomainResult<()> {
+    // Here only: its `max` would shadow `Ord::max` elsewhere in this file.
+    use sea_orm::sea_query::ExprTrait;
+    let mut counts: HashMap<(DateTime<Utc>, Uuid, i32), (i64, i64)> = HashMap::new();
+    for row in &rows {
+        let Some(provider) = row.provider_id else { continue };
+        let hour = row
+            .created_at
+            .duration_trunc(Duration::hours(1))
+            .map_err(DomainError::internal)?;
+        let count = counts.entry((hour, provider, row.latency_ms)).or_default();
+        count.0 += 1;
+        count.1 += i64::from(row.status == crate::probe::Outcome::Ok.as_str());
+    }
+    let txn = crate::db::write_transaction(db).await?;
+    for chunk in rows.chunks(BATCH) {
+        let logs = chunk.iter().cloned().map(request_logs::ActiveModel::from);
+        request_logs::Entity::insert_many(logs).exec(&txn).await?;
+    }
+    let stats: Vec<request_stats::ActiveModel> = counts
+        .into_iter()
+        .map(
+            |((hour, provider_id, latency_ms), (requests, ok))| request_stats::ActiveModel {
+                hour: Set(hour),
+                provider_id: Set(provider_id),
+                latency_ms: Set(latency_ms),
+                requests: Set(requests),
+                ok: Set(ok),
+            },
+        )
+        .collect();
+    let added = |column: request_stats::Column| {
+        Expr::col((request_stats::Entity, column)).add(Expr::col((Alias::new("excluded"), column)))
+    };
+    for chunk in stats.chunks(BATCH) {
+        request_stats::Entity::insert_many(chunk.to_vec())
+            .on_conflict(
+                OnConflict::columns([
+                    request_stats::Column::Hour,
+                    request_stats::Column::ProviderId,
+                    request_stats::Column::LatencyMs,
+                ])
+                .value(
+                    request_stats::Column::Requests,
+                    added(request_stats::Column::Requests),
+                )
+                .value(request_stats::Column::Ok, added(request_stats::Column::Ok))
+                .to_owned(),
+            )
+            .exec(&txn)
+            .await?;
+    }
+    txn.commit().await?;
+    Ok(())
 }
 
 /// What one pruning deleted.
@@ -55,13 +118,22 @@ impl RequestLogs {
         Self { db }
     }
 
-    /// Deletes the request logs, the ended "test all" runs (their results go with them)
-    /// and the finished webhook deliveries older than `retention_days`; returns how
-    /// many rows of each.
+    /// Writes request-log rows (with their hourly figures).
+    pub async fn record(&self, rows: Vec<request_logs::Model>) -> DomainResult<()> {
+        record(&self.db, rows).await
+    }
+
+    /// Deletes the request logs (and their hourly figures), the ended "test all" runs
+    /// (their results go with them) and the finished webhook deliveries older than
+    /// `retention_days`; returns how many rows of each.
     pub async fn prune(&self, retention_days: u32, now: DateTime<Utc>) -> DomainResult<Pruned> {
         let cutoff = now - Duration::days(i64::from(retention_days));
         let logs = request_logs::Entity::delete_many()
             .filter(request_logs::Column::CreatedAt.lt(cutoff))
+            .exec(&self.db)
+            .await?;
+        request_stats::Entity::delete_many()
+            .filter(request_stats::Column::Hour.lt(cutoff))
             .exec(&self.db)
             .await?;
         let runs = test_runs::Entity::delete_many()

@@ -1,6 +1,7 @@
 //! The overview's health figures: per provider over the last 24 hours, success rate,
-//! average and p95 latency and errors per hour, all aggregated in SQL; and the
-//! credentials that are resting (cooldown) or disabled, with why.
+//! average and p95 latency and errors per hour, aggregated in SQL from the hourly
+//! request counts that `logs::record` keeps; and the credentials that are resting
+//! (cooldown) or disabled, with why.
 
 mod sql;
 
@@ -87,7 +88,7 @@ impl OverviewService {
             .duration_trunc(Duration::hours(1))
             .map_err(DomainError::internal)?;
         let since = current_hour - Duration::hours(HOURS as i64 - 1);
-        // Each query scans the window once; on two connections they run side by side.
+        // Independent reads: on separate connections they run side by side.
         let (hourly, p95, known) =
             tokio::try_join!(sql::hourly(&self.db, since), sql::p95(&self.db, since), async {
                 Ok(providers::Entity::find()
@@ -100,17 +101,17 @@ impl OverviewService {
             .filter(|p| p.enabled || hourly.iter().any(|row| row.provider_id == p.id))
             .map(|p| {
                 let rows: Vec<&sql::HourRow> = hourly.iter().filter(|r| r.provider_id == p.id).collect();
-                let requests: u64 = rows.iter().map(|r| r.requests).sum();
-                let ok: u64 = rows.iter().map(|r| r.ok).sum();
-                let latency_total: u64 = rows.iter().map(|r| r.latency_total).sum();
+                let requests: u64 = rows.iter().map(|r| unsigned(r.requests)).sum();
+                let ok: u64 = rows.iter().map(|r| unsigned(r.ok)).sum();
+                let latency_total: u64 = rows.iter().map(|r| unsigned(r.latency_total)).sum();
                 let per_hour = (0..HOURS)
                     .map(|i| {
                         let hour = since + Duration::hours(i as i64);
                         let row = rows.iter().find(|r| r.hour == hour);
                         HourFigures {
                             hour,
-                            requests: row.map_or(0, |r| r.requests),
-                            errors: row.map_or(0, |r| r.requests - r.ok),
+                            requests: row.map_or(0, |r| unsigned(r.requests)),
+                            errors: row.map_or(0, |r| unsigned(r.requests - r.ok)),
                         }
                     })
                     .collect();
@@ -182,4 +183,8 @@ impl OverviewService {
         });
         Ok(sidelined)
     }
+}
+
+fn unsigned(count: i64) -> u64 {
+    u64::try_from(count).unwrap_or(0)
 }
