@@ -29,14 +29,14 @@ test('the overview charts each provider\'s last 24 hours and lists the numbers',
   await expect(health.getByRole('heading', { name: 'Health, last 24 hours' })).toBeVisible();
   for (const chart of ['Errors per hour', 'Latency', 'Success rate']) {
     const figure = health.locator(`figure[data-chart="${chart}"]`);
-    await expect(figure.locator('svg')).toBeVisible();
-    await expect(figure.locator('svg')).toContainText('probe-upstream');
+    await expect(figure.locator('svg[role="img"]')).toBeVisible();
+    await expect(figure.locator('svg[role="img"]')).toContainText('probe-upstream');
   }
   await expect(health.locator('figure[data-chart="Errors per hour"] .legend')).toContainText('probe-upstream');
   await expect(health.locator('figure[data-chart="Latency"] .legend')).toHaveText('averagep95');
-  await expect(health.locator('figure[data-chart="Errors per hour"] svg')).toContainText('errors / hour');
-  await expect(health.locator('figure[data-chart="Errors per hour"] svg')).toContainText('hour (UTC)');
-  await expect(health.locator('figure[data-chart="Latency"] svg')).toContainText('ms');
+  await expect(health.locator('figure[data-chart="Errors per hour"] svg[role="img"]')).toContainText('errors / hour');
+  await expect(health.locator('figure[data-chart="Errors per hour"] svg[role="img"]')).toContainText('hour (UTC)');
+  await expect(health.locator('figure[data-chart="Latency"] svg[role="img"]')).toContainText('ms');
   // testing.spec.ts sent probes that passed and one that the provider refused.
   const row = health.locator('tr[data-provider="probe-upstream"]');
   await expect(row.locator('[data-col="errors"]')).not.toHaveText('0');
@@ -85,4 +85,10 @@ test('an admin adds a webhook, sends a test event and reads the delivery log', a
   await card.getByRole('button', { name: 'Disable' }).click();
   await expect(card.locator('.status').first()).toHaveText('disabled');
   await expect(page.locator(`section.webhook[data-url="${receiverUrl}"][data-enabled="false"]`)).toBeVisible();
+
+  // Deleting asks once more.
+  await card.getByRole('button', { name: 'Delete', exact: true }).click();
+  await card.getByRole('button', { name: 'Delete it and its delivery log' }).click();
+  await expect(card).toHaveCount(0);
+  await expect(page.getByText('No webhooks yet.')).toBeVisible();
 });

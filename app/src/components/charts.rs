@@ -158,6 +158,8 @@ pub fn LineChart(
             <Legend names/>
         </figure>
     }
+    // Erased: a page with three charts would otherwise nest past the compiler's type depth.
+    .into_any()
 }
 
 /// One group of bars (a provider), one bar per series.
@@ -253,6 +255,8 @@ pub fn BarChart(
             <Legend names/>
         </figure>
     }
+    // Erased: a page with three charts would otherwise nest past the compiler's type depth.
+    .into_any()
 }
 
 #[cfg(test)]

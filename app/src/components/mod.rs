@@ -1,6 +1,7 @@
 //! Pieces the pages share.
 
 mod charts;
+mod confirm_button;
 mod credential_fields;
 mod form_error;
 mod nav;
@@ -10,6 +11,7 @@ mod probe_result;
 mod status_pages;
 
 pub use charts::{BarChart, BarGroup, LineChart, LineSeries};
+pub use confirm_button::ConfirmButton;
 pub use credential_fields::CredentialFields;
 pub use form_error::{FieldError, FormError};
 pub use nav::NavBar;

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::api::webhooks::{
     list_deliveries, list_webhooks, CreateWebhook, DeleteWebhook, SendTestEvent, SetWebhookEnabled,
 };
-use crate::components::{page_result, FieldError, FormError};
+use crate::components::{page_result, ConfirmButton, FieldError, FormError};
 use crate::dto::{WebhookDeliveryDto, WebhookDto};
 
 const FIELDS: &[&str] = &["url", "kind", "events", "secret"];
@@ -141,9 +141,9 @@ fn WebhookCard(
                     <input type="hidden" name="enabled" value=(!hook.enabled).to_string()/>
                     <button type="submit" class="secondary">{if hook.enabled { "Disable" } else { "Enable" }}</button>
                 </ActionForm>
-                <ActionForm action=delete attr:onsubmit="return confirm('Delete this webhook and its delivery log?')">
+                <ActionForm action=delete>
                     <input type="hidden" name="id" value=id.to_string()/>
-                    <button type="submit" class="secondary danger">"Delete"</button>
+                    <ConfirmButton label="Delete" confirm="Delete it and its delivery log"/>
                 </ActionForm>
             </div>
             {move || test.value().get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e.to_string()}</p> })}

@@ -19,6 +19,17 @@ async fn create(app: &TestApp, admin: &Client, body: Value) -> (StatusCode, Valu
     json_of(admin, Method::POST, app.url("/api/admin/webhooks"), Some(body)).await
 }
 
+/// Queues a test event for webhook `id` through `app`.
+async fn send_test(app: &TestApp, admin: &Client, id: &str) -> (StatusCode, Value) {
+    json_of(
+        admin,
+        Method::POST,
+        app.url(&format!("/api/admin/webhooks/{id}/test")),
+        None,
+    )
+    .await
+}
+
 /// Polls a webhook's delivery log until `done` holds for its newest delivery (15 s at most).
 async fn wait_for_delivery(
     app: &TestApp,
@@ -85,13 +96,7 @@ async fn webhooks_are_managed_and_sent_a_signed_test_event(app: TestApp) {
     assert_eq!(listed["total"], 1);
     assert!(!listed.to_string().contains(SECRET) && !hook.to_string().contains(SECRET));
 
-    let (status, queued) = json_of(
-        &admin,
-        Method::POST,
-        app.url(&format!("/api/admin/webhooks/{id}/test")),
-        None,
-    )
-    .await;
+    let (status, queued) = send_test(&app, &admin, &id).await;
     assert_eq!(status, StatusCode::ACCEPTED, "{queued}");
     assert_eq!(queued["event"], "webhook.test");
     let got = receiver
@@ -141,13 +146,7 @@ async fn webhooks_are_managed_and_sent_a_signed_test_event(app: TestApp) {
         ),
         (json!("slack"), json!(false), json!(false))
     );
-    json_of(
-        &admin,
-        Method::POST,
-        app.url(&format!("/api/admin/webhooks/{id}/test")),
-        None,
-    )
-    .await;
+    send_test(&app, &admin, &id).await;
     let got = receiver
         .wait_for(Duration::from_secs(10), "the Slack test event", |r| r.len() == 2)
         .await;
@@ -240,13 +239,7 @@ async fn failed_deliveries_are_retried_then_given_up(app: TestApp) {
         let (_, hook) = create(&app, &admin, json!({"url": url})).await;
         let id = hook["id"].as_str().unwrap().to_owned();
         let started = Instant::now();
-        let (status, _) = json_of(
-            &admin,
-            Method::POST,
-            app.url(&format!("/api/admin/webhooks/{id}/test")),
-            None,
-        )
-        .await;
+        let (status, _) = send_test(&app, &admin, &id).await;
         assert_eq!(status, StatusCode::ACCEPTED);
         // Queued, not sent: a silent or unreachable receiver never holds the request.
         assert!(
@@ -450,5 +443,39 @@ async fn a_key_used_up_to_its_quota_alerts_once(app: TestApp) {
     assert_eq!(
         got[0].body["reason"],
         "used 2 of its monthly quota of 2; it is left out until the month ends"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_on_one_postgres_send_each_delivery_once() {
+    let Some(first) = TestApp::spawn(Db::Postgres).await else {
+        return;
+    };
+    let admin = first.admin().await;
+    let second = first.sibling().await;
+    // Slow answers keep deliveries in flight while the other instance looks for work.
+    let receiver = Receiver::start(&[Answer::Silence(Duration::from_millis(700)); 12]).await;
+    let (_, hook) = create(&first, &admin, json!({"url": receiver.url})).await;
+    let id = hook["id"].as_str().unwrap().to_owned();
+    // Queued on both instances; either may send any of them.
+    for app in [&first, &second, &first, &second, &first, &second] {
+        let (status, _) = send_test(app, &admin, &id).await;
+        assert_eq!(status, StatusCode::ACCEPTED);
+    }
+    receiver
+        .wait_for(Duration::from_secs(10), "six deliveries", |r| r.len() >= 6)
+        .await;
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let mut ids: Vec<String> = receiver
+        .received()
+        .iter()
+        .map(|r| r.headers["x-switchyard-delivery"].to_str().unwrap().to_owned())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(
+        (receiver.received().len(), ids.len()),
+        (6, 6),
+        "each delivery sent once"
     );
 }
