@@ -2,7 +2,6 @@
 //! what is missing: it never overwrites what an admin changed.
 
 use chrono::Utc;
-use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 
@@ -11,7 +10,7 @@ use crate::templates::{
 };
 use uuid::Uuid;
 
-use crate::entities::{app_settings, provider_templates, providers};
+use crate::entities::{provider_templates, providers};
 use crate::DomainResult;
 
 struct BuiltinTemplate {
@@ -285,20 +284,7 @@ pub async fn seed(db: &DatabaseConnection) -> DomainResult<SeedReport> {
 }
 
 async fn record_seeded_at(db: &DatabaseConnection, now: chrono::DateTime<Utc>) -> DomainResult<()> {
-    let row = app_settings::ActiveModel {
-        key: Set(SEEDED_AT_KEY.to_owned()),
-        value: Set(now.to_rfc3339()),
-        updated_at: Set(now),
-    };
-    app_settings::Entity::insert(row)
-        .on_conflict(
-            OnConflict::column(app_settings::Column::Key)
-                .update_columns([app_settings::Column::Value, app_settings::Column::UpdatedAt])
-                .to_owned(),
-        )
-        .exec(db)
-        .await?;
-    Ok(())
+    crate::settings::store(db, SEEDED_AT_KEY, now.to_rfc3339()).await
 }
 
 #[cfg(test)]

@@ -340,7 +340,7 @@ fn queued(target: &webhooks::Model, alert: &Alert) -> webhook_deliveries::Active
 }
 
 /// The wait after the `attempts`-th failed attempt: base, 2×base, 4×base, … capped.
-pub fn backoff(base: Duration, attempts: i32) -> chrono::Duration {
+fn backoff(base: Duration, attempts: i32) -> chrono::Duration {
     let doublings = u32::try_from(attempts.saturating_sub(1)).unwrap_or(0).min(20);
     let wait = base
         .saturating_mul(2u32.saturating_pow(doublings))

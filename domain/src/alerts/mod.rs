@@ -5,6 +5,6 @@ mod delivery;
 mod event;
 mod webhooks;
 
-pub use delivery::{backoff, signature, AlertSettings, Dispatcher, DELIVERED, FAILED, PENDING};
+pub use delivery::{signature, AlertSettings, Dispatcher, DELIVERED, FAILED, PENDING};
 pub use event::{Alert, AlertEvent};
-pub use webhooks::{WebhookInput, WebhookPatch, WebhookService, WebhookView, JSON, SLACK};
+pub use webhooks::{WebhookInput, WebhookPatch, WebhookService, WebhookView};

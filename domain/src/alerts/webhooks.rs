@@ -27,11 +27,12 @@ const SECRET_LEN: std::ops::RangeInclusive<usize> = 16..=256;
 /// The deliveries an admin sees per webhook.
 const DELIVERY_LOG_LEN: u64 = 50;
 
-/// A new webhook; `events` empty means every event.
+/// A new webhook: `json` and enabled unless said otherwise; `events` empty means
+/// every event.
 pub struct WebhookInput {
     pub url: String,
-    pub kind: String,
-    pub enabled: bool,
+    pub kind: Option<String>,
+    pub enabled: Option<bool>,
     pub events: Vec<String>,
     pub secret: Option<SecretString>,
 }
@@ -115,8 +116,8 @@ impl WebhookService {
         let row = webhooks::ActiveModel {
             id: Set(id),
             url: Set(checked_url(&input.url)?),
-            kind: Set(checked_kind(&input.kind)?),
-            enabled: Set(input.enabled),
+            kind: Set(checked_kind(input.kind.as_deref().unwrap_or(JSON))?),
+            enabled: Set(input.enabled.unwrap_or(true)),
             events: Set(checked_events(&input.events)?),
             secret: Set(secret),
             secret_key_version: Set(version),
@@ -309,21 +310,24 @@ fn checked_kind(kind: &str) -> DomainResult<String> {
     }
 }
 
-/// The subscription as stored: a JSON list of known names, empty for every event.
+/// The subscription as stored: a JSON list of known names in their canonical order,
+/// each once, empty for every event.
 fn checked_events(events: &[String]) -> DomainResult<String> {
-    let mut names = Vec::new();
+    let mut chosen = Vec::new();
     for name in events {
-        let event = AlertEvent::parse(name.trim()).ok_or_else(|| {
+        chosen.push(AlertEvent::parse(name.trim()).ok_or_else(|| {
             let known: Vec<&str> = AlertEvent::SUBSCRIBABLE.iter().map(|e| e.as_str()).collect();
             DomainError::validation(
                 "events",
                 format!("unknown event \"{name}\"; known: {}", known.join(", ")),
             )
-        })?;
-        if !names.contains(&event.as_str()) {
-            names.push(event.as_str());
-        }
+        })?);
     }
+    let names: Vec<&str> = AlertEvent::SUBSCRIBABLE
+        .into_iter()
+        .filter(|event| chosen.contains(event))
+        .map(AlertEvent::as_str)
+        .collect();
     serde_json::to_string(&names).map_err(DomainError::internal)
 }
 
@@ -352,6 +356,12 @@ mod tests {
         let stored = checked_events(&["credential.recovered".into(), "credential.recovered".into()]).unwrap();
         assert_eq!(stored, r#"["credential.recovered"]"#);
         assert_eq!(checked_events(&[]).unwrap(), "[]");
+        let reordered =
+            checked_events(&["credential.test_failed".into(), "credential.auto_disabled".into()]).unwrap();
+        assert_eq!(
+            reordered,
+            r#"["credential.auto_disabled","credential.test_failed"]"#
+        );
         assert!(checked_events(&["credential.deleted".into()]).is_err());
         assert!(checked_kind("teams").is_err());
     }

@@ -79,12 +79,14 @@ impl HealthChecks {
             let (service, policy, permits) = (self.credentials.clone(), self.policy, permits.clone());
             tasks.spawn(async move {
                 let _permit = permits.acquire_owned().await;
-                let checked = service.check_health(&row, &provider, &policy).await;
-                let alerts = checked.as_ref().map_or_else(
-                    |_| Vec::new(),
-                    |(report, events)| alerts(&row, &provider.identifier, report, events),
-                );
-                (row.id, checked.map(|(report, _)| (report, alerts)))
+                let checked = service
+                    .check_health(&row, &provider, &policy)
+                    .await
+                    .map(|(report, events)| {
+                        let alerts = alerts(&row, &provider.identifier, &report, &events);
+                        (report, alerts)
+                    });
+                (row.id, checked)
             });
         }
         let mut round = CheckRound::default();

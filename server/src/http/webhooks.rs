@@ -66,8 +66,8 @@ pub async fn create(
 ) -> Result<impl IntoResponse, ApiError> {
     let input = WebhookInput {
         url: body.url,
-        kind: body.kind.unwrap_or_else(|| domain::alerts::JSON.to_owned()),
-        enabled: body.enabled.unwrap_or(true),
+        kind: body.kind,
+        enabled: body.enabled,
         events: body.events.unwrap_or_default(),
         secret: body.secret,
     };

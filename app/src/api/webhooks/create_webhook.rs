@@ -16,13 +16,11 @@ pub async fn create_webhook(
 ) -> Result<WebhookDto, AppError> {
     use domain::alerts::WebhookInput;
     let admin = crate::ssr::require_admin().await?;
-    let mut events: Vec<String> = events.into_keys().map(|e| format!("credential.{e}")).collect();
-    events.sort();
     let input = WebhookInput {
         url,
-        kind,
-        enabled: true,
-        events,
+        kind: Some(kind),
+        enabled: None,
+        events: events.into_keys().map(|e| format!("credential.{e}")).collect(),
         secret: (!secret.is_empty()).then(|| secrecy::SecretString::from(secret)),
     };
     Ok(crate::ssr::services()?
