@@ -1,6 +1,6 @@
 //! Switchyard's benchmark: boots the release binary on a fresh database and drives it
 //! over loopback, printing figures. Run `cargo leptos build --release` first, then
-//! `cargo run --release -p bench [-- path/to/switchyard]`.
+//! `cargo run --release -p bench [-- [--only basics|credentials|test-all|overview|rotation] [--hold] [path/to/switchyard]]`.
 //!
 //! The load generator shares the machine with the server, so figures are conservative.
 
@@ -26,10 +26,8 @@ type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    let binary = std::env::args()
-        .nth(1)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("target/release/switchyard"));
+    let options = Options::from_args(std::env::args().skip(1))?;
+    let binary = options.binary.clone();
     if !binary.exists() {
         return Err(format!(
             "{} not found: run `cargo leptos build --release` first",
@@ -55,9 +53,87 @@ async fn main() -> Result<()> {
 
     tokio::time::sleep(Duration::from_secs(1)).await;
     println!("idle RSS: {:.1} MB", rss_mb(server.pid())?);
+    let cookie = sign_in(&client, &base).await?;
 
+    if options.runs("basics") {
+        basic_figures(&client, &base, &cookie).await?;
+        println!("loaded RSS: {:.1} MB", rss_mb(server.pid())?);
+    }
+    if options.runs("credentials") {
+        credential_figures(&client, &base, &data, &cookie).await?;
+        println!(
+            "RSS after the credentials workload: {:.1} MB",
+            rss_mb(server.pid())?
+        );
+    }
+    let db_url = format!(
+        "sqlite://{}?mode=rwc",
+        data.path().join("switchyard.db").display()
+    );
+    if options.runs("test-all") {
+        test_all::test_all_figures(&client, &base, &db_url, &cookie).await?;
+    }
+    if options.runs("overview") {
+        overview::overview_figures(&client, &base, &db_url, &cookie, "SQLite").await?;
+    }
+    if options.hold {
+        // For profiling by hand: the seeded server stays up until Ctrl-C.
+        println!("holding {base} (cookie {cookie}); Ctrl-C ends");
+        tokio::signal::ctrl_c().await?;
+    }
+    server.stop();
+    if options.runs("overview") {
+        overview::on_postgres(&binary, &client).await?;
+    }
+    // Rotation runs with every instance stopped, as the README says.
+    if options.runs("rotation") {
+        rotation::rotation_figures(&binary, data.path()).await?;
+    }
+    Ok(())
+}
+
+/// What to run: every workload, or the one `--only` names; and which binary.
+struct Options {
+    binary: PathBuf,
+    only: Option<String>,
+    /// Keep the server up after the workloads, for profiling.
+    hold: bool,
+}
+
+impl Options {
+    const WORKLOADS: [&'static str; 5] = ["basics", "credentials", "test-all", "overview", "rotation"];
+
+    fn from_args(mut args: impl Iterator<Item = String>) -> Result<Self> {
+        let mut options = Options {
+            binary: PathBuf::from("target/release/switchyard"),
+            only: None,
+            hold: false,
+        };
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "--only" => {
+                    let name = args.next().ok_or("--only needs a workload name")?;
+                    if !Self::WORKLOADS.contains(&name.as_str()) {
+                        return Err(format!("unknown workload {name}: one of {:?}", Self::WORKLOADS).into());
+                    }
+                    options.only = Some(name);
+                }
+                "--hold" => options.hold = true,
+                path => options.binary = PathBuf::from(path),
+            }
+        }
+        Ok(options)
+    }
+
+    fn runs(&self, workload: &str) -> bool {
+        self.only.as_deref().is_none_or(|only| only == workload)
+    }
+}
+
+/// Health probes, the overview page, and probes while passwords are hashed.
+async fn basic_figures(client: &reqwest::Client, base: &str, cookie: &str) -> Result<()> {
     let live = load(
-        &client,
+        client,
         format!("{base}/health/live"),
         None,
         50,
@@ -65,38 +141,17 @@ async fn main() -> Result<()> {
     )
     .await?;
     live.print("/health/live, 50 concurrent");
-
-    let cookie = sign_in(&client, &base).await?;
     let page = load(
-        &client,
+        client,
         format!("{base}/"),
-        Some(cookie.clone()),
+        Some(cookie.to_owned()),
         50,
         Duration::from_secs(5),
     )
     .await?;
     page.print("overview page (signed in), 50 concurrent");
-    println!("loaded RSS: {:.1} MB", rss_mb(server.pid())?);
-
-    let during = live_during_sign_ins(&client, &base).await?;
+    let during = live_during_sign_ins(client, base).await?;
     during.print("/health/live while 20 sign-ins/s hash passwords");
-
-    credential_figures(&client, &base, &data, &cookie).await?;
-    println!(
-        "RSS after the credentials workload: {:.1} MB",
-        rss_mb(server.pid())?
-    );
-    let db_url = format!(
-        "sqlite://{}?mode=rwc",
-        data.path().join("switchyard.db").display()
-    );
-    test_all::test_all_figures(&client, &base, &db_url, &cookie).await?;
-    overview::overview_figures(&client, &base, &db_url, &cookie, "SQLite").await?;
-
-    server.stop();
-    overview::on_postgres(&binary, &client).await?;
-    // Rotation runs with every instance stopped, as the README says.
-    rotation::rotation_figures(&binary, data.path()).await?;
     Ok(())
 }
 
@@ -165,15 +220,16 @@ async fn credential_figures(
     let resolve = credentials::fixed_rate(client, url, token, body, 1000, Duration::from_secs(5)).await?;
     resolve.print("POST /api/resolve (token), fixed 1,000 req/s");
 
-    let page = load(
-        client,
-        format!("{base}/credentials"),
-        Some(admin_cookie.to_owned()),
-        50,
-        Duration::from_secs(5),
-    )
-    .await?;
-    page.print("credentials page (50 a page), 50 concurrent");
+    let page = format!("{base}/credentials");
+    let cookie = Some(admin_cookie.to_owned());
+    let busy = load(client, page.clone(), cookie.clone(), 50, Duration::from_secs(5)).await?;
+    busy.print("credentials page (50 a page), 50 connections back to back");
+    let think = Duration::from_secs(1);
+    let people = users(client, page, cookie.clone(), 50, Duration::from_secs(10), think).await?;
+    people.print("credentials page (50 a page), 50 users pausing about 1 s between pages");
+    let rest = format!("{base}/api/admin/credentials?perPage=50");
+    let data = load(client, rest, cookie, 50, Duration::from_secs(5)).await?;
+    data.print("GET /api/admin/credentials?perPage=50 (the list's data), 50 connections back to back");
     Ok(())
 }
 
@@ -327,14 +383,31 @@ async fn load(
     concurrency: usize,
     duration: Duration,
 ) -> Result<Figures> {
+    users(client, url, cookie, concurrency, duration, Duration::ZERO).await
+}
+
+/// `concurrency` users, each sending a request, reading the answer, then pausing about
+/// `think` (from half to one and a half times it, spread over the users so they do not
+/// move in step) before the next, for `duration`.
+async fn users(
+    client: &reqwest::Client,
+    url: String,
+    cookie: Option<String>,
+    concurrency: usize,
+    duration: Duration,
+    think: Duration,
+) -> Result<Figures> {
     let results: Results = Arc::new(Mutex::new((Vec::new(), 0usize)));
     let started = Instant::now();
     let mut tasks = Vec::new();
-    for _ in 0..concurrency {
+    for user in 0..concurrency {
         let (client, url, cookie, results) = (client.clone(), url.clone(), cookie.clone(), results.clone());
+        let pause = think.mul_f64(0.5 + (user % 10) as f64 / 10.0);
         tasks.push(tokio::spawn(async move {
             let mut mine = Vec::new();
             let mut errors = 0;
+            // Users arrive spread over their first pause, not all at once.
+            tokio::time::sleep(pause.mul_f64((user % 7) as f64 / 7.0)).await;
             while started.elapsed() < duration {
                 let sent = Instant::now();
                 let mut request = client.get(&url);
@@ -347,6 +420,9 @@ async fn load(
                         mine.push(sent.elapsed());
                     }
                     _ => errors += 1,
+                }
+                if !pause.is_zero() {
+                    tokio::time::sleep(pause).await;
                 }
             }
             let mut all = results.lock().await;

@@ -27,4 +27,4 @@ pub mod users;
 pub mod vault;
 
 pub use error::{DomainError, DomainResult};
-pub use services::Services;
+pub use services::{ServiceSet, Services};

@@ -1,5 +1,6 @@
 //! The bundle of domain services an adapter needs, built once at start-up.
 
+use std::ops::Deref;
 use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
@@ -26,8 +27,20 @@ use crate::users::UserService;
 use crate::vault::Vault;
 use crate::DomainResult;
 
+/// A handle on the services: cloning it is one reference count, where cloning the set
+/// itself would touch every service's pool handle (adapters clone it per request).
 #[derive(Clone)]
-pub struct Services {
+pub struct Services(Arc<ServiceSet>);
+
+impl Deref for Services {
+    type Target = ServiceSet;
+
+    fn deref(&self) -> &ServiceSet {
+        &self.0
+    }
+}
+
+pub struct ServiceSet {
     pub db: DatabaseConnection,
     pub auth: AuthService,
     pub users: UserService,
@@ -89,7 +102,7 @@ impl Services {
             alerts.clone(),
             health.schedule,
         );
-        Ok(Self {
+        Ok(Self(Arc::new(ServiceSet {
             db,
             auth,
             users,
@@ -108,6 +121,6 @@ impl Services {
             overview,
             webhooks,
             alerts,
-        })
+        })))
     }
 }

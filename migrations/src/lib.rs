@@ -7,6 +7,7 @@ mod m20261122_000001_initial_schema;
 mod m20261123_000001_credential_names;
 mod m20261124_000001_health_checks;
 mod m20261125_000001_alerts;
+mod m20261127_000001_connection_list_index;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_credential_names::Migration),
             Box::new(m20261124_000001_health_checks::Migration),
             Box::new(m20261125_000001_alerts::Migration),
+            Box::new(m20261127_000001_connection_list_index::Migration),
         ]
     }
 }

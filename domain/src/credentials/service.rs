@@ -81,7 +81,7 @@ impl<'a> Owner<'a> {
 
     /// The owner filter every query for one or many credentials goes through.
     fn condition(self) -> Condition {
-        let scope = credentials::Column::Scope.eq(self.scope().as_str());
+        let scope = self.scope().filter();
         match self.owner_id() {
             None => Condition::all().add(scope),
             Some(id) => Condition::all()
@@ -286,34 +286,55 @@ impl CredentialService {
         }
         let total = select.clone().count(&self.db).await?;
         let per_page = query.per_page.clamp(1, MAX_PER_PAGE);
-        let rows = ordered(select)
+        let page = ordered(select)
             .offset(query.page.max(1).saturating_sub(1) * per_page)
-            .limit(per_page)
-            .all(&self.db)
-            .await?;
-        Ok((self.with_providers(rows).await?, total))
+            .limit(per_page);
+        Ok((self.views(page).await?, total))
     }
 
-    /// Every user's connections, for admins: that they exist, whose, and their state.
-    /// Adapters show no hint and no field of them.
+    /// Every user's connections, for admins: that they exist, whose, and their state,
+    /// with how many there are in all. Adapters show no hint and no field of them.
     pub async fn list_all_connections(
+        &self,
+        admin: &Admin,
+        page: u64,
+        per_page: u64,
+    ) -> DomainResult<(Vec<(CredentialView, String)>, u64)> {
+        let total = credentials::Entity::find()
+            .filter(Scope::Personal.filter())
+            .count(&self.db)
+            .await?;
+        Ok((self.connections_page(admin, page, per_page).await?, total))
+    }
+
+    /// The first `limit` of every user's connections, without counting them all.
+    pub async fn first_connections(
+        &self,
+        admin: &Admin,
+        limit: u64,
+    ) -> DomainResult<Vec<(CredentialView, String)>> {
+        self.connections_page(admin, 1, limit).await
+    }
+
+    /// One page of users' connections by owner and name, each with its owner's email.
+    async fn connections_page(
         &self,
         _admin: &Admin,
         page: u64,
         per_page: u64,
-    ) -> DomainResult<(Vec<(CredentialView, String)>, u64)> {
-        let select =
-            credentials::Entity::find().filter(credentials::Column::Scope.eq(Scope::Personal.as_str()));
-        let total = select.clone().count(&self.db).await?;
+    ) -> DomainResult<Vec<(CredentialView, String)>> {
         let per_page = per_page.clamp(1, MAX_PER_PAGE);
-        let rows = select
-            .order_by_asc(credentials::Column::OwnerId)
-            .order_by_asc(credentials::Column::Name)
-            .offset(page.max(1).saturating_sub(1) * per_page)
-            .limit(per_page)
-            .all(&self.db)
+        let views = self
+            .views(
+                credentials::Entity::find()
+                    .filter(Scope::Personal.filter())
+                    .order_by_asc(credentials::Column::OwnerId)
+                    .order_by_asc(credentials::Column::Name)
+                    .offset(page.max(1).saturating_sub(1) * per_page)
+                    .limit(per_page),
+            )
             .await?;
-        let owners: HashSet<Uuid> = rows.iter().filter_map(|r| r.owner_id).collect();
+        let owners: HashSet<Uuid> = views.iter().filter_map(|v| v.row().owner_id).collect();
         let emails: HashMap<Uuid, String> = users::Entity::find()
             .filter(users::Column::Id.is_in(owners))
             .all(&self.db)
@@ -321,8 +342,7 @@ impl CredentialService {
             .into_iter()
             .map(|u| (u.id, u.email))
             .collect();
-        let views = self.with_providers(rows).await?;
-        let listed = views
+        Ok(views
             .into_iter()
             .map(|view| {
                 let email = view
@@ -332,8 +352,7 @@ impl CredentialService {
                     .unwrap_or_default();
                 (view, email)
             })
-            .collect();
-        Ok((listed, total))
+            .collect())
     }
 
     /// # Errors
@@ -515,15 +534,13 @@ impl CredentialService {
     /// Each active global credential's provider and priority, in the order they are
     /// used, for the start-up log (nothing secret, not even the hint).
     pub async fn active_global_order(&self) -> DomainResult<Vec<(String, i32)>> {
-        let rows = ordered(
+        let active = ordered(
             credentials::Entity::find()
-                .filter(credentials::Column::Scope.eq(Scope::Global.as_str()))
+                .filter(Scope::Global.filter())
                 .filter(credentials::Column::Active.eq(true)),
-        )
-        .all(&self.db)
-        .await?;
+        );
         Ok(self
-            .with_providers(rows)
+            .views(active)
             .await?
             .into_iter()
             .filter(|v| v.provider_enabled)
@@ -677,22 +694,17 @@ impl CredentialService {
         TemplateDefinition::from_json(&template.definition)
     }
 
-    /// Rows with their providers, in one query for all the providers.
-    async fn with_providers(&self, rows: Vec<credentials::Model>) -> DomainResult<Vec<CredentialView>> {
-        let ids: HashSet<Uuid> = rows.iter().map(|r| r.provider_id).collect();
-        let providers: HashMap<Uuid, providers::Model> = providers::Entity::find()
-            .filter(providers::Column::Id.is_in(ids))
+    /// Runs a credentials query joined with each row's provider, in one statement.
+    async fn views(&self, select: Select<credentials::Entity>) -> DomainResult<Vec<CredentialView>> {
+        select
+            .find_also_related(providers::Entity)
             .all(&self.db)
             .await?
             .into_iter()
-            .map(|p| (p.id, p))
-            .collect();
-        rows.into_iter()
-            .map(|row| {
-                let provider = providers
-                    .get(&row.provider_id)
-                    .ok_or_else(|| DomainError::internal("credential without provider"))?;
-                Ok(CredentialView::new(row, provider))
+            .map(|(row, provider)| {
+                let provider =
+                    provider.ok_or_else(|| DomainError::internal("credential without provider"))?;
+                Ok(CredentialView::new(row, &provider))
             })
             .collect()
     }

@@ -1,6 +1,7 @@
 //! A credential as adapters show it: the row with its provider, never a secret.
 
 use chrono::{DateTime, Datelike, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
 
 use crate::entities::{credentials, providers};
 
@@ -16,6 +17,13 @@ impl Scope {
             Scope::Global => "global",
             Scope::Personal => "personal",
         }
+    }
+
+    /// `credentials.scope = '<scope>'` with the value written into the SQL, not bound:
+    /// SQLite can use a partial index (`WHERE scope = 'personal'`) only for a value it
+    /// sees while planning, and for a bound one it re-plans the statement at every run.
+    pub fn filter(self) -> SimpleExpr {
+        Expr::col((credentials::Entity, credentials::Column::Scope)).eq(Expr::Constant(self.as_str().into()))
     }
 }
 

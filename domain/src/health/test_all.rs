@@ -63,7 +63,7 @@ impl TestAll {
             .await?;
         let targets: Vec<Uuid> = credentials::Entity::find()
             .find_also_related(providers::Entity)
-            .filter(credentials::Column::Scope.eq(Scope::Global.as_str()))
+            .filter(Scope::Global.filter())
             .filter(providers::Column::Enabled.eq(true))
             .order_by_asc(credentials::Column::Priority)
             .order_by_asc(credentials::Column::Name)

@@ -4,9 +4,10 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Duration, Utc};
-use sea_orm::sea_query::{Expr, Func, Query};
+use sea_orm::sea_query::{Expr, Func, Query, UnionType};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
+    QueryTrait,
 };
 use secrecy::SecretString;
 use uuid::Uuid;
@@ -86,7 +87,13 @@ impl ResolveService {
         personal: bool,
         target: &Target,
     ) -> DomainResult<Resolution> {
-        let rows = self.reachable(caller, personal, target).await?;
+        // With the caller's own connections in play the order setting may matter: it is
+        // read beside the candidates, on another pooled connection, not after them.
+        let (rows, personal_first) = if personal {
+            tokio::try_join!(self.reachable(caller, personal, target), self.personal_first())?
+        } else {
+            (self.reachable(caller, personal, target).await?, true)
+        };
         if rows.is_empty() {
             // Only an empty answer pays for telling "nothing matches" from "no credentials".
             self.ensure_exists(target).await?;
@@ -113,7 +120,7 @@ impl ResolveService {
         let both_groups = [Scope::Personal, Scope::Global]
             .iter()
             .all(|scope| ranked.iter().any(|r| r.view.scope() == *scope));
-        let personal_first = !both_groups || self.personal_first().await?;
+        let personal_first = !both_groups || personal_first;
         Ok(Resolution {
             candidates: order(ranked, personal_first),
             excluded,
@@ -121,9 +128,9 @@ impl ResolveService {
     }
 
     /// The target's global credentials and the caller's own connections (never anyone
-    /// else's), each with its provider. One query per scope: each is a tight range of the
-    /// (provider, scope, owner) index, where an OR of the two would read every row of
-    /// the provider.
+    /// else's), each with its provider, in one statement: a `UNION ALL` of one select per
+    /// scope, so each reads a tight range of the (provider, scope, owner) index, where an
+    /// OR of the two would read every row of the provider.
     async fn reachable(
         &self,
         caller: &CurrentUser,
@@ -141,26 +148,31 @@ impl ResolveService {
                     .to_owned(),
             ),
         };
-        let global = Condition::all().add(credentials::Column::Scope.eq(Scope::Global.as_str()));
-        let own = Condition::all()
-            .add(credentials::Column::Scope.eq(Scope::Personal.as_str()))
-            .add(credentials::Column::OwnerId.eq(caller.id()));
-        let scopes = if personal { vec![global, own] } else { vec![global] };
-        let mut rows = Vec::new();
-        for scope in scopes {
-            let found = credentials::Entity::find()
+        let of_scope = |scope: Condition| {
+            credentials::Entity::find()
                 .find_also_related(providers::Entity)
                 .filter(of_target.clone())
                 .filter(scope)
-                .all(&self.db)
-                .await?;
-            for (row, provider) in found {
+        };
+        let mut reachable = of_scope(Condition::all().add(Scope::Global.filter()));
+        if personal {
+            let own = of_scope(
+                Condition::all()
+                    .add(Scope::Personal.filter())
+                    .add(credentials::Column::OwnerId.eq(caller.id())),
+            );
+            QueryTrait::query(&mut reachable).union(UnionType::All, own.into_query());
+        }
+        reachable
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|(row, provider)| {
                 let provider =
                     provider.ok_or_else(|| DomainError::internal("credential without provider"))?;
-                rows.push((row, provider));
-            }
-        }
-        Ok(rows)
+                Ok((row, provider))
+            })
+            .collect()
     }
 
     /// Turns "personal connections first" on or off, for everyone; audited.

@@ -24,6 +24,7 @@ mod tokens;
 mod users;
 mod webhooks;
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use app::ssr::{RequestAuth, WebConfig};
@@ -53,8 +54,19 @@ pub use api_error::ApiError;
 
 use crate::config::Settings;
 
+/// Shared by every handler; one reference count to clone (axum clones it per request).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<StateInner>);
+
+impl std::ops::Deref for AppState {
+    type Target = StateInner;
+
+    fn deref(&self) -> &StateInner {
+        &self.0
+    }
+}
+
+pub struct StateInner {
     pub services: Services,
     pub leptos_options: LeptosOptions,
     pub web: WebConfig,
@@ -69,7 +81,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(services: Services, settings: &Settings) -> anyhow::Result<Self> {
         let url = settings.database_url();
-        Ok(Self {
+        Ok(Self(Arc::new(StateInner {
             services,
             leptos_options: site::leptos_options(settings)?,
             web: WebConfig {
@@ -79,7 +91,7 @@ impl AppState {
             sqlite_file: site::sqlite_file(&url),
             started_at: Instant::now(),
             max_body_bytes: settings.max_body_bytes,
-        })
+        })))
     }
 }
 

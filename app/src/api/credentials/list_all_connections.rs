@@ -9,9 +9,9 @@ use crate::AppError;
 #[server(prefix = "/rpc", input = GetUrl)]
 pub async fn list_all_connections() -> Result<Vec<ConnectionSummaryDto>, AppError> {
     let admin = crate::ssr::require_admin().await?;
-    let (rows, _) = crate::ssr::services()?
+    let rows = crate::ssr::services()?
         .credentials
-        .list_all_connections(&admin, 1, 50)
+        .first_connections(&admin, 50)
         .await?;
     Ok(rows.into_iter().map(Into::into).collect())
 }

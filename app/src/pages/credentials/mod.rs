@@ -1,7 +1,6 @@
 //! Credentials (the admins' global list, by priority) and My connections (a user's
 //! own): one list component, the scope deciding which.
 
-mod delete_button;
 mod everyones;
 mod form;
 mod list;
