@@ -146,7 +146,9 @@ impl ProviderService {
     pub async fn create(&self, _admin: &Admin, new: NewProvider) -> DomainResult<providers::Model> {
         let identifier = Slug::parse(&new.identifier, "identifier")?;
         let name = text::line("name", &new.name, 1, 100)?;
-        let template = TemplateService::new(self.db.clone()).find(&new.template).await?;
+        let template = TemplateService::new(self.db.clone())
+            .find(&new.template, "template_id")
+            .await?;
         let base_url = match new.base_url.as_deref().or(template.default_base_url.as_deref()) {
             Some(url) => BaseUrl::parse(url)?,
             None => {

@@ -66,7 +66,7 @@ impl TemplateService {
         let key = Slug::parse(&new.key, "key")?;
         let name = text::line("name", &new.name, 1, 100)?;
         let source = match new.clone_from.as_deref() {
-            Some(source) => Some(self.find(source).await?),
+            Some(source) => Some(self.find(source, "clone_from").await?),
             None => None,
         };
         let definition = match (&new.definition, &source) {
@@ -169,15 +169,15 @@ impl TemplateService {
         Ok(())
     }
 
-    /// A template by id or key.
-    pub(crate) async fn find(&self, id_or_key: &str) -> DomainResult<provider_templates::Model> {
+    /// A template by id or key; `field` is where the caller named it, for the error.
+    pub(crate) async fn find(&self, id_or_key: &str, field: &str) -> DomainResult<provider_templates::Model> {
         let id_or_key = id_or_key.trim();
         let by_key = provider_templates::Entity::find().filter(provider_templates::Column::Key.eq(id_or_key));
         let found = match Uuid::parse_str(id_or_key) {
             Ok(id) => provider_templates::Entity::find_by_id(id).one(&self.db).await?,
             Err(_) => by_key.one(&self.db).await?,
         };
-        found.ok_or_else(|| DomainError::validation("template_id", "no such template"))
+        found.ok_or_else(|| DomainError::validation(field, "no such template"))
     }
 }
 

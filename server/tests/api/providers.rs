@@ -218,27 +218,27 @@ async fn bad_provider_input_gets_a_clear_error_and_changes_nothing(app: TestApp)
         (
             json!({"identifier": "x-one", "name": "X", "templateId": "no-such-template"}),
             StatusCode::BAD_REQUEST,
-            "template_id",
+            "templateId",
         ),
         (
             json!({"identifier": "x-one", "name": "X", "templateId": "openai-compatible"}),
             StatusCode::BAD_REQUEST,
-            "base_url",
+            "baseUrl",
         ),
         (
             json!({"identifier": "x-one", "name": "X", "templateId": "openai", "baseUrl": "ftp://x.example"}),
             StatusCode::BAD_REQUEST,
-            "base_url",
+            "baseUrl",
         ),
         (
             json!({"identifier": "x-one", "name": "X", "templateId": "openai", "baseUrl": "https://u:p@x.example"}),
             StatusCode::BAD_REQUEST,
-            "base_url",
+            "baseUrl",
         ),
         (
             json!({"identifier": "x-one", "name": "X", "templateId": "openai", "defaultPriority": 10001}),
             StatusCode::BAD_REQUEST,
-            "default_priority",
+            "defaultPriority",
         ),
         (
             json!({"identifier": "x-one", "name": "", "templateId": "openai"}),
@@ -615,7 +615,7 @@ mod custom_templates {
             (
                 json!({"key": "x-y", "name": "X", "cloneFrom": "no-such"}),
                 StatusCode::BAD_REQUEST,
-                "template_id",
+                "cloneFrom",
             ),
         ];
         assert_refused(&app, &admin, "/api/admin/provider-templates", &cases).await;

@@ -104,7 +104,7 @@ async fn failing_checks_cool_down_disable_and_recover(app: TestApp) {
     .await;
     assert_eq!(
         (status, error["error"]["field"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("auto_disable_after"))
+        (StatusCode::BAD_REQUEST, Some("autoDisableAfter"))
     );
     let manual = add_credential(&app, &admin, "turned off", json!({"active": false})).await;
     wait_for(&app, &admin, &id, "a check passed", |c| {

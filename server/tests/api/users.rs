@@ -107,7 +107,7 @@ async fn bad_user_input_gets_a_clear_error_and_changes_nothing(app: TestApp) {
         (
             json!({"email": "a@example.com", "displayName": "", "password": "long enough pass"}),
             StatusCode::BAD_REQUEST,
-            "display_name",
+            "displayName",
         ),
         (
             json!({"email": "a@example.com", "displayName": "A", "password": "short"}),
