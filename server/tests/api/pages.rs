@@ -245,6 +245,11 @@ async fn credential_pages_show_hints_and_never_a_secret(app: TestApp) {
         "{html}"
     );
     assert!(!html.contains("7a6b5c4d3e2f"), "the secret never reaches a page");
+    assert_eq!(
+        html.matches(r#"\"name\":\"Team OpenAI\""#).count(),
+        1,
+        "the list's data is loaded and handed to hydration once, not once per Suspense pass"
+    );
     let (global, everyones) = html.split_once("id=\"everyones-connections\"").unwrap();
     assert!(
         !global.contains("My Groq"),

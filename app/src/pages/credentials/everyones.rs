@@ -1,13 +1,13 @@
 use leptos::prelude::*;
 
-use crate::api::credentials::list_all_connections;
 use crate::components::page_result;
+use crate::dto::ConnectionSummaryDto;
+use crate::AppError;
 
 /// Users' own connections, for admins: whose, which provider, what state. Nothing of
 /// the key, not even its last characters.
 #[component]
-pub fn EveryonesConnections() -> impl IntoView {
-    let rows = Resource::new(|| (), |_| list_all_connections());
+pub fn EveryonesConnections(rows: Resource<Result<Vec<ConnectionSummaryDto>, AppError>>) -> impl IntoView {
     view! {
         <section class="card" id="everyones-connections">
             <h2>"Users' connections"</h2>

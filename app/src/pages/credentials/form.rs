@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::list::Actions;
+use super::list::{Actions, FormState};
 use super::table::ScopeField;
 use crate::api::credentials::{credential_form_fields, TestCredentialForm};
 use crate::components::{CredentialFields, FieldError, FormError, ProbeResult};
@@ -26,26 +26,18 @@ pub fn CreateCredentialForm(
     providers: Vec<AvailableProviderDto>,
     scope: CredentialScope,
     actions: Actions,
+    form: FormState,
 ) -> impl IntoView {
     let error = Signal::derive(move || actions.create.value().get().and_then(Result::err));
     let created = move || actions.create.value().get().and_then(Result::ok).map(|c| c.name);
-    let selected = RwSignal::new(providers.first().map(|p| p.provider.id));
-    let fields = Resource::new(
-        move || selected.get(),
-        |id| async move {
-            match id {
-                Some(id) => credential_form_fields(id).await,
-                None => Ok(Vec::new()),
-            }
-        },
-    );
+    let FormState { selected, fields } = form;
     let default_priority = {
         let providers = providers.clone();
         move || {
             let id = selected.get();
             providers
                 .iter()
-                .find(|p| Some(p.provider.id) == id)
+                .find(|p| id.is_none_or(|id| p.provider.id == id))
                 .map(|p| format!("default: {}", p.provider.default_priority))
         }
     };

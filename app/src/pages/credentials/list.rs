@@ -1,14 +1,16 @@
 use leptos::prelude::*;
+use uuid::Uuid;
 
 use super::form::{CreateCredentialForm, EditCredentialForm};
 use super::table::CredentialTable;
 use crate::api::credentials::{
-    list_credentials, CreateCredential, DeleteCredential, MoveCredential, SetCredentialActive,
-    TestCredential, UpdateCredential,
+    credential_form_fields, list_credentials, CreateCredential, DeleteCredential, MoveCredential,
+    SetCredentialActive, TestCredential, UpdateCredential,
 };
 use crate::api::providers::list_enabled_providers;
 use crate::components::{page_result, FormError, Pager};
-use crate::dto::{CredentialDto, CredentialScope};
+use crate::dto::{AvailableProviderDto, CredentialDto, CredentialPage, CredentialScope, TemplateFieldDto};
+use crate::AppError;
 
 /// The row actions of a list, handed to the table and the forms.
 #[derive(Clone, Copy)]
@@ -25,35 +27,89 @@ pub struct Actions {
 
 const PER_PAGE: u64 = 50;
 
+/// Everything a list loads and changes. Pages make it outside their `Suspense`:
+/// a `Suspense` runs its children again until they settle, and resources created
+/// there would each be fetched and serialized into the page twice.
+#[derive(Clone, Copy)]
+pub struct ListState {
+    scope: CredentialScope,
+    actions: Actions,
+    provider: RwSignal<String>,
+    page: RwSignal<u64>,
+    providers: Resource<Result<Vec<AvailableProviderDto>, AppError>>,
+    credentials: Resource<Result<CredentialPage, AppError>>,
+    pub form: FormState,
+}
+
+/// The create form's provider (none picked yet: the first one) and that provider's fields.
+#[derive(Clone, Copy)]
+pub struct FormState {
+    pub selected: RwSignal<Option<Uuid>>,
+    pub fields: Resource<Result<Vec<TemplateFieldDto>, AppError>>,
+}
+
+impl ListState {
+    pub fn new(scope: CredentialScope) -> Self {
+        let actions = Actions {
+            create: ServerAction::new(),
+            update: ServerAction::new(),
+            toggle: ServerAction::new(),
+            reorder: ServerAction::new(),
+            delete: ServerAction::new(),
+            test: ServerAction::new(),
+            editing: RwSignal::new(None),
+        };
+        let provider = RwSignal::new(String::new());
+        let page = RwSignal::new(1_u64);
+        let providers = Resource::new(|| (), |_| list_enabled_providers());
+        let credentials = Resource::new(
+            move || {
+                (
+                    provider.get(),
+                    page.get(),
+                    actions.create.version().get(),
+                    actions.update.version().get(),
+                    actions.toggle.version().get(),
+                    actions.reorder.version().get(),
+                    actions.delete.version().get(),
+                    actions.test.version().get(),
+                )
+            },
+            move |(provider, page, ..)| list_credentials(scope, provider, page),
+        );
+        let selected = RwSignal::new(None);
+        let fields = Resource::new(
+            move || selected.get(),
+            move |picked| async move {
+                let provider = match picked {
+                    Some(id) => Some(id),
+                    None => providers
+                        .await
+                        .ok()
+                        .and_then(|p| p.first().map(|p| p.provider.id)),
+                };
+                match provider {
+                    Some(id) => credential_form_fields(id).await,
+                    None => Ok(Vec::new()),
+                }
+            },
+        );
+        Self {
+            scope,
+            actions,
+            provider,
+            page,
+            providers,
+            credentials,
+            form: FormState { selected, fields },
+        }
+    }
+}
+
 #[component]
-pub fn CredentialList(scope: CredentialScope) -> impl IntoView {
-    let actions = Actions {
-        create: ServerAction::new(),
-        update: ServerAction::new(),
-        toggle: ServerAction::new(),
-        reorder: ServerAction::new(),
-        delete: ServerAction::new(),
-        test: ServerAction::new(),
-        editing: RwSignal::new(None),
-    };
-    let provider = RwSignal::new(String::new());
-    let page = RwSignal::new(1_u64);
-    let providers = Resource::new(|| (), |_| list_enabled_providers());
-    let credentials = Resource::new(
-        move || {
-            (
-                provider.get(),
-                page.get(),
-                actions.create.version().get(),
-                actions.update.version().get(),
-                actions.toggle.version().get(),
-                actions.reorder.version().get(),
-                actions.delete.version().get(),
-                actions.test.version().get(),
-            )
-        },
-        move |(provider, page, ..)| list_credentials(scope, provider, page),
-    );
+pub fn CredentialList(state: ListState) -> impl IntoView {
+    let (actions, provider, page, scope) = (state.actions, state.provider, state.page, state.scope);
+    let (providers, credentials, form) = (state.providers, state.credentials, state.form);
     Effect::new(move |_| {
         if let Some(Ok(_)) = actions.update.value().get() {
             actions.editing.set(None);
@@ -95,7 +151,7 @@ pub fn CredentialList(scope: CredentialScope) -> impl IntoView {
         {move || actions.editing.get().map(|credential| view! { <EditCredentialForm credential scope actions/> })}
         <Suspense>
             {move || Suspend::new(async move {
-                page_result(providers.await, |providers| view! { <CreateCredentialForm providers scope actions/> }.into_any())
+                page_result(providers.await, |providers| view! { <CreateCredentialForm providers scope actions form/> }.into_any())
             })}
         </Suspense>
     }

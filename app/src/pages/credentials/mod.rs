@@ -12,16 +12,23 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::auth::current_user;
+use crate::api::credentials::list_all_connections;
 use crate::components::{admin_only, page_result};
 use crate::dto::CredentialScope;
 use everyones::EveryonesConnections;
-use list::CredentialList;
-use order_setting::OrderSetting;
-use test_all::TestAllPanel;
+use list::{CredentialList, ListState};
+use order_setting::{OrderSetting, OrderState};
+use test_all::{TestAllPanel, TestAllState};
 
 #[component]
 pub fn CredentialsPage() -> impl IntoView {
     let user = Resource::new(|| (), |_| current_user());
+    // Loaded alongside the user rather than inside the Suspense below (see `ListState`);
+    // for anyone but an admin they answer 403 and are never shown.
+    let order = OrderState::new();
+    let test_all = TestAllState::new();
+    let list = ListState::new(CredentialScope::Global);
+    let everyones = Resource::new(|| (), |_| list_all_connections());
     view! {
         <Title text="Credentials"/>
         <h1>"Credentials"</h1>
@@ -32,10 +39,10 @@ pub fn CredentialsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 // Checked before anything renders, so a user gets the 403 page and nothing else.
                 page_result(admin_only(user.await), |_| view! {
-                    <OrderSetting/>
-                    <TestAllPanel/>
-                    <CredentialList scope=CredentialScope::Global/>
-                    <EveryonesConnections/>
+                    <OrderSetting state=order/>
+                    <TestAllPanel state=test_all/>
+                    <CredentialList state=list/>
+                    <EveryonesConnections rows=everyones/>
                 }.into_any())
             })}
         </Suspense>
@@ -48,6 +55,6 @@ pub fn ConnectionsPage() -> impl IntoView {
         <Title text="My connections"/>
         <h1>"My connections"</h1>
         <p class="subtitle">"Your own keys for the providers an admin enabled. Nobody else can see them."</p>
-        <CredentialList scope=CredentialScope::Personal/>
+        <CredentialList state=ListState::new(CredentialScope::Personal)/>
     }
 }

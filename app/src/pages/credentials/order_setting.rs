@@ -1,12 +1,27 @@
 use leptos::prelude::*;
 
 use crate::api::settings::{personal_first, SetPersonalFirst};
+use crate::AppError;
+
+/// The setting and its action, made by the page outside its `Suspense` (see `ListState`).
+#[derive(Clone, Copy)]
+pub struct OrderState {
+    set: ServerAction<SetPersonalFirst>,
+    current: Resource<Result<bool, AppError>>,
+}
+
+impl OrderState {
+    pub fn new() -> Self {
+        let set = ServerAction::<SetPersonalFirst>::new();
+        let current = Resource::new(move || set.version().get(), |_| personal_first());
+        Self { set, current }
+    }
+}
 
 /// The order rule that concerns everyone: users' own connections before global ones.
 #[component]
-pub fn OrderSetting() -> impl IntoView {
-    let set = ServerAction::<SetPersonalFirst>::new();
-    let current = Resource::new(move || set.version().get(), |_| personal_first());
+pub fn OrderSetting(state: OrderState) -> impl IntoView {
+    let OrderState { set, current } = state;
     view! {
         <Suspense>
             {move || Suspend::new(async move {

@@ -4,24 +4,51 @@ use leptos::prelude::*;
 
 use crate::api::credentials::{test_all_progress, CancelTestAll, StartTestAll};
 use crate::dto::TestRunDto;
+use crate::AppError;
+
+/// A run's actions and progress, made by the page outside its `Suspense` (see `ListState`).
+#[derive(Clone, Copy)]
+pub struct TestAllState {
+    start: ServerAction<StartTestAll>,
+    cancel: ServerAction<CancelTestAll>,
+    tick: RwSignal<u32>,
+    progress: Resource<Result<Option<TestRunDto>, AppError>>,
+}
+
+impl TestAllState {
+    pub fn new() -> Self {
+        let start = ServerAction::<StartTestAll>::new();
+        let cancel = ServerAction::<CancelTestAll>::new();
+        let job = Signal::derive(move || start.value().get().and_then(Result::ok));
+        let tick = RwSignal::new(0_u32);
+        let progress = Resource::new(
+            move || (job.get(), tick.get(), cancel.version().get()),
+            |(job, ..)| async move {
+                match job {
+                    Some(job) => test_all_progress(job).await.map(Some),
+                    None => Ok(None),
+                }
+            },
+        );
+        Self {
+            start,
+            cancel,
+            tick,
+            progress,
+        }
+    }
+}
 
 /// "Test all": a progress bar that fills as results arrive, then a summary and the
 /// results. Progress is polled twice a second while the run goes on.
 #[component]
-pub fn TestAllPanel() -> impl IntoView {
-    let start = ServerAction::<StartTestAll>::new();
-    let cancel = ServerAction::<CancelTestAll>::new();
-    let job = Signal::derive(move || start.value().get().and_then(Result::ok));
-    let tick = RwSignal::new(0_u32);
-    let progress = Resource::new(
-        move || (job.get(), tick.get(), cancel.version().get()),
-        |(job, ..)| async move {
-            match job {
-                Some(job) => test_all_progress(job).await.map(Some),
-                None => Ok(None),
-            }
-        },
-    );
+pub fn TestAllPanel(state: TestAllState) -> impl IntoView {
+    let TestAllState {
+        start,
+        cancel,
+        tick,
+        progress,
+    } = state;
     Effect::new(move |_| {
         if let Some(Ok(Some(run))) = progress.get() {
             if !run.finished {
