@@ -3,7 +3,6 @@
 # version is left alone, so a prepared machine skips minutes.
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-CARGO_LEPTOS_VERSION="0.3.10"
 WASM_BINDGEN_VERSION="0.2.130"
 export PATH="$HOME/.cargo/bin:$ROOT/tools/node_modules/.bin:$PATH"
 
@@ -13,13 +12,6 @@ ensure_wasm_target() {
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     say "adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown
-  fi
-}
-
-ensure_cargo_leptos() {
-  if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
-    say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 13 minutes, once)"
-    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
   fi
 }
 
@@ -67,20 +59,43 @@ ensure_chromium() {
 
 ensure_build_tools() {
   ensure_wasm_target
-  ensure_cargo_leptos
   ensure_wasm_bindgen
   ensure_wasm_opt
 }
 
-# A debug build for the browser tests: it shares target/debug with `cargo test`.
-build_debug() {
+# The site (the wasm, its JS glue, the CSS and public/) into target/site, then the
+# server: the steps `cargo leptos build` takes, without its 13-minute install. The
+# binary links /pkg/switchyard.wasm because .cargo/config.toml sets LEPTOS_OUTPUT_NAME,
+# as cargo-leptos does, so either way of building serves the same site.
+# $1 is debug or release.
+build_app() {
+  local mode="$1" wasm_profile=dev wasm_dir=debug server_flags=()
+  if [ "$mode" = release ]; then
+    wasm_profile=wasm-release wasm_dir=wasm-release server_flags=(--release)
+  fi
   ensure_build_tools
-  say "building the debug binary and site (cargo leptos build)"
-  (cd "$ROOT" && cargo leptos build)
+  cd "$ROOT"
+  say "building the site ($mode)"
+  cargo build --locked -p frontend --lib --target wasm32-unknown-unknown --profile "$wasm_profile"
+  local site="target/site" next="target/site.next"
+  rm -rf "$next"
+  mkdir -p "$next/pkg"
+  wasm-bindgen --target web --no-typescript --out-name switchyard --out-dir "$next/pkg" \
+    "target/wasm32-unknown-unknown/$wasm_dir/frontend.wasm"
+  mv "$next/pkg/switchyard_bg.wasm" "$next/pkg/switchyard.wasm"
+  if [ "$mode" = release ]; then
+    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+      "$next/pkg/switchyard.wasm" -o "$next/pkg/switchyard.wasm"
+  fi
+  cp style/main.css "$next/pkg/switchyard.css"
+  cp -R public/. "$next/"
+  rm -rf "$site"
+  mv "$next" "$site"
+  say "building the server ($mode)"
+  cargo build --locked -p server --bin switchyard "${server_flags[@]}"
 }
 
-build_release() {
-  ensure_build_tools
-  say "building the release binary and site (cargo leptos build --release)"
-  (cd "$ROOT" && cargo leptos build --release)
-}
+# A debug build for the browser tests: it shares target/debug with `cargo test`.
+build_debug() { (build_app debug); }
+
+build_release() { (build_app release); }

@@ -1,5 +1,6 @@
 //! Switchyard's benchmark: boots the release binary on a fresh database and drives it
-//! over loopback, printing figures. Run `cargo leptos build --release` first, then
+//! over loopback, printing figures. Build the release binary first
+//! (`bash -c 'source scripts/tools.sh; build_release'`), then
 //! `cargo run --release -p bench [-- [--only basics|credentials|test-all|overview|rotation] [--hold] [path/to/switchyard]]`.
 //!
 //! The load generator shares the machine with the server, so figures are conservative.
@@ -30,7 +31,7 @@ async fn main() -> Result<()> {
     let binary = options.binary.clone();
     if !binary.exists() {
         return Err(format!(
-            "{} not found: run `cargo leptos build --release` first",
+            "{} not found: build the release binary first (build_release in scripts/tools.sh)",
             binary.display()
         )
         .into());
