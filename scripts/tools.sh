@@ -18,8 +18,9 @@ ensure_wasm_target() {
 ensure_wasm_bindgen() {
   if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
     say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+    # --force: cargo's record of installed crates may name it while the binary is gone.
     CARGO_RESOLVER_INCOMPATIBLE_RUST_VERSIONS=fallback \
-      cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+      cargo install --force wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
   fi
 }
 
