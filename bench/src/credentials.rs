@@ -1,6 +1,6 @@
 //! The credentials workload: 10,000 credentials (80 global, the rest personal) and
 //! 1,000 users written straight into the database, then `POST /api/resolve` at a fixed
-//! 1,000 requests/s and the credentials page at 50 concurrent.
+//! 1,000 requests/s, and the credentials page at 50 concurrent and at fixed rates.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -101,12 +101,9 @@ async fn optimize(db: &DatabaseConnection) -> Result<()> {
 /// One request every `1/rate` s for `duration`, each on its own task: an open loop, so a
 /// slow answer does not slow the arrivals down (no coordinated omission).
 pub async fn fixed_rate(
-    client: &reqwest::Client,
-    url: String,
-    token: String,
-    body: serde_json::Value,
     rate: u64,
     duration: Duration,
+    request: impl Fn() -> reqwest::RequestBuilder,
 ) -> Result<Figures> {
     let results: Results = Arc::new(Mutex::new((Vec::new(), 0usize)));
     let started = Instant::now();
@@ -115,22 +112,10 @@ pub async fn fixed_rate(
     let mut tasks = Vec::new();
     while started.elapsed() < duration {
         ticker.tick().await;
-        let (client, url, token, body, results) = (
-            client.clone(),
-            url.clone(),
-            token.clone(),
-            body.clone(),
-            results.clone(),
-        );
+        let (request, results) = (request(), results.clone());
         tasks.push(tokio::spawn(async move {
             let sent = Instant::now();
-            let ok = match client
-                .post(&url)
-                .header("x-api-key", &token)
-                .json(&body)
-                .send()
-                .await
-            {
+            let ok = match request.send().await {
                 Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
                 _ => false,
             };

@@ -209,25 +209,31 @@ async fn credential_figures(
         sample["candidates"].as_array().map_or(0, Vec::len),
         sample["excluded"].as_array().map_or(0, Vec::len)
     );
-    credentials::fixed_rate(
-        client,
-        url.clone(),
-        token.clone(),
-        body.clone(),
-        500,
-        Duration::from_secs(2),
-    )
-    .await?;
-    let resolve = credentials::fixed_rate(client, url, token, body, 1000, Duration::from_secs(5)).await?;
-    resolve.print("POST /api/resolve (token), fixed 1,000 req/s");
+    let resolve = || client.post(&url).header("x-api-key", &token).json(&body);
+    credentials::fixed_rate(500, Duration::from_secs(2), resolve).await?;
+    let figures = credentials::fixed_rate(1000, Duration::from_secs(5), resolve).await?;
+    figures.print("POST /api/resolve (token), fixed 1,000 req/s");
 
     let page = format!("{base}/credentials");
     let cookie = Some(admin_cookie.to_owned());
     let busy = load(client, page.clone(), cookie.clone(), 50, Duration::from_secs(5)).await?;
     busy.print("credentials page (50 a page), 50 connections back to back");
     let think = Duration::from_secs(1);
-    let people = users(client, page, cookie.clone(), 50, Duration::from_secs(10), think).await?;
+    let people = users(
+        client,
+        page.clone(),
+        cookie.clone(),
+        50,
+        Duration::from_secs(10),
+        think,
+    )
+    .await?;
     people.print("credentials page (50 a page), 50 users pausing about 1 s between pages");
+    let admin_page = || client.get(&page).header("cookie", admin_cookie);
+    for rate in [100, 300, 450] {
+        let steady = credentials::fixed_rate(rate, Duration::from_secs(5), admin_page).await?;
+        steady.print(&format!("credentials page (50 a page), fixed {rate} pages/s"));
+    }
     let rest = format!("{base}/api/admin/credentials?perPage=50");
     let data = load(client, rest, cookie, 50, Duration::from_secs(5)).await?;
     data.print("GET /api/admin/credentials?perPage=50 (the list's data), 50 connections back to back");
