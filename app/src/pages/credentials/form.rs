@@ -34,10 +34,7 @@ pub fn CreateCredentialForm(
     let default_priority = {
         let providers = providers.clone();
         move || {
-            let id = selected.get();
-            providers
-                .iter()
-                .find(|p| id.is_none_or(|id| p.provider.id == id))
+            FormState::provider(selected.get(), &providers)
                 .map(|p| format!("default: {}", p.provider.default_priority))
         }
     };

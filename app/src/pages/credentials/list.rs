@@ -38,7 +38,7 @@ pub struct ListState {
     page: RwSignal<u64>,
     providers: Resource<Result<Vec<AvailableProviderDto>, AppError>>,
     credentials: Resource<Result<CredentialPage, AppError>>,
-    pub form: FormState,
+    form: FormState,
 }
 
 /// The create form's provider (none picked yet: the first one) and that provider's fields.
@@ -46,6 +46,18 @@ pub struct ListState {
 pub struct FormState {
     pub selected: RwSignal<Option<Uuid>>,
     pub fields: Resource<Result<Vec<TemplateFieldDto>, AppError>>,
+}
+
+impl FormState {
+    /// The provider the form is for: the one picked, else the first.
+    pub fn provider(
+        picked: Option<Uuid>,
+        providers: &[AvailableProviderDto],
+    ) -> Option<&AvailableProviderDto> {
+        providers
+            .iter()
+            .find(|p| picked.is_none_or(|id| p.provider.id == id))
+    }
 }
 
 impl ListState {
@@ -81,15 +93,9 @@ impl ListState {
         let fields = Resource::new(
             move || selected.get(),
             move |picked| async move {
-                let provider = match picked {
-                    Some(id) => Some(id),
-                    None => providers
-                        .await
-                        .ok()
-                        .and_then(|p| p.first().map(|p| p.provider.id)),
-                };
-                match provider {
-                    Some(id) => credential_form_fields(id).await,
+                let providers = providers.await.unwrap_or_default();
+                match FormState::provider(picked, &providers) {
+                    Some(p) => credential_form_fields(p.provider.id).await,
                     None => Ok(Vec::new()),
                 }
             },
