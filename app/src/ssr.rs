@@ -5,9 +5,9 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use domain::auth::{Admin, ClientInfo, CurrentUser};
-use domain::credentials::OwnedBy;
-use domain::{DomainError, Services};
+use domain::access::{Admin, ClientInfo, CurrentUser, Owner};
+use domain::error::DomainError;
+use domain::services::Services;
 use http::header::{COOKIE, SET_COOKIE, USER_AGENT};
 use http::{HeaderMap, HeaderValue};
 use leptos::prelude::use_context;
@@ -146,11 +146,8 @@ pub async fn require_admin() -> Result<Admin, AppError> {
 }
 
 /// The guard for a credential list: admins for the global one, any user for their own.
-pub async fn require_owner(scope: crate::dto::CredentialScope) -> Result<OwnedBy, AppError> {
-    Ok(match scope {
-        crate::dto::CredentialScope::Global => OwnedBy::Admins(require_admin().await?),
-        crate::dto::CredentialScope::Personal => OwnedBy::User(require_user().await?),
-    })
+pub async fn require_owner(scope: vocab::Scope) -> Result<Owner, AppError> {
+    Ok(Owner::of(require_user().await?, scope)?)
 }
 
 /// Form values as the domain takes them: every value held as a secret until the

@@ -2,7 +2,6 @@
 //! 1,000 users written straight into the database, then `POST /api/resolve` at a fixed
 //! 1,000 requests/s, and the credentials page at 50 concurrent and at fixed rates.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
@@ -11,10 +10,11 @@ use sea_orm::{
     ActiveModelTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, Set, TransactionTrait,
 };
 use serde_json::json;
-use tokio::sync::Mutex;
 use uuid::Uuid;
 
-use crate::{gather, Figures, Result, Results};
+use crate::harness::sign_in_as;
+use crate::load::{fixed_rate, load, users};
+use crate::{Result, ADMIN_EMAIL};
 
 pub const USERS: usize = 1_000;
 pub const CREDENTIALS: usize = 10_000;
@@ -98,34 +98,86 @@ async fn optimize(db: &DatabaseConnection) -> Result<()> {
     Ok(())
 }
 
-/// One request every `1/rate` s for `duration`, each on its own task: an open loop, so a
-/// slow answer does not slow the arrivals down (no coordinated omission).
-pub async fn fixed_rate(
-    rate: u64,
-    duration: Duration,
-    request: impl Fn() -> reqwest::RequestBuilder,
-) -> Result<Figures> {
-    let results: Results = Arc::new(Mutex::new((Vec::new(), 0usize)));
-    let started = Instant::now();
-    let mut ticker = tokio::time::interval(Duration::from_micros(1_000_000 / rate));
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
-    let mut tasks = Vec::new();
-    while started.elapsed() < duration {
-        ticker.tick().await;
-        let (request, results) = (request(), results.clone());
-        tasks.push(tokio::spawn(async move {
-            let sent = Instant::now();
-            let ok = match request.send().await {
-                Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
-                _ => false,
-            };
-            let mut all = results.lock().await;
-            if ok {
-                all.0.push(sent.elapsed());
-            } else {
-                all.1 += 1;
-            }
-        }));
+/// 10,000 credentials and 1,000 users; resolve at 1,000 requests/s; the credentials page.
+pub async fn credential_figures(
+    client: &reqwest::Client,
+    base: &str,
+    data: &tempfile::TempDir,
+    admin_cookie: &str,
+) -> Result<()> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let db_url = format!(
+        "sqlite://{}?mode=rwc",
+        data.path().join("switchyard.db").display()
+    );
+    // Every load user shares the bench admin's password hash, so any of them can sign in.
+    let db = sea_orm::Database::connect(&db_url).await?;
+    let admin = domain::entities::users::Entity::find()
+        .filter(domain::entities::users::Column::Email.eq(ADMIN_EMAIL))
+        .one(&db)
+        .await?
+        .ok_or("no bench admin")?;
+    let seeded = Instant::now();
+    seed(&db_url, &admin.password_hash).await?;
+    println!(
+        "seeded {} users and {} credentials in {:.1} s",
+        USERS,
+        CREDENTIALS,
+        seeded.elapsed().as_secs_f64()
+    );
+
+    let user_cookie = sign_in_as(client, base, "load-user-0@example.com").await?;
+    let created: serde_json::Value = client
+        .post(format!("{base}/api/tokens"))
+        .header("cookie", user_cookie)
+        .json(&json!({"name": "bench", "scopes": ["resolve"]}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let token = created["token"].as_str().ok_or("no token")?.to_owned();
+    let url = format!("{base}/api/resolve");
+    let body = json!({"provider": "gemini"});
+    let sample: serde_json::Value = client
+        .post(&url)
+        .header("x-api-key", &token)
+        .json(&body)
+        .send()
+        .await?
+        .json()
+        .await?;
+    println!(
+        "resolve for gemini answers {} candidates, {} excluded",
+        sample["candidates"].as_array().map_or(0, Vec::len),
+        sample["excluded"].as_array().map_or(0, Vec::len)
+    );
+    let resolve = || client.post(&url).header("x-api-key", &token).json(&body);
+    fixed_rate(500, Duration::from_secs(2), resolve).await?;
+    let figures = fixed_rate(1000, Duration::from_secs(5), resolve).await?;
+    figures.print("POST /api/resolve (token), fixed 1,000 req/s");
+
+    let page = format!("{base}/credentials");
+    let cookie = Some(admin_cookie.to_owned());
+    let busy = load(client, page.clone(), cookie.clone(), 50, Duration::from_secs(5)).await?;
+    busy.print("credentials page (50 a page), 50 connections back to back");
+    let think = Duration::from_secs(1);
+    let people = users(
+        client,
+        page.clone(),
+        cookie.clone(),
+        50,
+        Duration::from_secs(10),
+        think,
+    )
+    .await?;
+    people.print("credentials page (50 a page), 50 users pausing about 1 s between pages");
+    let admin_page = || client.get(&page).header("cookie", admin_cookie);
+    for rate in [100, 300, 450] {
+        let steady = fixed_rate(rate, Duration::from_secs(5), admin_page).await?;
+        steady.print(&format!("credentials page (50 a page), fixed {rate} pages/s"));
     }
-    gather(tasks, &results, started).await
+    let rest = format!("{base}/api/admin/credentials?perPage=50");
+    let data = load(client, rest, cookie, 50, Duration::from_secs(5)).await?;
+    data.print("GET /api/admin/credentials?perPage=50 (the list's data), 50 connections back to back");
+    Ok(())
 }

@@ -9,7 +9,8 @@ use chrono::Utc;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait};
 use uuid::Uuid;
 
-use crate::{sign_in, wait_ready, Instance, Result};
+use crate::harness::{sign_in, wait_ready, Instance};
+use crate::Result;
 
 const ROWS: usize = 1_000_000;
 /// Rows per write (one transaction each).
@@ -63,7 +64,9 @@ async fn fill(db: &DatabaseConnection, span: chrono::Duration) -> Result<()> {
             }
         });
         // The app's own write path: the logs and their hourly counts.
-        domain::logs::record(db, rows.collect()).await?;
+        domain::logs::RequestLogs::new(db.clone())
+            .record(rows.collect())
+            .await?;
     }
     if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
         // What autovacuum does after a bulk load: statistics and the visibility map.

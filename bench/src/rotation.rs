@@ -7,7 +7,6 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use domain::audit::AuditService;
 use domain::credentials::CredentialService;
 use domain::entities::{credentials, providers};
 use domain::probe::Prober;
@@ -29,12 +28,7 @@ pub async fn rotation_figures(binary: &Path, data: &Path) -> Result<()> {
     let master = MasterKey::read_file(&data.join("master.key"))?;
     let vault = Vault::open(&db, &master).await?;
     let version = vault.active_version();
-    let service = CredentialService::new(
-        db.clone(),
-        Arc::new(vault),
-        AuditService::new(db.clone()),
-        Prober::new(Duration::from_secs(1)),
-    );
+    let service = CredentialService::new(db.clone(), Arc::new(vault), Prober::new(Duration::from_secs(1)));
     let providers = providers::Entity::find().all(&db).await?;
     let sealed = Instant::now();
     db.execute_unprepared("DELETE FROM credentials").await?;

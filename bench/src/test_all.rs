@@ -7,7 +7,8 @@ use sea_orm::{ConnectionTrait, Database};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::{load, Result};
+use crate::load::load;
+use crate::Result;
 
 pub const CREDENTIALS: usize = 1_000;
 const ANSWER_AFTER: Duration = Duration::from_millis(50);

@@ -9,7 +9,7 @@ use sea_orm::{
     TransactionOptions, TransactionTrait,
 };
 
-use crate::{DomainError, DomainResult};
+use crate::error::{DomainError, DomainResult};
 
 /// Opens a pool. SQLite gets WAL, foreign keys and a busy timeout; the file is
 /// created when missing (at connect only).

@@ -83,3 +83,27 @@ pub fn conflict_on(field: &str, message: &str) -> impl FnOnce(DbErr) -> DomainEr
         _ => err.into(),
     }
 }
+
+/// One of a vocabulary's words, as a request spells it; another word is a validation
+/// error on `field` that lists the known ones.
+///
+/// # Errors
+/// `Validation` on `field`.
+pub fn word<T: std::str::FromStr<Err = vocab::UnknownWord>>(field: &str, text: &str) -> DomainResult<T> {
+    text.parse()
+        .map_err(|err: vocab::UnknownWord| DomainError::validation(field, err.to_string()))
+}
+
+/// As [`word`], for an optional filter: absent or blank is none.
+///
+/// # Errors
+/// `Validation` on `field` for a word that is not one of the set's.
+pub fn optional_word<T: std::str::FromStr<Err = vocab::UnknownWord>>(
+    field: &str,
+    text: Option<&str>,
+) -> DomainResult<Option<T>> {
+    text.map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| word(field, t))
+        .transpose()
+}

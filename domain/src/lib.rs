@@ -1,30 +1,53 @@
 //! Everything that decides: entities, rules and services. No Leptos, no axum.
+//!
+//! The modules are listed floor by floor, and each imports only from the floors above
+//! its own in this list (`tests/module_graph.rs` reads the `use crate::…` graph and fails
+//! on a cycle or on a module listed before one it imports). Nothing is re-exported here,
+//! so every import names the module it comes from.
 
-pub mod alerts;
-pub mod audit;
-pub mod auth;
-pub mod credentials;
-pub mod db;
+// Floor 0: tables and the one error.
 pub mod entities;
 pub mod error;
-pub mod health;
-pub mod logs;
-pub mod models;
-pub mod overview;
-pub mod probe;
-pub mod providers;
-pub mod routing;
-pub mod scheduler;
-pub mod seed;
-pub mod services;
-pub mod settings;
-pub mod setup;
-pub mod status;
-pub mod templates;
-pub mod text;
-pub mod tokens;
-pub mod users;
+
+// Floor 1: parsed values, who is asking, the database, the vault.
+pub mod access;
+pub mod db;
+pub mod kv;
+pub mod passwords;
+pub mod values;
 pub mod vault;
 
-pub use error::{DomainError, DomainResult};
-pub use services::{ServiceSet, Services};
+// Floor 2: the audit log, sessions, accounts, templates.
+pub mod audit;
+pub mod auth;
+pub mod templates;
+pub mod users;
+
+// Floor 3: alerts, probes, the registry, set-up, tokens.
+pub mod alerts;
+pub mod probe;
+pub mod providers;
+pub mod seed;
+pub mod setup;
+pub mod tokens;
+
+// Floor 4: request logs, models, the instance's facts.
+pub mod logs;
+pub mod models;
+pub mod system;
+
+// Floor 5: credentials.
+pub mod credentials;
+
+// Floor 6: what uses credentials.
+pub mod health;
+pub mod keys;
+pub mod overview;
+pub mod routing;
+pub mod test_all;
+
+// Floor 7: the scheduled jobs.
+pub mod scheduler;
+
+// Top: the bundle adapters hold.
+pub mod services;

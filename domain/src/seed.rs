@@ -5,13 +5,13 @@ use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 
-use crate::templates::{
-    AuthScheme, FieldSpec, HeaderSpec, ModelsRequestSpec, RequestSpec, TemplateDefinition, KEY_FIELD,
-};
 use uuid::Uuid;
 
 use crate::entities::{provider_templates, providers};
-use crate::DomainResult;
+use crate::error::DomainResult;
+use crate::templates::{
+    AuthScheme, FieldSpec, HeaderSpec, ModelsRequestSpec, RequestSpec, TemplateDefinition, KEY_FIELD,
+};
 
 struct BuiltinTemplate {
     key: &'static str,
@@ -284,7 +284,7 @@ pub async fn seed(db: &DatabaseConnection) -> DomainResult<SeedReport> {
 }
 
 async fn record_seeded_at(db: &DatabaseConnection, now: chrono::DateTime<Utc>) -> DomainResult<()> {
-    crate::settings::store(db, SEEDED_AT_KEY, now.to_rfc3339()).await
+    crate::kv::store(db, SEEDED_AT_KEY, now.to_rfc3339()).await
 }
 
 #[cfg(test)]

@@ -1,31 +1,65 @@
-//! The bundle of domain services an adapter needs, built once at start-up.
+//! The bundle of domain services an adapter needs, built once at start-up: the top
+//! floor, the only module that imports every other.
 
 use std::ops::Deref;
+use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use crate::alerts::{AlertSettings, Dispatcher, WebhookService};
 use crate::audit::AuditService;
-use crate::auth::password::PasswordHasher;
-use crate::auth::AuthService;
+use crate::auth::{AuthPolicy, AuthService};
 use crate::credentials::CredentialService;
-use crate::health::{HealthChecks, TestAll};
+use crate::error::DomainResult;
+use crate::health::{HealthChecks, HealthPolicy};
 use crate::logs::RequestLogs;
 use crate::models::ModelService;
 use crate::overview::OverviewService;
+use crate::passwords::PasswordHasher;
 use crate::probe::Prober;
 use crate::providers::ProviderService;
 use crate::routing::ResolveService;
-use crate::scheduler::{Leases, Scheduler};
-use crate::settings::{AuthPolicy, HealthSettings};
+use crate::scheduler::{Leases, Retention, Schedule, Scheduler};
 use crate::setup::SetupService;
+use crate::system::SystemService;
 use crate::templates::TemplateService;
+use crate::test_all::TestAll;
 use crate::tokens::TokenService;
 use crate::users::UserService;
 use crate::vault::Vault;
-use crate::DomainResult;
+
+/// How probes are sent: the scheduled checks, "test all", tests and model syncs.
+#[derive(Clone, Copy, Debug)]
+pub struct ProbeSettings {
+    /// How long a probe waits for a provider.
+    pub timeout: Duration,
+    /// Probes in flight at once (scheduled checks, test all).
+    pub concurrency: usize,
+}
+
+impl Default for ProbeSettings {
+    fn default() -> Self {
+        Self {
+            timeout: Duration::from_secs(10),
+            concurrency: 8,
+        }
+    }
+}
+
+/// Every knob the services are built with, each section its owner's type (and default).
+#[derive(Clone, Debug, Default)]
+pub struct ServiceConfig {
+    pub auth: AuthPolicy,
+    pub probes: ProbeSettings,
+    pub health: HealthPolicy,
+    pub schedule: Schedule,
+    pub alerts: AlertSettings,
+    /// The SQLite file, whose disappearance makes the database unhealthy.
+    pub sqlite_file: Option<PathBuf>,
+}
 
 /// A handle on the services: cloning it is one reference count, where cloning the set
 /// itself would touch every service's pool handle (adapters clone it per request).
@@ -41,7 +75,6 @@ impl Deref for Services {
 }
 
 pub struct ServiceSet {
-    pub db: DatabaseConnection,
     pub auth: AuthService,
     pub users: UserService,
     pub setup: SetupService,
@@ -59,51 +92,48 @@ pub struct ServiceSet {
     pub overview: OverviewService,
     pub webhooks: WebhookService,
     pub alerts: Dispatcher,
+    pub system: SystemService,
 }
 
 impl Services {
-    pub fn new(
-        db: DatabaseConnection,
-        policy: AuthPolicy,
-        vault: Vault,
-        health: HealthSettings,
-        alert_settings: AlertSettings,
-    ) -> DomainResult<Self> {
+    pub fn new(db: DatabaseConnection, vault: Vault, config: ServiceConfig) -> DomainResult<Self> {
         let hasher = PasswordHasher::new()?;
-        let auth = AuthService::new(db.clone(), policy, hasher.clone());
+        let auth = AuthService::new(db.clone(), config.auth, hasher.clone());
         let users = UserService::new(db.clone(), hasher);
         let setup = SetupService::new(db.clone(), users.clone(), auth.clone());
         let providers = ProviderService::new(db.clone());
         let templates = TemplateService::new(db.clone());
-        let prober = Prober::new(health.probe_timeout);
+        let prober = Prober::new(config.probes.timeout);
         let models = ModelService::new(db.clone(), prober.clone());
         let vault = Arc::new(vault);
-        let audit = AuditService::new(db.clone());
-        let credentials = CredentialService::new(db.clone(), vault.clone(), audit.clone(), prober);
-        let tokens = TokenService::new(db.clone(), audit.clone());
+        let credentials = CredentialService::new(db.clone(), vault.clone(), prober);
+        let tokens = TokenService::new(db.clone());
         let logs = RequestLogs::new(db.clone());
-        let test_all = TestAll::new(db.clone(), credentials.clone(), health.probe_concurrency);
+        let test_all = TestAll::new(db.clone(), credentials.clone(), config.probes.concurrency);
+        let webhooks = WebhookService::new(db.clone(), vault.clone());
+        let alerts = Dispatcher::new(db.clone(), webhooks.clone(), config.alerts)?;
         let checks = HealthChecks::new(
             db.clone(),
             credentials.clone(),
-            health.policy,
-            health.probe_concurrency,
+            alerts.clone(),
+            config.health,
+            config.probes.concurrency,
         );
-        let webhooks = WebhookService::new(db.clone(), vault.clone(), audit.clone());
-        let alerts = Dispatcher::new(db.clone(), webhooks.clone(), alert_settings)?;
-        let overview = OverviewService::new(db.clone());
-        let resolve = ResolveService::new(db.clone(), credentials.clone(), audit.clone(), alerts.clone());
+        let resolve = ResolveService::new(db.clone(), credentials.clone(), alerts.clone());
+        let retention = Retention {
+            logs: logs.clone(),
+            runs: test_all.clone(),
+            deliveries: alerts.clone(),
+        };
         // Names this process in the scheduler's lease rows.
         let instance = Uuid::now_v7().to_string();
         let scheduler = Scheduler::new(
             Leases::new(db.clone(), instance),
             checks,
-            logs.clone(),
-            alerts.clone(),
-            health.schedule,
+            retention,
+            config.schedule,
         );
         Ok(Self(Arc::new(ServiceSet {
-            db,
             auth,
             users,
             setup,
@@ -113,14 +143,15 @@ impl Services {
             credentials,
             resolve,
             tokens,
-            audit,
+            audit: AuditService::new(db.clone()),
             vault,
             logs,
             scheduler,
             test_all,
-            overview,
+            overview: OverviewService::new(db.clone()),
             webhooks,
             alerts,
+            system: SystemService::new(db, config.sqlite_file),
         })))
     }
 }

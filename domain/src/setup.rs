@@ -2,12 +2,15 @@
 
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use secrecy::{ExposeSecret, SecretString};
+use vocab::Role;
 
+use crate::access::ClientInfo;
 use crate::auth::session::{new_token, token_hash};
-use crate::auth::{AuthService, ClientInfo, Role, SignedIn};
-use crate::entities::{app_settings, users};
+use crate::auth::{AuthService, SignedIn};
+use crate::entities::users;
+use crate::error::{DomainError, DomainResult};
+use crate::kv;
 use crate::users::{NewUser, UserService};
-use crate::{DomainError, DomainResult};
 
 const SETUP_TOKEN_KEY: &str = "setup_token_hash";
 
@@ -39,7 +42,7 @@ impl SetupService {
             return Ok(None);
         }
         let token = new_token();
-        crate::settings::store(&self.db, SETUP_TOKEN_KEY, token_hash(&token)).await?;
+        kv::store(&self.db, SETUP_TOKEN_KEY, token_hash(&token)).await?;
         Ok(Some(token))
     }
 
@@ -48,12 +51,10 @@ impl SetupService {
         if !self.is_needed().await? {
             return Err(DomainError::Forbidden);
         }
-        let stored = app_settings::Entity::find_by_id(SETUP_TOKEN_KEY.to_owned())
-            .one(&self.db)
-            .await?;
+        let stored = kv::read(&self.db, SETUP_TOKEN_KEY).await?;
         let given = token_hash(&SecretString::from(token.to_owned()));
         match stored {
-            Some(row) if constant_time_eq(row.value.as_bytes(), given.as_bytes()) => Ok(()),
+            Some(hash) if constant_time_eq(hash.as_bytes(), given.as_bytes()) => Ok(()),
             _ => Err(DomainError::unauthorized(
                 "This set-up link is not valid. Use the newest link printed in the server log.",
             )),
@@ -82,9 +83,7 @@ impl SetupService {
             role: Role::Admin,
         };
         let admin = self.users.create_unchecked(new, &txn).await?;
-        app_settings::Entity::delete_by_id(SETUP_TOKEN_KEY.to_owned())
-            .exec(&txn)
-            .await?;
+        kv::remove(&txn, SETUP_TOKEN_KEY).await?;
         txn.commit().await?;
         self.auth.start_session(&admin, client).await
     }

@@ -4,24 +4,29 @@
 
 use std::time::Duration;
 
-use domain::auth::{ClientInfo, Role};
-use domain::settings::{AuthPolicy, HealthSettings};
+use domain::access::ClientInfo;
+use domain::auth::AuthPolicy;
+use domain::db;
+use domain::error::DomainError;
+use domain::services::{ServiceConfig, Services};
 use domain::users::NewUser;
 use domain::vault::{MasterKey, Vault};
-use domain::{db, DomainError, Services};
+use sea_orm::DatabaseConnection;
 use secrecy::{ExposeSecret, SecretString};
 use tempfile::TempDir;
+use vocab::Role;
 
-async fn services(policy: AuthPolicy) -> (Services, TempDir) {
+async fn services(policy: AuthPolicy) -> (Services, DatabaseConnection, TempDir) {
     let dir = TempDir::new().unwrap();
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
     let conn = db::connect(&url).await.unwrap();
     db::migrate_up(&conn).await.unwrap();
     let vault = Vault::open(&conn, &MasterKey::generate()).await.unwrap();
-    (
-        Services::new(conn, policy, vault, HealthSettings::default(), Default::default()).unwrap(),
-        dir,
-    )
+    let config = ServiceConfig {
+        auth: policy,
+        ..ServiceConfig::default()
+    };
+    (Services::new(conn.clone(), vault, config).unwrap(), conn, dir)
 }
 
 fn secret(value: &str) -> SecretString {
@@ -43,7 +48,7 @@ async fn add_user(services: &Services, email: &str, role: Role) {
 
 #[tokio::test]
 async fn changing_the_password_ends_the_other_sessions_but_not_this_one() {
-    let (services, _dir) = services(AuthPolicy::default()).await;
+    let (services, _db, _dir) = services(AuthPolicy::default()).await;
     add_user(&services, "ada@example.com", Role::User).await;
     let client = ClientInfo::default();
     let laptop = services
@@ -108,7 +113,7 @@ async fn an_idle_session_expires() {
         session_absolute: Duration::from_secs(60),
         ..AuthPolicy::default()
     };
-    let (services, _dir) = services(policy).await;
+    let (services, _db, _dir) = services(policy).await;
     add_user(&services, "ada@example.com", Role::User).await;
     let signed_in = services
         .auth
@@ -131,7 +136,7 @@ async fn an_idle_session_expires() {
 
 #[tokio::test]
 async fn the_ip_throttle_covers_many_accounts() {
-    let (services, _dir) = services(AuthPolicy::default()).await;
+    let (services, _db, _dir) = services(AuthPolicy::default()).await;
     let attacker = ClientInfo {
         ip: Some("203.0.113.9".into()),
         user_agent: None,
@@ -169,7 +174,7 @@ async fn the_ip_throttle_covers_many_accounts() {
 
 #[tokio::test]
 async fn only_admins_become_admin_guards() {
-    let (services, _dir) = services(AuthPolicy::default()).await;
+    let (services, _db, _dir) = services(AuthPolicy::default()).await;
     add_user(&services, "user@example.com", Role::User).await;
     add_user(&services, "admin@example.com", Role::Admin).await;
     let client = ClientInfo::default();
@@ -189,40 +194,40 @@ async fn only_admins_become_admin_guards() {
 
 #[tokio::test]
 async fn migrations_run_twice_and_revert() {
-    let (services, _dir) = services(AuthPolicy::default()).await;
-    db::migrate_up(&services.db).await.unwrap();
-    let (applied, _) = db::migration_status(&services.db).await.unwrap();
+    let (_services, db, _dir) = services(AuthPolicy::default()).await;
+    db::migrate_up(&db).await.unwrap();
+    let (applied, _) = db::migration_status(&db).await.unwrap();
     let all = applied.len();
     assert!(all >= 2);
-    db::migrate_down(&services.db, all as u32).await.unwrap();
-    let (applied, pending) = db::migration_status(&services.db).await.unwrap();
+    db::migrate_down(&db, all as u32).await.unwrap();
+    let (applied, pending) = db::migration_status(&db).await.unwrap();
     assert!(applied.is_empty() && pending.len() == all);
-    db::migrate_up(&services.db).await.unwrap();
+    db::migrate_up(&db).await.unwrap();
 }
 
 #[tokio::test]
 async fn seeding_is_idempotent_and_keeps_admin_edits() {
     use domain::entities::providers;
     use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
-    let (services, _dir) = services(AuthPolicy::default()).await;
-    let first = domain::seed::seed(&services.db).await.unwrap();
+    let (_services, db, _dir) = services(AuthPolicy::default()).await;
+    let first = domain::seed::seed(&db).await.unwrap();
     assert_eq!(first.providers_added.len(), 8);
     let gemini = providers::Entity::find()
         .filter(providers::Column::Identifier.eq("gemini"))
-        .one(&services.db)
+        .one(&db)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(gemini.default_priority, 10);
     let mut edit: providers::ActiveModel = gemini.into();
     edit.default_priority = Set(99);
-    edit.update(&services.db).await.unwrap();
+    edit.update(&db).await.unwrap();
 
-    let second = domain::seed::seed(&services.db).await.unwrap();
+    let second = domain::seed::seed(&db).await.unwrap();
     assert!(second.providers_added.is_empty() && second.templates_added.is_empty());
     let gemini = providers::Entity::find()
         .filter(providers::Column::Identifier.eq("gemini"))
-        .one(&services.db)
+        .one(&db)
         .await
         .unwrap()
         .unwrap();
@@ -235,9 +240,9 @@ async fn seeding_is_idempotent_and_keeps_admin_edits() {
 #[tokio::test]
 async fn sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout() {
     use sea_orm::{ConnectionTrait, Statement};
-    let (services, _dir) = services(AuthPolicy::default()).await;
+    let (_services, db, _dir) = services(AuthPolicy::default()).await;
     let pragma = |name: &str| {
-        let db = services.db.clone();
+        let db = db.clone();
         let sql = format!("PRAGMA {name}");
         async move {
             let row = db

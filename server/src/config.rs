@@ -5,6 +5,11 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use domain::alerts::AlertSettings;
+use domain::auth::AuthPolicy;
+use domain::health::HealthPolicy;
+use domain::scheduler::Schedule;
+use domain::services::{ProbeSettings, ServiceConfig};
 use figment::providers::{Env, Format, Toml};
 use figment::Figment;
 use secrecy::SecretString;
@@ -15,7 +20,7 @@ const TEST_PREFIX: &str = "test_";
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct Settings {
+pub struct Config {
     /// Where the server listens.
     pub addr: SocketAddr,
     /// Holds the SQLite database and the generated master key file by default.
@@ -62,7 +67,7 @@ pub struct Settings {
     pub webhook_max_attempts: u32,
 }
 
-impl Default for Settings {
+impl Default for Config {
     fn default() -> Self {
         Self {
             addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
@@ -95,7 +100,7 @@ impl Default for Settings {
 #[error("invalid configuration: {0}")]
 pub struct ConfigError(String);
 
-impl Settings {
+impl Config {
     /// Reads the optional file and the process environment.
     pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
         let mut figment = Figment::new();
@@ -116,9 +121,9 @@ impl Settings {
     }
 
     pub fn from_figment(figment: Figment) -> Result<Self, ConfigError> {
-        let settings: Settings = figment.extract().map_err(|err| ConfigError(describe(err)))?;
-        settings.validate()?;
-        Ok(settings)
+        let config: Config = figment.extract().map_err(|err| ConfigError(describe(err)))?;
+        config.validate()?;
+        Ok(config)
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
@@ -206,30 +211,34 @@ impl Settings {
         Duration::from_secs(self.probe_timeout)
     }
 
-    /// What the probes and the scheduled checks need from the configuration.
-    pub fn health(&self) -> domain::settings::HealthSettings {
+    /// What the domain's services are built with, each section its owner's type.
+    pub fn services(&self) -> ServiceConfig {
         let seconds = |s: u64| chrono::Duration::seconds(i64::try_from(s).unwrap_or(i64::MAX));
-        domain::settings::HealthSettings {
-            probe_timeout: self.probe_timeout(),
-            probe_concurrency: self.probe_concurrency,
-            policy: domain::health::HealthPolicy {
+        ServiceConfig {
+            auth: AuthPolicy {
+                session_idle: self.session_idle(),
+                session_absolute: self.session_absolute(),
+                ..AuthPolicy::default()
+            },
+            probes: ProbeSettings {
+                timeout: self.probe_timeout(),
+                concurrency: self.probe_concurrency,
+            },
+            health: HealthPolicy {
                 disable_after: self.auto_disable_after,
                 base_cooldown: seconds(self.cooldown_base),
                 max_cooldown: seconds(self.cooldown_max),
             },
-            schedule: domain::scheduler::Schedule {
-                health_check_interval: seconds(self.health_check_interval),
+            schedule: Schedule {
+                check_interval: seconds(self.health_check_interval),
                 log_retention_days: self.log_retention_days,
             },
-        }
-    }
-
-    /// How webhook deliveries are sent and retried.
-    pub fn alerts(&self) -> domain::alerts::AlertSettings {
-        domain::alerts::AlertSettings {
-            timeout: Duration::from_secs(self.webhook_timeout),
-            retry_base: Duration::from_secs(self.webhook_retry_base),
-            max_attempts: self.webhook_max_attempts,
+            alerts: AlertSettings {
+                timeout: Duration::from_secs(self.webhook_timeout),
+                retry_base: Duration::from_secs(self.webhook_retry_base),
+                max_attempts: self.webhook_max_attempts,
+            },
+            sqlite_file: crate::http::sqlite_file(&self.database_url()),
         }
     }
 
@@ -297,13 +306,11 @@ mod tests {
 
     #[test]
     fn defaults_are_the_embedded_set_up() {
-        let settings = Settings::from_figment(Figment::new()).unwrap();
-        assert_eq!(settings.addr.to_string(), "127.0.0.1:3000");
-        assert!(settings
-            .database_url()
-            .starts_with("sqlite://./data/switchyard.db"));
-        assert_eq!(settings.master_key_path(), PathBuf::from("./data/master.key"));
-        assert_eq!(settings.session_idle(), Duration::from_secs(1800));
+        let config = Config::from_figment(Figment::new()).unwrap();
+        assert_eq!(config.addr.to_string(), "127.0.0.1:3000");
+        assert!(config.database_url().starts_with("sqlite://./data/switchyard.db"));
+        assert_eq!(config.master_key_path(), PathBuf::from("./data/master.key"));
+        assert_eq!(config.session_idle(), Duration::from_secs(1800));
     }
 
     #[test]
@@ -315,9 +322,9 @@ mod tests {
             )?;
             jail.set_env("SWITCHYARD_ADDR", "127.0.0.1:5000");
             jail.set_env("SWITCHYARD_TEST_POSTGRES_URL", "postgres://ignored");
-            let settings = Settings::load(Some(Path::new("switchyard.toml"))).unwrap();
-            assert_eq!(settings.addr.to_string(), "127.0.0.1:5000");
-            assert!(settings.secure_cookies);
+            let config = Config::load(Some(Path::new("switchyard.toml"))).unwrap();
+            assert_eq!(config.addr.to_string(), "127.0.0.1:5000");
+            assert!(config.secure_cookies);
             Ok(())
         });
     }
@@ -326,7 +333,7 @@ mod tests {
     fn an_unknown_variable_is_named_in_the_error() {
         Jail::expect_with(|jail| {
             jail.set_env("SWITCHYARD_SESION_IDLE_TIMEOUT", "60");
-            let err = Settings::load(None).unwrap_err().to_string();
+            let err = Config::load(None).unwrap_err().to_string();
             assert!(err.contains("SWITCHYARD_SESION_IDLE_TIMEOUT"), "{err}");
             Ok(())
         });
@@ -336,10 +343,10 @@ mod tests {
     fn an_invalid_value_is_named_in_the_error() {
         Jail::expect_with(|jail| {
             jail.set_env("SWITCHYARD_SESSION_IDLE_TIMEOUT", "half an hour");
-            let err = Settings::load(None).unwrap_err().to_string();
+            let err = Config::load(None).unwrap_err().to_string();
             assert!(err.contains("SWITCHYARD_SESSION_IDLE_TIMEOUT"), "{err}");
             jail.set_env("SWITCHYARD_SESSION_IDLE_TIMEOUT", "0");
-            let err = Settings::load(None).unwrap_err().to_string();
+            let err = Config::load(None).unwrap_err().to_string();
             assert!(err.contains("SWITCHYARD_SESSION_IDLE_TIMEOUT"), "{err}");
             Ok(())
         });
@@ -347,7 +354,7 @@ mod tests {
 
     #[test]
     fn a_missing_config_file_is_an_error() {
-        let err = Settings::load(Some(Path::new("/nonexistent/switchyard.toml"))).unwrap_err();
+        let err = Config::load(Some(Path::new("/nonexistent/switchyard.toml"))).unwrap_err();
         assert!(err.to_string().contains("does not exist"));
     }
 }

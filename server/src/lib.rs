@@ -6,5 +6,5 @@ pub mod http;
 pub mod startup;
 pub mod telemetry;
 
-pub use config::Settings;
+pub use config::Config;
 pub use startup::Application;

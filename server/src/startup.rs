@@ -7,13 +7,15 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 use domain::scheduler::Scheduler;
+use domain::services::Services;
 use domain::vault::{MasterKey, Vault};
-use domain::{db, seed, Services};
+use domain::{db, seed};
 use sea_orm::DatabaseConnection;
 use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
+use vocab::Job;
 
-use crate::config::Settings;
+use crate::config::Config;
 use crate::http::{router, AppState};
 
 pub struct Application {
@@ -28,30 +30,30 @@ pub struct Application {
 
 impl Application {
     /// Everything up to accepting connections. Port 0 picks a free port.
-    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let services = prepare(&settings).await?;
-        let listener = TcpListener::bind(settings.addr)
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let services = prepare(&config).await?;
+        let listener = TcpListener::bind(config.addr)
             .await
-            .with_context(|| format!("cannot listen on {}", settings.addr))?;
+            .with_context(|| format!("cannot listen on {}", config.addr))?;
         let port = listener.local_addr()?.port();
         let setup_url = services.setup.issue_token_if_needed().await?.map(|token| {
             format!(
                 "{}/setup?token={}",
-                settings.public_url(port),
+                config.public_url(port),
                 token.expose_secret()
             )
         });
         if let Some(url) = &setup_url {
             tracing::warn!("No admin exists yet. Create the first admin here (one-time link): {url}");
         }
-        let state = AppState::new(services.clone(), &settings)?;
+        let state = AppState::new(services.clone(), &config)?;
         Ok(Self {
             listener,
             router: router(state)?,
             port,
             services,
             setup_url,
-            run_scheduler: settings.scheduler,
+            run_scheduler: config.scheduler,
         })
     }
 
@@ -83,12 +85,11 @@ impl Application {
 
 /// One task per scheduled job, each asking for its lease a few times per interval.
 fn spawn_scheduler(scheduler: &Scheduler) -> Vec<tokio::task::JoinHandle<()>> {
-    scheduler
-        .jobs()
-        .into_iter()
-        .map(|(job, interval)| {
+    Job::ALL
+        .iter()
+        .map(|&job| {
             let scheduler = scheduler.clone();
-            let poll = (interval / 4)
+            let poll = (scheduler.interval(job) / 4)
                 .to_std()
                 .unwrap_or_default()
                 .clamp(Duration::from_millis(250), Duration::from_secs(5));
@@ -97,8 +98,8 @@ fn spawn_scheduler(scheduler: &Scheduler) -> Vec<tokio::task::JoinHandle<()>> {
                 ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
                 loop {
                     ticker.tick().await;
-                    if let Err(err) = scheduler.run_if_due(job, interval).await {
-                        tracing::warn!(job, %err, "the scheduler could not take its lease");
+                    if let Err(err) = scheduler.run_if_due(job).await {
+                        tracing::warn!(job = job.as_str(), %err, "the scheduler could not take its lease");
                     }
                 }
             })
@@ -107,25 +108,25 @@ fn spawn_scheduler(scheduler: &Scheduler) -> Vec<tokio::task::JoinHandle<()>> {
 }
 
 /// Opens the database (creating the data directory for the embedded default).
-pub async fn open_database(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
-    if settings.database_url.is_none() {
-        std::fs::create_dir_all(&settings.data_dir)
-            .with_context(|| format!("cannot create the data directory {}", settings.data_dir.display()))?;
+pub async fn open_database(config: &Config) -> anyhow::Result<DatabaseConnection> {
+    if config.database_url.is_none() {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("cannot create the data directory {}", config.data_dir.display()))?;
     }
-    Ok(db::connect(&settings.database_url()).await?)
+    Ok(db::connect(&config.database_url()).await?)
 }
 
 /// The master key from the environment, the key file, or a new key file.
-pub fn load_master_key(settings: &Settings) -> anyhow::Result<MasterKey> {
-    if let Some(encoded) = &settings.master_key {
+pub fn load_master_key(config: &Config) -> anyhow::Result<MasterKey> {
+    if let Some(encoded) = &config.master_key {
         return MasterKey::from_encoded(encoded).context("SWITCHYARD_MASTER_KEY is not a valid key");
     }
-    let path = settings.master_key_path();
+    let path = config.master_key_path();
     if path.exists() {
         return MasterKey::read_file(&path)
             .with_context(|| format!("the master key file {} is unusable", path.display()));
     }
-    if settings.master_key_file.is_some() {
+    if config.master_key_file.is_some() {
         bail!(
             "the master key file {} does not exist (SWITCHYARD_MASTER_KEY_FILE)",
             path.display()
@@ -140,8 +141,8 @@ pub fn load_master_key(settings: &Settings) -> anyhow::Result<MasterKey> {
 }
 
 /// Database, migrations, seeding and vault: what must succeed before serving.
-pub async fn prepare(settings: &Settings) -> anyhow::Result<Services> {
-    let db = open_database(settings).await?;
+pub async fn prepare(config: &Config) -> anyhow::Result<Services> {
+    let db = open_database(config).await?;
     db::migrate_up(&db)
         .await
         .context("start-up stopped: the database migration failed")?;
@@ -149,16 +150,11 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Services> {
     if !report.templates_added.is_empty() || !report.providers_added.is_empty() {
         tracing::info!(templates = ?report.templates_added, providers = ?report.providers_added, "seeded built-ins");
     }
-    let master = load_master_key(settings)?;
+    let master = load_master_key(config)?;
     let vault = Vault::open(&db, &master).await.context(
         "start-up stopped: set SWITCHYARD_MASTER_KEY or SWITCHYARD_MASTER_KEY_FILE to the key this database was created with",
     )?;
-    let policy = domain::settings::AuthPolicy {
-        session_idle: settings.session_idle(),
-        session_absolute: settings.session_absolute(),
-        ..Default::default()
-    };
-    let services = Services::new(db, policy, vault, settings.health(), settings.alerts())?;
+    let services = Services::new(db, vault, config.services())?;
     for (provider, priority) in services.credentials.active_global_order().await? {
         tracing::info!("Provider: {provider} | Priority: {priority}");
     }

@@ -34,8 +34,8 @@ pub fn NavBar() -> impl IntoView {
                                 })}
                                 <A href="/account">"Account"</A>
                             </nav>
-                            <span class="who" data-role=user.role.clone()>
-                                {user.display_name.clone()} " · " {user.role.clone()}
+                            <span class="who" data-role=user.role.as_str()>
+                                {user.display_name.clone()} " · " {user.role.as_str()}
                             </span>
                             <ActionForm action=sign_out>
                                 <button type="submit" class="secondary">"Sign out"</button>

@@ -6,7 +6,7 @@ use crate::dto::ProbeResultDto;
 #[component]
 pub fn ProbeResult(result: ProbeResultDto) -> impl IntoView {
     let figures: Vec<String> = [
-        Some(result.outcome.replace('_', " ")),
+        Some(result.outcome.as_str().replace('_', " ")),
         result.http_status.map(|s| format!("HTTP {s}")),
         Some(format!("{} ms", result.latency_ms)),
         result.model_count.map(|n| format!("{n} models")),
@@ -19,7 +19,7 @@ pub fn ProbeResult(result: ProbeResultDto) -> impl IntoView {
         false => ("probe failed", "Test failed"),
     };
     view! {
-        <p class=class role="status" data-outcome=result.outcome.clone()>
+        <p class=class role="status" data-outcome=result.outcome.as_str()>
             <strong>{verdict}</strong>" — "{result.message}
             <span class="figures">{figures.join(" · ")}</span>
         </p>

@@ -2,20 +2,20 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
+use vocab::{AlertEvent, DeliveryId, DeliveryStatus, WebhookId, WebhookKind};
 
 /// A webhook target; its signing secret is never shown, only whether it has one.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct WebhookDto {
-    pub id: Uuid,
+    pub id: WebhookId,
     pub url: String,
     /// `json` (the event as JSON) or `slack` (`{"text": …}`).
-    pub kind: String,
+    pub kind: WebhookKind,
     pub enabled: bool,
     /// The events it receives.
-    pub events: Vec<String>,
+    pub events: Vec<AlertEvent>,
     /// Deliveries carry `X-Switchyard-Signature: sha256=<HMAC of "{timestamp}.{body}">`.
     pub has_secret: bool,
     pub created_at: DateTime<Utc>,
@@ -27,11 +27,11 @@ pub struct WebhookDto {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct WebhookDeliveryDto {
-    pub id: Uuid,
-    pub webhook_id: Uuid,
-    pub event: String,
-    /// `pending`, `delivered` or `failed` (out of attempts).
-    pub status: String,
+    pub id: DeliveryId,
+    pub webhook_id: WebhookId,
+    pub event: AlertEvent,
+    /// Failed means out of attempts.
+    pub status: DeliveryStatus,
     pub attempts: i32,
     /// The receiver's HTTP status on the last attempt.
     pub response_status: Option<i32>,
@@ -48,17 +48,17 @@ pub struct WebhookDeliveryDto {
 #[cfg(feature = "ssr")]
 mod from_domain {
     use super::*;
-    use domain::alerts::{WebhookView, PENDING};
+    use domain::alerts::WebhookView;
     use domain::entities::webhook_deliveries;
 
     impl From<WebhookView> for WebhookDto {
         fn from(v: WebhookView) -> Self {
             Self {
-                id: v.row.id,
+                id: WebhookId::from_uuid(v.row.id),
                 url: v.row.url,
-                kind: v.row.kind,
+                kind: v.kind,
                 enabled: v.row.enabled,
-                events: v.events.iter().map(|e| e.as_str().to_owned()).collect(),
+                events: v.events,
                 has_secret: v.has_secret,
                 created_at: v.row.created_at,
                 updated_at: v.row.updated_at,
@@ -68,12 +68,13 @@ mod from_domain {
 
     impl From<webhook_deliveries::Model> for WebhookDeliveryDto {
         fn from(d: webhook_deliveries::Model) -> Self {
+            let status = DeliveryStatus::parse(&d.status).unwrap_or(DeliveryStatus::Failed);
             Self {
-                next_attempt_at: (d.status == PENDING).then_some(d.next_attempt_at),
-                id: d.id,
-                webhook_id: d.webhook_id,
-                event: d.event,
-                status: d.status,
+                next_attempt_at: (status == DeliveryStatus::Pending).then_some(d.next_attempt_at),
+                id: DeliveryId::from_uuid(d.id),
+                webhook_id: WebhookId::from_uuid(d.webhook_id),
+                event: AlertEvent::parse(&d.event).unwrap_or(AlertEvent::Test),
+                status,
                 attempts: d.attempts,
                 response_status: d.response_status,
                 latency_ms: d.latency_ms,

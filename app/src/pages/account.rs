@@ -13,7 +13,7 @@ pub fn AccountPage() -> impl IntoView {
         <Suspense>
             {move || Suspend::new(async move {
                 page_result(signed_in(user.await), |user| view! {
-                    <p>"Signed in as " <strong>{user.email}</strong> " (" {user.role} ")"</p>
+                    <p>"Signed in as " <strong>{user.email}</strong> " (" {user.role.as_str()} ")"</p>
                     <ChangePasswordForm/>
                 }.into_any())
             })}

@@ -6,25 +6,13 @@ use leptos_meta::Title;
 use crate::api::audit::list_audit;
 use crate::components::{page_result, Pager};
 use crate::dto::AuditEventDto;
+use vocab::AuditAction;
 
 const PER_PAGE: u64 = 50;
-const ACTIONS: &[&str] = &[
-    "credential.create",
-    "credential.update",
-    "credential.replace_secret",
-    "credential.reorder",
-    "credential.delete",
-    "credential.reveal",
-    "credential.auto_disabled",
-    "credential.recovered",
-    "token.create",
-    "token.revoke",
-    "settings.update",
-];
 
 #[component]
 pub fn AuditLogPage() -> impl IntoView {
-    let action = RwSignal::new(String::new());
+    let action = RwSignal::new(None::<AuditAction>);
     let page = RwSignal::new(1_u64);
     let events = Resource::new(
         move || (action.get(), page.get()),
@@ -36,9 +24,10 @@ pub fn AuditLogPage() -> impl IntoView {
         <p class="subtitle">"Each event carries the hash of the one before; " <code>"switchyard audit verify"</code> " checks the chain."</p>
         <div class="filters">
             <label>"Action"
-                <select on:change=move |ev| { action.set(event_target_value(&ev)); page.set(1); } prop:value=move || action.get()>
+                <select on:change=move |ev| { action.set(AuditAction::parse(&event_target_value(&ev))); page.set(1); }
+                    prop:value=move || action.get().map_or("", AuditAction::as_str)>
                     <option value="">"all actions"</option>
-                    {ACTIONS.iter().map(|a| view! { <option value=*a>{*a}</option> }).collect_view()}
+                    {AuditAction::ALL.iter().map(|a| view! { <option value=a.as_str()>{a.as_str()}</option> }).collect_view()}
                 </select>
             </label>
         </div>

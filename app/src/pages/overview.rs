@@ -4,15 +4,16 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::overview::{get_health_overview, get_overview};
+use crate::api::overview::{get_figures, get_overview};
 use crate::components::{page_result, BarChart, BarGroup, LineChart, LineSeries};
-use crate::dto::{HealthOverviewDto, ProviderHealthDto, SidelinedDto};
+use crate::dto::{FiguresDto, ProviderFiguresDto, SidelinedDto};
 use crate::AppError;
+use vocab::DisabledReason;
 
 #[component]
 pub fn OverviewPage() -> impl IntoView {
     let overview = Resource::new(|| (), |_| get_overview());
-    let health = Resource::new(|| (), |_| get_health_overview());
+    let health = Resource::new(|| (), |_| get_figures());
     view! {
         <Title text="Overview"/>
         <h1>"Overview"</h1>
@@ -53,8 +54,8 @@ fn Figure(label: &'static str, value: u64, detail: String) -> impl IntoView {
 }
 
 #[component]
-fn HealthSection(health: HealthOverviewDto) -> impl IntoView {
-    let busy: Vec<ProviderHealthDto> = health
+fn HealthSection(health: FiguresDto) -> impl IntoView {
+    let busy: Vec<ProviderFiguresDto> = health
         .providers
         .iter()
         .filter(|p| p.requests > 0)
@@ -114,7 +115,7 @@ fn HealthSection(health: HealthOverviewDto) -> impl IntoView {
 }
 
 #[component]
-fn HealthTable(providers: Vec<ProviderHealthDto>) -> impl IntoView {
+fn HealthTable(providers: Vec<ProviderFiguresDto>) -> impl IntoView {
     let rows = providers
         .into_iter()
         .map(|p| {
@@ -151,7 +152,7 @@ fn SidelinedTable(rows: Vec<SidelinedDto>) -> impl IntoView {
     let rows = rows
         .into_iter()
         .map(|c| {
-            let why = match (c.state.as_str(), c.disabled_reason.as_deref()) {
+            let why = match (c.state.as_str(), c.disabled_reason) {
                 ("cooldown", _) => format!(
                     "cooldown until {} after {} failed check(s)",
                     c.cooldown_until
@@ -159,7 +160,7 @@ fn SidelinedTable(rows: Vec<SidelinedDto>) -> impl IntoView {
                         .unwrap_or_default(),
                     c.consecutive_failures
                 ),
-                (_, Some("health")) => format!(
+                (_, Some(DisabledReason::Health)) => format!(
                     "disabled by the health checks{} after {} failures in a row",
                     c.disabled_at
                         .map(|t| t.format(" at %Y-%m-%d %H:%M UTC").to_string())
@@ -172,7 +173,7 @@ fn SidelinedTable(rows: Vec<SidelinedDto>) -> impl IntoView {
                 <tr data-credential=c.name.clone() data-state=c.state.clone()>
                     <td>{c.name.clone()}</td>
                     <td><code>{c.provider.clone()}</code></td>
-                    <td>{c.scope.clone()}</td>
+                    <td>{c.scope.as_str()}</td>
                     <td class="why">{why}</td>
                     <td class="muted">{c.last_error.clone().unwrap_or_default()}</td>
                 </tr>

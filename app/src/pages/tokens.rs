@@ -50,7 +50,7 @@ pub fn TokensPage() -> impl IntoView {
                         {move || Suspend::new(async move {
                             signed_in(user.await).ok().filter(|u| u.is_admin()).map(|_| view! {
                                 <label class="inline"><input type="checkbox" name="scopes[secrets_read]" value="true"/>"secrets:read: receive the key itself (every read is audited)"</label>
-                                <label class="inline"><input type="checkbox" name="service" value="true"/>"service token (global credentials only, not your connections)"</label>
+                                <label class="inline"><input type="checkbox" name="kind" value="service"/>"service token (global credentials only, not your connections)"</label>
                             })
                         })}
                     </Suspense>
@@ -85,8 +85,8 @@ fn TokenTable(rows: Vec<ApiTokenDto>, revoke: ServerAction<RevokeToken>) -> impl
                         <tr data-name=name>
                             <td>{t.name}</td>
                             <td><code>{format!("{}…", t.prefix)}</code></td>
-                            <td>{t.kind}</td>
-                            <td>{t.scopes.join(", ")}</td>
+                            <td>{t.kind.as_str()}</td>
+                            <td>{t.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")}</td>
                             <td>{day(t.last_used_at, "never")}</td>
                             <td>{day(t.expires_at, "never")}</td>
                             <td class="status">{status}</td>

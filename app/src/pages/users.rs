@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
+use vocab::Role;
 
 use crate::api::users::{list_users, CreateUser, UpdateUser};
 use crate::components::{page_result, FieldError, FormError};
@@ -40,12 +41,16 @@ fn UserTable(rows: Vec<UserDto>, update: ServerAction<UpdateUser>) -> impl IntoV
                     let id = user.id.to_string();
                     let id_for_role = id.clone();
                     let email = user.email.clone();
-                    let other_role = if user.role == "admin" { "user" } else { "admin" };
+                    let other_role = match user.role {
+                        Role::Admin => Role::User,
+                        Role::User => Role::Admin,
+                    }
+                    .as_str();
                     view! {
                         <tr data-email=email>
                             <td>{user.email}</td>
                             <td>{user.display_name}</td>
-                            <td class="role">{user.role}</td>
+                            <td class="role">{user.role.as_str()}</td>
                             <td class="status">{if user.active { "active" } else { "disabled" }}</td>
                             <td class="actions">
                                 <ActionForm action=update>
@@ -85,8 +90,9 @@ fn CreateUserForm(create: ServerAction<CreateUser>) -> impl IntoView {
                 <FieldError error field="password"/>
                 <label>"Role"
                     <select name="role">
-                        <option value="user" selected>"user"</option>
-                        <option value="admin">"admin"</option>
+                        {Role::ALL.iter().map(|role| view! {
+                            <option value=role.as_str() selected=*role == Role::User>{role.as_str()}</option>
+                        }).collect_view()}
                     </select>
                 </label>
                 <FormError error fields=&["email", "display_name", "password"]/>

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use uuid::Uuid;
+use vocab::{AlertEvent, DeliveryStatus, WebhookId};
 
 use crate::api::webhooks::{
     list_deliveries, list_webhooks, CreateWebhook, DeleteWebhook, SendTestEvent, SetWebhookEnabled,
@@ -14,16 +14,21 @@ use crate::components::{page_result, ConfirmButton, FieldError, FormError};
 use crate::dto::{WebhookDeliveryDto, WebhookDto};
 
 const FIELDS: &[&str] = &["url", "kind", "events", "secret"];
-/// Checkbox name and label of each event (the name drops the `credential.` prefix).
-const EVENTS: &[(&str, &str)] = &[
-    ("auto_disabled", "auto-disabled: failed its checks too often"),
-    ("recovered", "recovered: passed its check again"),
-    ("quota_exhausted", "quota exhausted: reached its monthly quota"),
-    (
-        "test_failed",
-        "test failed: the first failed scheduled check of a streak",
-    ),
-];
+/// How the form describes each event a webhook can subscribe to.
+fn event_label(event: AlertEvent) -> &'static str {
+    match event {
+        AlertEvent::AutoDisabled => "auto-disabled: failed its checks too often",
+        AlertEvent::Recovered => "recovered: passed its check again",
+        AlertEvent::QuotaExhausted => "quota exhausted: reached its monthly quota",
+        AlertEvent::TestFailed => "test failed: the first failed scheduled check of a streak",
+        AlertEvent::Test => "test event",
+    }
+}
+
+/// An event's name without the `credential.` prefix (the form's checkbox names).
+fn short_name(event: AlertEvent) -> &'static str {
+    event.as_str().trim_start_matches("credential.")
+}
 
 #[component]
 pub fn WebhooksPage() -> impl IntoView {
@@ -92,8 +97,11 @@ fn NewWebhook(create: ServerAction<CreateWebhook>) -> impl IntoView {
                 </label>
                 <fieldset class="scopes">
                     <legend>"Events (none ticked: all of them)"</legend>
-                    {EVENTS.iter().map(|(name, label)| view! {
-                        <label class="inline"><input type="checkbox" name=format!("events[{name}]") value="true"/>{*label}</label>
+                    {AlertEvent::SUBSCRIBABLE.iter().map(|event| view! {
+                        <label class="inline">
+                            <input type="checkbox" name=format!("events[{}]", short_name(*event)) value="true"/>
+                            {event_label(*event)}
+                        </label>
                     }).collect_view()}
                 </fieldset>
                 <FieldError error field="events"/>
@@ -119,14 +127,14 @@ fn WebhookCard(
     let events = hook
         .events
         .iter()
-        .map(|e| e.trim_start_matches("credential.").replace('_', " "))
+        .map(|e| short_name(*e).replace('_', " "))
         .collect::<Vec<_>>()
         .join(", ");
     view! {
         <section class="card webhook" data-url=hook.url.clone() data-enabled=hook.enabled.to_string()>
             <div class="row">
                 <code class="url">{hook.url.clone()}</code>
-                <span class="badge">{hook.kind.clone()}</span>
+                <span class="badge">{hook.kind.as_str()}</span>
                 <span class="status">{if hook.enabled { "enabled" } else { "disabled" }}</span>
                 {hook.has_secret.then(|| view! { <span class="badge">"signed"</span> })}
             </div>
@@ -154,7 +162,7 @@ fn WebhookCard(
 
 /// The delivery log, re-read every second while a delivery is pending.
 #[component]
-fn DeliveryLog(webhook: Uuid, sent: RwSignal<usize>) -> impl IntoView {
+fn DeliveryLog(webhook: WebhookId, sent: RwSignal<usize>) -> impl IntoView {
     let tick = RwSignal::new(0_u32);
     let log = Resource::new(
         move || (sent.get(), tick.get()),
@@ -162,7 +170,7 @@ fn DeliveryLog(webhook: Uuid, sent: RwSignal<usize>) -> impl IntoView {
     );
     Effect::new(move |_| {
         if let Some(Ok(rows)) = log.get() {
-            if rows.iter().any(|d| d.status == "pending") {
+            if rows.iter().any(|d| d.status == DeliveryStatus::Pending) {
                 set_timeout(move || tick.update(|t| *t += 1), Duration::from_secs(1));
             }
         }
@@ -187,15 +195,14 @@ fn DeliveryTable(rows: Vec<WebhookDeliveryDto>) -> impl IntoView {
             <tbody>
                 {rows.into_iter().map(|d| {
                     let answer = d.response_status.map(|s| s.to_string()).unwrap_or_else(|| "–".into());
-                    let status = match (d.status.as_str(), d.next_attempt_at) {
-                        ("pending", Some(at)) if d.attempts > 0 => format!("retrying at {}", at.format("%H:%M:%S")),
-                        (status, _) => status.to_owned(),
+                    let status = match (d.status, d.next_attempt_at) {
+                        (DeliveryStatus::Pending, Some(at)) if d.attempts > 0 => format!("retrying at {}", at.format("%H:%M:%S")),
+                        (status, _) => status.as_str().to_owned(),
                     };
-                    let (event, state) = (d.event.clone(), d.status.clone());
                     view! {
-                        <tr data-event=event data-status=state>
+                        <tr data-event=d.event.as_str() data-status=d.status.as_str()>
                             <td>{d.created_at.format("%Y-%m-%d %H:%M:%S").to_string()}</td>
-                            <td><code>{d.event}</code></td>
+                            <td><code>{d.event.as_str()}</code></td>
                             <td class="status">{status}</td>
                             <td>{d.attempts}</td>
                             <td>{answer}</td>

@@ -14,17 +14,16 @@ use sea_orm::{
 };
 use sha2::Sha256;
 use tokio::sync::{Notify, Semaphore};
-use uuid::Uuid;
+use vocab::DeliveryStatus;
 
-use super::event::{Alert, AlertEvent};
-use super::webhooks::{subscribed, WebhookService, SLACK};
-use crate::auth::Admin;
+use super::event::AlertEvent;
+use super::webhooks::WebhookService;
 use crate::entities::{webhook_deliveries, webhooks};
-use crate::{DomainError, DomainResult};
+use crate::error::{DomainError, DomainResult};
 
-pub const PENDING: &str = "pending";
-pub const DELIVERED: &str = "delivered";
-pub const FAILED: &str = "failed";
+pub(super) const PENDING: &str = DeliveryStatus::Pending.as_str();
+const DELIVERED: &str = DeliveryStatus::Delivered.as_str();
+const FAILED: &str = DeliveryStatus::Failed.as_str();
 
 /// Deliveries sent at once by one instance.
 const IN_FLIGHT: usize = 8;
@@ -55,11 +54,11 @@ impl Default for AlertSettings {
 
 #[derive(Clone)]
 pub struct Dispatcher {
-    db: DatabaseConnection,
-    webhooks: WebhookService,
+    pub(super) db: DatabaseConnection,
+    pub(super) webhooks: WebhookService,
     http: reqwest::Client,
     settings: AlertSettings,
-    wake: Arc<Notify>,
+    pub(super) wake: Arc<Notify>,
 }
 
 impl Dispatcher {
@@ -81,45 +80,6 @@ impl Dispatcher {
             settings,
             wake: Arc::new(Notify::new()),
         })
-    }
-
-    /// Queues each alert for every enabled webhook subscribed to its event; returns how
-    /// many deliveries were queued. Sending happens in the delivery loop.
-    pub async fn raise(&self, alerts: &[Alert]) -> DomainResult<usize> {
-        if alerts.is_empty() {
-            return Ok(0);
-        }
-        let targets = webhooks::Entity::find()
-            .filter(webhooks::Column::Enabled.eq(true))
-            .all(&self.db)
-            .await?;
-        let rows: Vec<webhook_deliveries::ActiveModel> = alerts
-            .iter()
-            .flat_map(|alert| {
-                targets
-                    .iter()
-                    .filter(|t| subscribed(t).contains(&alert.event))
-                    .map(move |t| queued(t, alert))
-            })
-            .collect();
-        let queued = rows.len();
-        if queued > 0 {
-            webhook_deliveries::Entity::insert_many(rows)
-                .exec(&self.db)
-                .await?;
-            self.wake.notify_one();
-        }
-        Ok(queued)
-    }
-
-    /// Queues a test event for one webhook, enabled or not.
-    pub async fn send_test(&self, admin: &Admin, webhook: Uuid) -> DomainResult<webhook_deliveries::Model> {
-        let target = self.webhooks.get(admin, webhook).await?.row;
-        let row = webhook_deliveries::Entity::insert(queued(&target, &Alert::test(Utc::now())))
-            .exec_with_returning(&self.db)
-            .await?;
-        self.wake.notify_one();
-        Ok(row)
     }
 
     /// Runs the delivery loop forever: starts every due delivery it can take (a few
@@ -313,30 +273,6 @@ enum Sent {
         error: String,
     },
     GaveUp(String),
-}
-
-/// A delivery row for one alert to one webhook, its body in the webhook's form.
-fn queued(target: &webhooks::Model, alert: &Alert) -> webhook_deliveries::ActiveModel {
-    let body = match target.kind.as_str() {
-        SLACK => alert.slack(),
-        _ => alert.json(),
-    };
-    let now = Utc::now();
-    webhook_deliveries::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        webhook_id: Set(target.id),
-        event: Set(alert.event.as_str().to_owned()),
-        payload: Set(body.to_string()),
-        status: Set(PENDING.to_owned()),
-        attempts: Set(0),
-        next_attempt_at: Set(now),
-        lease_until: Set(None),
-        response_status: Set(None),
-        latency_ms: Set(None),
-        last_error: Set(None),
-        created_at: Set(now),
-        finished_at: Set(None),
-    }
 }
 
 /// The wait after the `attempts`-th failed attempt: base, 2×base, 4×base, … capped.

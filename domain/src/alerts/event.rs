@@ -3,50 +3,18 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::json;
 use uuid::Uuid;
+use vocab::CredentialId;
 
-/// The events a webhook can receive.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum AlertEvent {
-    AutoDisabled,
-    Recovered,
-    QuotaExhausted,
-    TestFailed,
-    /// Sent by "send test event" only; a webhook needs no subscription for it.
-    Test,
-}
+pub use vocab::AlertEvent;
 
-impl AlertEvent {
-    /// Every event a webhook may subscribe to (all of them when it names none).
-    pub const SUBSCRIBABLE: [AlertEvent; 4] = [
-        AlertEvent::AutoDisabled,
-        AlertEvent::Recovered,
-        AlertEvent::QuotaExhausted,
-        AlertEvent::TestFailed,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AlertEvent::AutoDisabled => "credential.auto_disabled",
-            AlertEvent::Recovered => "credential.recovered",
-            AlertEvent::QuotaExhausted => "credential.quota_exhausted",
-            AlertEvent::TestFailed => "credential.test_failed",
-            AlertEvent::Test => "webhook.test",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Self> {
-        Self::SUBSCRIBABLE.into_iter().find(|e| e.as_str() == name)
-    }
-
-    /// How a person reads it in a chat channel.
-    fn headline(self) -> &'static str {
-        match self {
-            AlertEvent::AutoDisabled => "disabled automatically",
-            AlertEvent::Recovered => "recovered",
-            AlertEvent::QuotaExhausted => "out of its monthly quota",
-            AlertEvent::TestFailed => "failed its scheduled check",
-            AlertEvent::Test => "test event",
-        }
+/// How a person reads an event in a chat channel.
+fn headline(event: AlertEvent) -> &'static str {
+    match event {
+        AlertEvent::AutoDisabled => "disabled automatically",
+        AlertEvent::Recovered => "recovered",
+        AlertEvent::QuotaExhausted => "out of its monthly quota",
+        AlertEvent::TestFailed => "failed its scheduled check",
+        AlertEvent::Test => "test event",
     }
 }
 
@@ -55,7 +23,7 @@ impl AlertEvent {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Alert {
     pub event: AlertEvent,
-    pub credential_id: Uuid,
+    pub credential_id: CredentialId,
     pub credential_name: String,
     /// The provider's identifier.
     pub provider: String,
@@ -68,7 +36,7 @@ impl Alert {
     pub fn test(at: DateTime<Utc>) -> Self {
         Self {
             event: AlertEvent::Test,
-            credential_id: Uuid::nil(),
+            credential_id: CredentialId::from_uuid(Uuid::nil()),
             credential_name: "example-credential".to_owned(),
             provider: "example".to_owned(),
             reason: "a test event from Switchyard: this webhook is reachable".to_owned(),
@@ -99,7 +67,7 @@ impl Alert {
                 "Switchyard: credential *{}* ({}) {} — {}",
                 self.credential_name,
                 self.provider,
-                event.headline(),
+                headline(event),
                 self.reason
             ),
         };
@@ -114,7 +82,7 @@ mod tests {
     fn alert(event: AlertEvent) -> Alert {
         Alert {
             event,
-            credential_id: Uuid::nil(),
+            credential_id: CredentialId::from_uuid(Uuid::nil()),
             credential_name: "prod-gemini".into(),
             provider: "gemini".into(),
             reason: "the provider rejected the key (401)".into(),
@@ -142,14 +110,5 @@ mod tests {
         let text = body["text"].as_str().unwrap();
         assert!(text.contains("*prod-gemini* (gemini) recovered"), "{text}");
         assert_eq!(body.as_object().unwrap().len(), 1);
-    }
-
-    #[test]
-    fn only_credential_events_can_be_subscribed_to() {
-        for event in AlertEvent::SUBSCRIBABLE {
-            assert_eq!(AlertEvent::parse(event.as_str()), Some(event));
-        }
-        assert_eq!(AlertEvent::parse("webhook.test"), None);
-        assert_eq!(AlertEvent::parse("credential.deleted"), None);
     }
 }

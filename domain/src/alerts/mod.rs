@@ -3,8 +3,9 @@
 
 mod delivery;
 mod event;
+mod queue;
 mod webhooks;
 
-pub use delivery::{signature, AlertSettings, Dispatcher, DELIVERED, FAILED, PENDING};
+pub use delivery::{signature, AlertSettings, Dispatcher};
 pub use event::{Alert, AlertEvent};
 pub use webhooks::{WebhookInput, WebhookPatch, WebhookService, WebhookView};

@@ -5,22 +5,21 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
 use uuid::Uuid;
+use vocab::{AuditAction, WebhookId, WebhookKind};
 use zeroize::Zeroizing;
 
 use super::event::AlertEvent;
-use crate::audit::{AuditEntry, AuditService};
-use crate::auth::Admin;
+use crate::access::Admin;
+use crate::audit::{self, AuditEntry};
 use crate::entities::{webhook_deliveries, webhooks};
+use crate::error::{DomainError, DomainResult};
 use crate::vault::Vault;
-use crate::{DomainError, DomainResult};
-
-pub const JSON: &str = "json";
-pub const SLACK: &str = "slack";
 
 const MAX_URL_LEN: usize = 2048;
 const SECRET_LEN: std::ops::RangeInclusive<usize> = 16..=256;
@@ -31,6 +30,7 @@ const DELIVERY_LOG_LEN: u64 = 50;
 /// every event.
 pub struct WebhookInput {
     pub url: String,
+    /// `json` or `slack`, as the request spells it.
     pub kind: Option<String>,
     pub enabled: Option<bool>,
     pub events: Vec<String>,
@@ -51,6 +51,7 @@ pub struct WebhookPatch {
 /// A webhook as admins see it: whether it has a secret, never the secret.
 pub struct WebhookView {
     pub row: webhooks::Model,
+    pub kind: WebhookKind,
     pub events: Vec<AlertEvent>,
     pub has_secret: bool,
 }
@@ -58,6 +59,7 @@ pub struct WebhookView {
 impl WebhookView {
     fn of(row: webhooks::Model) -> Self {
         Self {
+            kind: kind_of(&row),
             events: subscribed(&row),
             has_secret: row.secret.is_some(),
             row,
@@ -65,10 +67,15 @@ impl WebhookView {
     }
 }
 
+/// The form a row's deliveries take (JSON for anything this version does not know).
+pub(super) fn kind_of(row: &webhooks::Model) -> WebhookKind {
+    WebhookKind::parse(&row.kind).unwrap_or(WebhookKind::Json)
+}
+
 /// The events a row receives.
 pub(super) fn subscribed(row: &webhooks::Model) -> Vec<AlertEvent> {
     let names: Vec<String> = serde_json::from_str(&row.events).unwrap_or_default();
-    let events: Vec<AlertEvent> = names.iter().filter_map(|n| AlertEvent::parse(n)).collect();
+    let events: Vec<AlertEvent> = names.iter().filter_map(|n| AlertEvent::subscribable(n)).collect();
     if events.is_empty() {
         AlertEvent::SUBSCRIBABLE.to_vec()
     } else {
@@ -80,12 +87,11 @@ pub(super) fn subscribed(row: &webhooks::Model) -> Vec<AlertEvent> {
 pub struct WebhookService {
     db: DatabaseConnection,
     vault: Arc<Vault>,
-    audit: AuditService,
 }
 
 impl WebhookService {
-    pub fn new(db: DatabaseConnection, vault: Arc<Vault>, audit: AuditService) -> Self {
-        Self { db, vault, audit }
+    pub fn new(db: DatabaseConnection, vault: Arc<Vault>) -> Self {
+        Self { db, vault }
     }
 
     pub async fn list(&self, _admin: &Admin) -> DomainResult<Vec<WebhookView>> {
@@ -96,8 +102,8 @@ impl WebhookService {
         Ok(rows.into_iter().map(WebhookView::of).collect())
     }
 
-    pub async fn get(&self, _admin: &Admin, id: Uuid) -> DomainResult<WebhookView> {
-        Ok(WebhookView::of(self.row(id).await?))
+    pub async fn get(&self, _admin: &Admin, id: WebhookId) -> DomainResult<WebhookView> {
+        Ok(WebhookView::of(self.row(&self.db, id).await?))
     }
 
     /// # Errors
@@ -116,30 +122,37 @@ impl WebhookService {
         let row = webhooks::ActiveModel {
             id: Set(id),
             url: Set(checked_url(&input.url)?),
-            kind: Set(checked_kind(input.kind.as_deref().unwrap_or(JSON))?),
+            kind: Set(checked_kind(input.kind.as_deref())?.as_str().to_owned()),
             enabled: Set(input.enabled.unwrap_or(true)),
             events: Set(checked_events(&input.events)?),
             secret: Set(secret),
             secret_key_version: Set(version),
             created_at: Set(now),
             updated_at: Set(now),
-        }
-        .insert(&self.db)
-        .await?;
-        self.record(admin, "webhook.created", &row).await?;
+        };
+        let txn = crate::db::write_transaction(&self.db).await?;
+        let row = row.insert(&txn).await?;
+        record(&txn, admin, AuditAction::WebhookCreated, &row).await?;
+        txn.commit().await?;
         Ok(WebhookView::of(row))
     }
 
     /// # Errors
     /// `NotFound`; `Validation` as for `create`.
-    pub async fn update(&self, admin: &Admin, id: Uuid, patch: WebhookPatch) -> DomainResult<WebhookView> {
-        let row = self.row(id).await?;
+    pub async fn update(
+        &self,
+        admin: &Admin,
+        id: WebhookId,
+        patch: WebhookPatch,
+    ) -> DomainResult<WebhookView> {
+        let txn = crate::db::write_transaction(&self.db).await?;
+        let row = self.row(&txn, id).await?;
         let mut active: webhooks::ActiveModel = row.into();
         if let Some(url) = &patch.url {
             active.url = Set(checked_url(url)?);
         }
-        if let Some(kind) = &patch.kind {
-            active.kind = Set(checked_kind(kind)?);
+        if let Some(kind) = patch.kind.as_deref() {
+            active.kind = Set(checked_kind(Some(kind))?.as_str().to_owned());
         }
         if let Some(enabled) = patch.enabled {
             active.enabled = Set(enabled);
@@ -155,7 +168,7 @@ impl WebhookService {
                 ))
             }
             (Some(secret), false) => {
-                let (sealed, version) = self.seal(id, secret)?;
+                let (sealed, version) = self.seal(id.uuid(), secret)?;
                 active.secret = Set(Some(sealed));
                 active.secret_key_version = Set(Some(version));
             }
@@ -166,23 +179,30 @@ impl WebhookService {
             (None, false) => {}
         }
         active.updated_at = Set(Utc::now());
-        let row = active.update(&self.db).await?;
-        self.record(admin, "webhook.updated", &row).await?;
+        let row = active.update(&txn).await?;
+        record(&txn, admin, AuditAction::WebhookUpdated, &row).await?;
+        txn.commit().await?;
         Ok(WebhookView::of(row))
     }
 
     /// Deletes the webhook and its delivery log.
-    pub async fn delete(&self, admin: &Admin, id: Uuid) -> DomainResult<()> {
-        let row = self.row(id).await?;
-        webhooks::Entity::delete_by_id(id).exec(&self.db).await?;
-        self.record(admin, "webhook.deleted", &row).await
+    pub async fn delete(&self, admin: &Admin, id: WebhookId) -> DomainResult<()> {
+        let txn = crate::db::write_transaction(&self.db).await?;
+        let row = self.row(&txn, id).await?;
+        webhooks::Entity::delete_by_id(id.uuid()).exec(&txn).await?;
+        record(&txn, admin, AuditAction::WebhookDeleted, &row).await?;
+        Ok(txn.commit().await?)
     }
 
     /// The latest deliveries to a webhook, newest first.
-    pub async fn deliveries(&self, _admin: &Admin, id: Uuid) -> DomainResult<Vec<webhook_deliveries::Model>> {
-        self.row(id).await?;
+    pub async fn deliveries(
+        &self,
+        _admin: &Admin,
+        id: WebhookId,
+    ) -> DomainResult<Vec<webhook_deliveries::Model>> {
+        self.row(&self.db, id).await?;
         Ok(webhook_deliveries::Entity::find()
-            .filter(webhook_deliveries::Column::WebhookId.eq(id))
+            .filter(webhook_deliveries::Column::WebhookId.eq(id.uuid()))
             .order_by_desc(webhook_deliveries::Column::CreatedAt)
             .order_by_desc(webhook_deliveries::Column::Id)
             .limit(DELIVERY_LOG_LEN)
@@ -231,9 +251,9 @@ impl WebhookService {
             .await?)
     }
 
-    async fn row(&self, id: Uuid) -> DomainResult<webhooks::Model> {
-        webhooks::Entity::find_by_id(id)
-            .one(&self.db)
+    async fn row(&self, db: &impl sea_orm::ConnectionTrait, id: WebhookId) -> DomainResult<webhooks::Model> {
+        webhooks::Entity::find_by_id(id.uuid())
+            .one(db)
             .await?
             .ok_or(DomainError::NotFound)
     }
@@ -259,19 +279,24 @@ impl WebhookService {
             self.vault.active_version(),
         ))
     }
+}
 
-    /// Audits a change with the URL's host only: a Slack URL's path is itself a secret.
-    async fn record(&self, admin: &Admin, action: &'static str, row: &webhooks::Model) -> DomainResult<()> {
-        let host = reqwest::Url::parse(&row.url)
-            .ok()
-            .and_then(|u| u.host_str().map(str::to_owned));
-        let entry = AuditEntry {
-            action,
-            target: Some(row.id.to_string()),
-            details: json!({"host": host, "kind": row.kind, "enabled": row.enabled}),
-        };
-        self.audit.record(admin.user(), entry).await
-    }
+/// Audits a change with the URL's host only: a Slack URL's path is itself a secret.
+async fn record(
+    txn: &DatabaseTransaction,
+    admin: &Admin,
+    action: AuditAction,
+    row: &webhooks::Model,
+) -> DomainResult<()> {
+    let host = reqwest::Url::parse(&row.url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned));
+    let entry = AuditEntry {
+        action,
+        target: Some(row.id.to_string()),
+        details: json!({"host": host, "kind": row.kind, "enabled": row.enabled}),
+    };
+    audit::record(txn, &admin.user().into(), entry).await
 }
 
 fn context(id: Uuid) -> String {
@@ -303,11 +328,9 @@ fn checked_url(url: &str) -> DomainResult<String> {
     Ok(url.to_owned())
 }
 
-fn checked_kind(kind: &str) -> DomainResult<String> {
-    match kind {
-        JSON | SLACK => Ok(kind.to_owned()),
-        _ => Err(DomainError::validation("kind", "must be \"json\" or \"slack\"")),
-    }
+/// The kind a request names; JSON when it names none.
+fn checked_kind(kind: Option<&str>) -> DomainResult<WebhookKind> {
+    kind.map_or(Ok(WebhookKind::Json), |kind| crate::error::word("kind", kind))
 }
 
 /// The subscription as stored: a JSON list of known names in their canonical order,
@@ -315,7 +338,7 @@ fn checked_kind(kind: &str) -> DomainResult<String> {
 fn checked_events(events: &[String]) -> DomainResult<String> {
     let mut chosen = Vec::new();
     for name in events {
-        chosen.push(AlertEvent::parse(name.trim()).ok_or_else(|| {
+        chosen.push(AlertEvent::subscribable(name.trim()).ok_or_else(|| {
             let known: Vec<&str> = AlertEvent::SUBSCRIBABLE.iter().map(|e| e.as_str()).collect();
             DomainError::validation(
                 "events",
@@ -363,6 +386,7 @@ mod tests {
             r#"["credential.auto_disabled","credential.test_failed"]"#
         );
         assert!(checked_events(&["credential.deleted".into()]).is_err());
-        assert!(checked_kind("teams").is_err());
+        assert!(checked_kind(Some("teams")).is_err());
+        assert_eq!(checked_kind(None).unwrap(), WebhookKind::Json);
     }
 }

@@ -1,31 +1,23 @@
-//! Recording events and checking the chain.
+//! Reading the log and checking the chain.
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
+use vocab::{AuditAction, UserId};
 
 use super::chain::{event_hash, GENESIS};
-use crate::auth::{Admin, CurrentUser};
+use crate::access::Admin;
 use crate::entities::{audit_events, users};
-use crate::{DomainError, DomainResult};
-
-/// One thing that happened. `details` must never hold a secret: callers pass names,
-/// ids and which fields changed, not values.
-pub struct AuditEntry {
-    pub action: &'static str,
-    pub target: Option<String>,
-    pub details: serde_json::Value,
-}
+use crate::error::DomainResult;
 
 #[derive(Default)]
 pub struct AuditFilter {
-    pub action: Option<String>,
-    pub actor: Option<Uuid>,
+    pub action: Option<AuditAction>,
+    pub actor: Option<UserId>,
     pub since: Option<DateTime<Utc>>,
     pub page: u64,
     pub per_page: u64,
@@ -49,9 +41,6 @@ pub enum ChainReport {
     },
 }
 
-/// Writers racing for the next sequence number retry this often.
-const ATTEMPTS: usize = 8;
-
 #[derive(Clone)]
 pub struct AuditService {
     db: DatabaseConnection,
@@ -62,64 +51,14 @@ impl AuditService {
         Self { db }
     }
 
-    /// Appends an event by `actor` (their address included) to the chain.
-    pub async fn record(&self, actor: &CurrentUser, entry: AuditEntry) -> DomainResult<()> {
-        self.record_as(Some(actor), entry).await
-    }
-
-    /// Appends an event done by the operator on the command line (no user, no address).
-    pub async fn record_operator(&self, entry: AuditEntry) -> DomainResult<()> {
-        self.record_as(None, entry).await
-    }
-
-    async fn record_as(&self, actor: Option<&CurrentUser>, entry: AuditEntry) -> DomainResult<()> {
-        let mut last_error = None;
-        for _ in 0..ATTEMPTS {
-            match self.append(actor, &entry).await {
-                Ok(()) => return Ok(()),
-                // Another writer took this sequence number; read the new tail and retry.
-                Err(DomainError::Conflict { .. }) => {
-                    last_error = Some(DomainError::internal("audit chain contention"))
-                }
-                Err(other) => return Err(other),
-            }
-        }
-        Err(last_error.unwrap_or_else(|| DomainError::internal("audit chain contention")))
-    }
-
-    async fn append(&self, actor: Option<&CurrentUser>, entry: &AuditEntry) -> DomainResult<()> {
-        let txn = crate::db::write_transaction(&self.db).await?;
-        let tail = audit_events::Entity::find()
-            .order_by_desc(audit_events::Column::Seq)
-            .one(&txn)
-            .await?;
-        let mut event = audit_events::Model {
-            id: Uuid::now_v7(),
-            seq: tail.as_ref().map_or(1, |t| t.seq + 1),
-            actor_id: actor.map(CurrentUser::id),
-            action: entry.action.to_owned(),
-            target: entry.target.clone(),
-            details: entry.details.clone(),
-            ip: actor.and_then(CurrentUser::ip).map(str::to_owned),
-            // Microseconds: what both databases keep, so the hash survives the round trip.
-            created_at: Utc::now().trunc_subsecs(6),
-            prev_hash: tail.map_or_else(|| GENESIS.to_owned(), |t| t.hash),
-            hash: String::new(),
-        };
-        event.hash = event_hash(&event);
-        audit_events::ActiveModel::from(event).insert(&txn).await?;
-        txn.commit().await?;
-        Ok(())
-    }
-
     /// Newest first, each with its actor's email; one page and the total.
     pub async fn list(&self, _admin: &Admin, filter: &AuditFilter) -> DomainResult<(Vec<AuditRecord>, u64)> {
         let mut select = audit_events::Entity::find();
-        if let Some(action) = filter.action.as_deref().filter(|a| !a.is_empty()) {
-            select = select.filter(audit_events::Column::Action.eq(action));
+        if let Some(action) = filter.action {
+            select = select.filter(audit_events::Column::Action.eq(action.as_str()));
         }
         if let Some(actor) = filter.actor {
-            select = select.filter(audit_events::Column::ActorId.eq(actor));
+            select = select.filter(audit_events::Column::ActorId.eq(actor.uuid()));
         }
         if let Some(since) = filter.since {
             select = select.filter(audit_events::Column::CreatedAt.gte(since));

@@ -1,11 +1,10 @@
-//! Who is asking: passwords, sessions, sign-in throttling and the guard types.
+//! Signing in and out: passwords checked against the throttle, server-side sessions
+//! with idle and absolute expiry, and the policy that bounds both.
 
-pub mod guard;
-pub mod password;
-pub mod service;
+mod policy;
+mod service;
 pub mod session;
 pub mod throttle;
 
-pub use guard::{Admin, CurrentUser, Role};
-pub(crate) use service::current_user;
-pub use service::{AuthService, ClientInfo, SignedIn};
+pub use policy::AuthPolicy;
+pub use service::{AuthService, SignedIn};

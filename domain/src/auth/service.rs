@@ -8,21 +8,14 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, Qu
 use secrecy::SecretString;
 use uuid::Uuid;
 
-use super::password::{NewPassword, PasswordHasher};
 use super::session::{new_token, token_hash, Expiry};
 use super::throttle::{seconds_left, ThrottlePolicy};
-use super::{CurrentUser, Role};
+use super::AuthPolicy;
+use crate::access::{ClientInfo, CurrentUser};
 use crate::entities::{login_throttles, sessions, users};
-use crate::settings::AuthPolicy;
-use crate::users::Email;
-use crate::{DomainError, DomainResult};
-
-/// Where a request came from, for sessions, throttling and the audit log.
-#[derive(Clone, Debug, Default)]
-pub struct ClientInfo {
-    pub ip: Option<String>,
-    pub user_agent: Option<String>,
-}
+use crate::error::{DomainError, DomainResult};
+use crate::passwords::{NewPassword, PasswordHasher};
+use crate::values::Email;
 
 /// A new session: the token goes into the cookie and nowhere else (its `Debug` is redacted).
 #[derive(Debug)]
@@ -122,7 +115,7 @@ impl AuthService {
         .insert(&self.db)
         .await?;
         Ok(SignedIn {
-            user: current_user(user, None)?,
+            user: CurrentUser::from_row(user, None)?,
             token,
             expiry,
         })
@@ -159,7 +152,7 @@ impl AuthService {
             active.idle_expires_at = Set(touched.idle);
             active.update(&self.db).await?;
         }
-        current_user(&user, Some(session.id))
+        CurrentUser::from_row(&user, Some(session.id))
     }
 
     /// Ends the session behind `token`; an unknown token is not an error.
@@ -185,7 +178,7 @@ impl AuthService {
     ) -> DomainResult<()> {
         let new = NewPassword::parse(new)
             .map_err(|err| DomainError::validation("new_password", err_message(err)))?;
-        let row = users::Entity::find_by_id(user.id())
+        let row = users::Entity::find_by_id(user.id().uuid())
             .one(&self.db)
             .await?
             .ok_or(DomainError::NotFound)?;
@@ -201,7 +194,8 @@ impl AuthService {
         active.password_hash = Set(hash);
         active.updated_at = Set(Utc::now());
         active.update(&txn).await?;
-        let mut others = sessions::Entity::delete_many().filter(sessions::Column::UserId.eq(user.id()));
+        let mut others =
+            sessions::Entity::delete_many().filter(sessions::Column::UserId.eq(user.id().uuid()));
         if let Some(session_id) = user.session_id() {
             others = others.filter(sessions::Column::Id.ne(session_id));
         }
@@ -284,15 +278,4 @@ fn err_message(err: DomainError) -> String {
         DomainError::Validation { message, .. } => message,
         other => other.to_string(),
     }
-}
-
-pub(crate) fn current_user(user: &users::Model, session_id: Option<Uuid>) -> DomainResult<CurrentUser> {
-    let role: Role = user.role.parse()?;
-    Ok(CurrentUser::new(
-        user.id,
-        user.email.clone(),
-        user.display_name.clone(),
-        role,
-        session_id,
-    ))
 }

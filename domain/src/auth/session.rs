@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 
-use crate::settings::AuthPolicy;
+use super::AuthPolicy;
 
 /// The cookie that carries the session token.
 pub const SESSION_COOKIE: &str = "switchyard_session";

@@ -2,15 +2,18 @@
 //! rest. Global credentials belong to the admins; personal ones (the UI's *connections*)
 //! to one user, and every query for them filters by owner.
 
-mod health_check;
+mod fields;
+mod input;
+mod listing;
+pub(crate) mod ownership;
+mod sealing;
 mod service;
-mod testing;
-mod usage;
-mod values;
+pub(crate) mod testing;
+pub(crate) mod usage;
 mod view;
 
-pub use health_check::HEALTH_CHECK_KIND;
-pub use service::{CredentialPatch, CredentialService, Direction, ListQuery, NewCredential, OwnedBy, Owner};
-pub use testing::PROBE_KIND;
-pub use values::{field_path, MAX_VALUE_BYTES};
-pub use view::{month_of, CredentialView, Scope};
+pub use fields::{field_path, MAX_VALUE_BYTES};
+pub use input::{CredentialPatch, ListQuery, NewCredential};
+pub use service::CredentialService;
+pub use view::{month_of, CredentialDetails, CredentialView};
+pub(crate) use view::{scope_of, with_provider};

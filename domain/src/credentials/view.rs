@@ -1,39 +1,54 @@
 //! A credential as adapters show it: the row with its provider, never a secret.
 
 use chrono::{DateTime, Datelike, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
+use vocab::{CredentialId, DisabledReason, Outcome, ProviderId, Scope, UserId};
 
 use crate::entities::{credentials, providers};
+use crate::error::{DomainError, DomainResult};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Scope {
-    Global,
-    Personal,
-}
-
-impl Scope {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Scope::Global => "global",
-            Scope::Personal => "personal",
-        }
-    }
-
-    /// `credentials.scope = '<scope>'` with the value written into the SQL, not bound:
-    /// SQLite can use a partial index (`WHERE scope = 'personal'`) only for a value it
-    /// sees while planning, and for a bound one it re-plans the statement at every run.
-    pub fn filter(self) -> SimpleExpr {
-        Expr::col((credentials::Entity, credentials::Column::Scope)).eq(Expr::Constant(self.as_str().into()))
-    }
-}
-
-/// The row holds ciphertexts only; this type exposes none of them.
+/// The row holds ciphertexts; only the domain reads it. Adapters see [`CredentialDetails`].
 #[derive(Clone, Debug)]
 pub struct CredentialView {
     row: credentials::Model,
     pub provider_identifier: String,
     pub provider_name: String,
     pub provider_enabled: bool,
+}
+
+/// Everything about a credential that may be shown: no ciphertext, no secret, at most
+/// the key's last four characters.
+#[derive(Clone, Debug)]
+pub struct CredentialDetails {
+    pub id: CredentialId,
+    pub name: String,
+    pub provider_id: ProviderId,
+    pub scope: Scope,
+    pub owner_id: Option<UserId>,
+    pub hint: Option<String>,
+    pub endpoint: Option<String>,
+    /// The non-secret field values (e.g. an Azure deployment name).
+    pub plain_fields: serde_json::Map<String, serde_json::Value>,
+    /// Which secret fields are set; never their values.
+    pub secret_fields: Vec<String>,
+    pub priority: i32,
+    pub weight: i32,
+    pub active: bool,
+    pub disabled_reason: Option<DisabledReason>,
+    pub disabled_at: Option<DateTime<Utc>>,
+    pub rate_limit_per_minute: Option<i32>,
+    pub monthly_quota: Option<i64>,
+    pub auto_disable_after: Option<i32>,
+    pub usage_count: i64,
+    pub current_month_usage: i64,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub last_test_status: Option<Outcome>,
+    pub last_test_latency_ms: Option<i32>,
+    pub last_test_at: Option<DateTime<Utc>>,
+    pub last_test_error: Option<String>,
+    pub cooldown_until: Option<DateTime<Utc>>,
+    pub consecutive_failures: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 impl CredentialView {
@@ -46,25 +61,64 @@ impl CredentialView {
         }
     }
 
-    pub fn row(&self) -> &credentials::Model {
+    pub(crate) fn row(&self) -> &credentials::Model {
         &self.row
     }
 
+    pub fn id(&self) -> CredentialId {
+        CredentialId::from_uuid(self.row.id)
+    }
+
+    pub fn name(&self) -> &str {
+        &self.row.name
+    }
+
     pub fn scope(&self) -> Scope {
-        if self.row.scope == Scope::Personal.as_str() {
-            Scope::Personal
-        } else {
-            Scope::Global
+        scope_of(&self.row)
+    }
+
+    /// What may be shown of it, with this month's usage as of `now`.
+    pub fn details(&self, now: DateTime<Utc>) -> CredentialDetails {
+        let row = &self.row;
+        CredentialDetails {
+            id: self.id(),
+            name: row.name.clone(),
+            provider_id: ProviderId::from_uuid(row.provider_id),
+            scope: self.scope(),
+            owner_id: row.owner_id.map(UserId::from_uuid),
+            hint: Some(row.hint.clone()).filter(|h| !h.is_empty()),
+            endpoint: row.endpoint_override.clone(),
+            plain_fields: self.plain_fields(),
+            secret_fields: self.secret_field_names(),
+            priority: row.priority,
+            weight: row.weight,
+            active: row.active,
+            disabled_reason: row.disabled_reason.as_deref().and_then(DisabledReason::parse),
+            disabled_at: row.disabled_at,
+            rate_limit_per_minute: row.rate_limit_per_minute,
+            monthly_quota: row.monthly_quota,
+            auto_disable_after: row.auto_disable_after,
+            usage_count: row.usage_count,
+            current_month_usage: self.current_month_usage(now),
+            last_used_at: row.last_used_at,
+            last_test_status: row.last_test_status.as_deref().and_then(Outcome::parse),
+            last_test_latency_ms: row.last_test_latency_ms,
+            last_test_at: row.last_test_at,
+            last_test_error: row.last_test_error.clone(),
+            cooldown_until: row.cooldown_until,
+            consecutive_failures: row.consecutive_failures,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
         }
     }
 
     /// The non-secret field values (e.g. an Azure deployment name).
-    pub fn plain_fields(&self) -> serde_json::Map<String, serde_json::Value> {
+    pub(crate) fn plain_fields(&self) -> serde_json::Map<String, serde_json::Value> {
         self.row.plain_fields.as_object().cloned().unwrap_or_default()
     }
 
     /// Which secret fields are set; never their values.
-    pub fn secret_field_names(&self) -> Vec<String> {
+    pub(crate) fn secret_field_names(&self) -> Vec<String> {
         self.row
             .secret_fields
             .as_object()
@@ -74,13 +128,28 @@ impl CredentialView {
 
     /// Usage in the current calendar month (UTC): the stored counter belongs to
     /// `usage_month`, so a counter from an earlier month reads as zero.
-    pub fn current_month_usage(&self, now: DateTime<Utc>) -> i64 {
+    pub(crate) fn current_month_usage(&self, now: DateTime<Utc>) -> i64 {
         if self.row.usage_month.as_deref() == Some(month_of(now).as_str()) {
             self.row.current_month_usage
         } else {
             0
         }
     }
+}
+
+/// A credential row with the provider a join found for it (the foreign key promises one).
+///
+/// # Errors
+/// `Internal` when the join found none.
+pub(crate) fn with_provider(
+    (row, provider): (credentials::Model, Option<providers::Model>),
+) -> DomainResult<(credentials::Model, providers::Model)> {
+    let provider = provider.ok_or_else(|| DomainError::internal("credential without provider"))?;
+    Ok((row, provider))
+}
+
+pub(crate) fn scope_of(row: &credentials::Model) -> Scope {
+    Scope::parse(&row.scope).unwrap_or(Scope::Global)
 }
 
 /// `2026-11`: the month a usage counter belongs to.

@@ -1,10 +1,9 @@
-//! Credential health: the rule each scheduled check applies, the checks themselves,
-//! and "test all".
+//! Credential health: the pure rule a check's result is judged by (failures, a
+//! cooldown that doubles to a cap, automatic disable and recovery), and the scheduled
+//! checks that apply it, one credential at a time.
 
 mod checks;
 mod policy;
-mod test_all;
 
 pub use checks::{CheckRound, HealthChecks};
-pub use policy::{Health, HealthEvent, HealthPolicy, HEALTH};
-pub use test_all::{TestAll, CANCELLED, FINISHED, NOT_TESTED, RUNNING};
+pub use policy::{Health, HealthEvent, HealthPolicy};

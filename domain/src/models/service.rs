@@ -8,12 +8,13 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, Qu
 use secrecy::SecretString;
 use uuid::Uuid;
 
-use crate::auth::Admin;
+use vocab::{ModelId, ModelSource, ProviderId};
+
+use crate::access::Admin;
 use crate::entities::{models, provider_templates, providers};
-use crate::error::conflict_on;
+use crate::error::{conflict_on, DomainError, DomainResult};
 use crate::probe::{ProbeTarget, Prober};
 use crate::templates::TemplateDefinition;
-use crate::{DomainError, DomainResult};
 
 /// What a sync would change (or changed, once applied).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -36,10 +37,10 @@ impl ModelService {
         Self { db, prober }
     }
 
-    pub async fn list(&self, _admin: &Admin, provider_id: Uuid) -> DomainResult<Vec<models::Model>> {
+    pub async fn list(&self, _admin: &Admin, provider_id: ProviderId) -> DomainResult<Vec<models::Model>> {
         self.provider(provider_id).await?;
         Ok(models::Entity::find()
-            .filter(models::Column::ProviderId.eq(provider_id))
+            .filter(models::Column::ProviderId.eq(provider_id.uuid()))
             .order_by_asc(models::Column::ModelId)
             .all(&self.db)
             .await?)
@@ -50,7 +51,7 @@ impl ModelService {
     pub async fn add(
         &self,
         _admin: &Admin,
-        provider_id: Uuid,
+        provider_id: ProviderId,
         model_id: &str,
         display_name: Option<&str>,
     ) -> DomainResult<models::Model> {
@@ -73,7 +74,7 @@ impl ModelService {
             ));
         }
         let exists = models::Entity::find()
-            .filter(models::Column::ProviderId.eq(provider_id))
+            .filter(models::Column::ProviderId.eq(provider_id.uuid()))
             .filter(models::Column::ModelId.eq(model_id))
             .one(&self.db)
             .await?
@@ -84,7 +85,7 @@ impl ModelService {
                 "this provider already has this model",
             ));
         }
-        new_model(provider_id, model_id, display_name, "manual")
+        new_model(provider_id, model_id, display_name, ModelSource::Manual)
             .insert(&self.db)
             .await
             .map_err(conflict_on("model_id", "this provider already has this model"))
@@ -93,12 +94,12 @@ impl ModelService {
     pub async fn set_enabled(
         &self,
         _admin: &Admin,
-        provider_id: Uuid,
-        id: Uuid,
+        provider_id: ProviderId,
+        id: ModelId,
         enabled: bool,
     ) -> DomainResult<models::Model> {
-        let row = models::Entity::find_by_id(id)
-            .filter(models::Column::ProviderId.eq(provider_id))
+        let row = models::Entity::find_by_id(id.uuid())
+            .filter(models::Column::ProviderId.eq(provider_id.uuid()))
             .one(&self.db)
             .await?
             .ok_or(DomainError::NotFound)?;
@@ -113,7 +114,7 @@ impl ModelService {
     pub async fn sync(
         &self,
         _admin: &Admin,
-        provider_id: Uuid,
+        provider_id: ProviderId,
         fields: &HashMap<String, SecretString>,
         apply: bool,
     ) -> DomainResult<SyncDiff> {
@@ -130,7 +131,7 @@ impl ModelService {
             .into_iter()
             .collect();
         let existing = models::Entity::find()
-            .filter(models::Column::ProviderId.eq(provider_id))
+            .filter(models::Column::ProviderId.eq(provider_id.uuid()))
             .all(&self.db)
             .await?;
         let known: BTreeSet<&str> = existing.iter().map(|m| m.model_id.as_str()).collect();
@@ -141,7 +142,7 @@ impl ModelService {
             .collect();
         let gone: Vec<&models::Model> = existing
             .iter()
-            .filter(|m| m.source == "synced" && !listed.contains(&m.model_id))
+            .filter(|m| m.source == ModelSource::Synced.as_str() && !listed.contains(&m.model_id))
             .collect();
         let mut diff = SyncDiff {
             added,
@@ -152,7 +153,9 @@ impl ModelService {
         if apply {
             let txn = crate::db::write_transaction(&self.db).await?;
             for id in &diff.added {
-                new_model(provider_id, id, id, "synced").insert(&txn).await?;
+                new_model(provider_id, id, id, ModelSource::Synced)
+                    .insert(&txn)
+                    .await?;
             }
             let gone_ids: Vec<Uuid> = gone.iter().map(|m| m.id).collect();
             if !gone_ids.is_empty() {
@@ -166,8 +169,8 @@ impl ModelService {
                     models::Column::LastSyncedAt,
                     sea_orm::sea_query::Expr::value(Utc::now()),
                 )
-                .filter(models::Column::ProviderId.eq(provider_id))
-                .filter(models::Column::Source.eq("synced"))
+                .filter(models::Column::ProviderId.eq(provider_id.uuid()))
+                .filter(models::Column::Source.eq(ModelSource::Synced.as_str()))
                 .exec(&txn)
                 .await?;
             txn.commit().await?;
@@ -176,21 +179,26 @@ impl ModelService {
         Ok(diff)
     }
 
-    async fn provider(&self, id: Uuid) -> DomainResult<(providers::Model, provider_templates::Model)> {
+    async fn provider(&self, id: ProviderId) -> DomainResult<(providers::Model, provider_templates::Model)> {
         crate::providers::with_template(&self.db, id).await
     }
 }
 
-fn new_model(provider_id: Uuid, model_id: &str, display_name: &str, source: &str) -> models::ActiveModel {
+fn new_model(
+    provider_id: ProviderId,
+    model_id: &str,
+    display_name: &str,
+    source: ModelSource,
+) -> models::ActiveModel {
     let now = Utc::now();
     models::ActiveModel {
         id: Set(Uuid::now_v7()),
-        provider_id: Set(provider_id),
+        provider_id: Set(provider_id.uuid()),
         model_id: Set(model_id.to_owned()),
         display_name: Set(display_name.to_owned()),
         enabled: Set(true),
-        source: Set(source.to_owned()),
-        last_synced_at: Set((source == "synced").then(Utc::now)),
+        source: Set(source.as_str().to_owned()),
+        last_synced_at: Set((source == ModelSource::Synced).then(Utc::now)),
         created_at: Set(now),
         updated_at: Set(now),
     }

@@ -1,7 +1,7 @@
-//! The overview's health figures: per provider over the last 24 hours, success rate,
-//! average and p95 latency and errors per hour, aggregated in SQL from the hourly
-//! request counts that `logs::record` keeps; and the credentials that are resting
-//! (cooldown) or disabled, with why.
+//! The overview's figures: per provider over the last 24 hours, success rate, average
+//! and p95 latency and errors per hour, aggregated in SQL from the hourly request
+//! counts that `logs::record` keeps; and the credentials that are resting (cooldown)
+//! or disabled, with why.
 
 mod sql;
 
@@ -9,10 +9,11 @@ use chrono::{DateTime, Duration, DurationRound, Utc};
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-use crate::auth::Admin;
+use vocab::{CredentialId, DisabledReason, Scope};
+
+use crate::access::Admin;
 use crate::entities::{credentials, providers};
-use crate::health::HEALTH;
-use crate::{DomainError, DomainResult};
+use crate::error::{DomainError, DomainResult};
 
 /// The dashboard's window: 24 one-hour buckets, the last one the current hour.
 pub const HOURS: usize = 24;
@@ -54,17 +55,17 @@ pub enum Sideline {
 }
 
 pub struct SidelinedCredential {
-    pub id: Uuid,
+    pub id: CredentialId,
     pub name: String,
     pub provider: String,
-    pub scope: String,
+    pub scope: Scope,
     pub sideline: Sideline,
     pub consecutive_failures: i32,
     /// The last test's message (the provider's words with secrets cut out).
     pub last_error: Option<String>,
 }
 
-pub struct HealthOverview {
+pub struct Figures {
     /// The first hour of the window.
     pub since: DateTime<Utc>,
     pub providers: Vec<ProviderFigures>,
@@ -83,7 +84,7 @@ impl OverviewService {
 
     /// The figures of every provider that is enabled or had requests in the window,
     /// busiest first.
-    pub async fn health(&self, _admin: &Admin, now: DateTime<Utc>) -> DomainResult<HealthOverview> {
+    pub async fn figures(&self, _admin: &Admin, now: DateTime<Utc>) -> DomainResult<Figures> {
         let current_hour = now
             .duration_trunc(Duration::hours(1))
             .map_err(DomainError::internal)?;
@@ -133,7 +134,7 @@ impl OverviewService {
                 .cmp(&a.requests)
                 .then_with(|| a.provider.cmp(&b.provider))
         });
-        Ok(HealthOverview {
+        Ok(Figures {
             since,
             providers: figures,
             sidelined: self.sidelined(now).await?,
@@ -156,8 +157,9 @@ impl OverviewService {
         let mut sidelined: Vec<SidelinedCredential> = rows
             .into_iter()
             .map(|(row, provider)| {
-                let sideline = match (row.active, row.disabled_reason.as_deref()) {
-                    (false, Some(HEALTH)) => Sideline::HealthDisabled {
+                let reason = row.disabled_reason.as_deref().and_then(DisabledReason::parse);
+                let sideline = match (row.active, reason) {
+                    (false, Some(DisabledReason::Health)) => Sideline::HealthDisabled {
                         since: row.disabled_at,
                     },
                     (false, _) => Sideline::ManuallyDisabled,
@@ -166,10 +168,10 @@ impl OverviewService {
                     },
                 };
                 SidelinedCredential {
-                    id: row.id,
+                    id: CredentialId::from_uuid(row.id),
+                    scope: crate::credentials::scope_of(&row),
                     name: row.name,
                     provider: provider.map(|p| p.identifier).unwrap_or_default(),
-                    scope: row.scope,
                     sideline,
                     consecutive_failures: row.consecutive_failures,
                     last_error: row.last_test_error,

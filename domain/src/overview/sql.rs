@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{DatabaseBackend, DatabaseConnection, FromQueryResult, Statement};
 use uuid::Uuid;
 
-use crate::DomainResult;
+use crate::error::DomainResult;
 
 /// Requests, successes and summed latency of one provider in one hour.
 #[derive(FromQueryResult)]

@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::error::{DomainError, DomainResult};
 use crate::templates::TemplateDefinition;
-use crate::{DomainError, DomainResult};
 use exchange::Exchange;
 pub use models::parse_model_ids;
 pub use outcome::{classify_status, provider_message, redact, retry_after_secs, Outcome, ProbeReport};

@@ -2,51 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-/// How a probe ended. `as_str` gives the API's `outcome` values.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Outcome {
-    Ok,
-    AuthRejected,
-    Forbidden,
-    NotFound,
-    RateLimited,
-    UpstreamError,
-    Timeout,
-    ConnectFailed,
-    BadResponse,
-}
-
-impl Outcome {
-    pub const ALL: [Outcome; 9] = [
-        Outcome::Ok,
-        Outcome::AuthRejected,
-        Outcome::Forbidden,
-        Outcome::NotFound,
-        Outcome::RateLimited,
-        Outcome::UpstreamError,
-        Outcome::Timeout,
-        Outcome::ConnectFailed,
-        Outcome::BadResponse,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Ok => "ok",
-            Outcome::AuthRejected => "auth_rejected",
-            Outcome::Forbidden => "forbidden",
-            Outcome::NotFound => "not_found",
-            Outcome::RateLimited => "rate_limited",
-            Outcome::UpstreamError => "upstream_error",
-            Outcome::Timeout => "timeout",
-            Outcome::ConnectFailed => "connect_failed",
-            Outcome::BadResponse => "bad_response",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|o| o.as_str() == text)
-    }
-}
+pub use vocab::Outcome;
 
 /// One probe's result. Holds no secret: the message is our own words, plus the
 /// provider's error text with every secret value cut out.
@@ -249,7 +205,7 @@ mod tests {
     #[test]
     fn outcome_names_round_trip() {
         for outcome in Outcome::ALL {
-            assert_eq!(Outcome::parse(outcome.as_str()), Some(outcome));
+            assert_eq!(Outcome::parse(outcome.as_str()), Some(*outcome));
         }
     }
 }

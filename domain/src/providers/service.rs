@@ -9,12 +9,13 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{BaseUrl, Priority, Slug};
-use crate::auth::{Admin, CurrentUser};
+use vocab::ProviderId;
+
+use crate::access::{Admin, CurrentUser};
 use crate::entities::{credentials, models, provider_templates, providers};
-use crate::error::conflict_on;
+use crate::error::{conflict_on, DomainError, DomainResult};
 use crate::templates::{FieldSpec, TemplateDefinition, TemplateService};
-use crate::{text, DomainError, DomainResult};
+use crate::values::{BaseUrl, Name, Priority, ProviderRef, Slug};
 
 /// Priority for a provider created without one: after every seeded provider.
 const DEFAULT_PRIORITY: i64 = 100;
@@ -111,7 +112,7 @@ impl ProviderService {
     ///
     /// # Errors
     /// `NotFound` for a disabled or unknown provider.
-    pub async fn form_fields(&self, _user: &CurrentUser, id: Uuid) -> DomainResult<Vec<FieldSpec>> {
+    pub async fn form_fields(&self, _user: &CurrentUser, id: ProviderId) -> DomainResult<Vec<FieldSpec>> {
         let (provider, template) = with_template(&self.db, id).await?;
         if !provider.enabled {
             return Err(DomainError::NotFound);
@@ -119,8 +120,8 @@ impl ProviderService {
         Ok(TemplateDefinition::from_json(&template.definition)?.fields)
     }
 
-    pub async fn get(&self, _admin: &Admin, id: Uuid) -> DomainResult<providers::Model> {
-        providers::Entity::find_by_id(id)
+    pub async fn get(&self, _admin: &Admin, id: ProviderId) -> DomainResult<providers::Model> {
+        providers::Entity::find_by_id(id.uuid())
             .one(&self.db)
             .await?
             .ok_or(DomainError::NotFound)
@@ -130,11 +131,11 @@ impl ProviderService {
     pub async fn detail(
         &self,
         _admin: &Admin,
-        id: Uuid,
+        id: ProviderId,
     ) -> DomainResult<(providers::Model, provider_templates::Model, Vec<models::Model>)> {
         let (provider, template) = with_template(&self.db, id).await?;
         let models = models::Entity::find()
-            .filter(models::Column::ProviderId.eq(id))
+            .filter(models::Column::ProviderId.eq(id.uuid()))
             .order_by_asc(models::Column::ModelId)
             .all(&self.db)
             .await?;
@@ -145,7 +146,7 @@ impl ProviderService {
     /// `Validation` for a bad field or an unknown template, `Conflict` on `identifier`.
     pub async fn create(&self, _admin: &Admin, new: NewProvider) -> DomainResult<providers::Model> {
         let identifier = Slug::parse(&new.identifier, "identifier")?;
-        let name = text::line("name", &new.name, 1, 100)?;
+        let name = Name::parse(&new.name, "name")?.into_string();
         let template = TemplateService::new(self.db.clone())
             .find(&new.template, "template_id")
             .await?;
@@ -191,13 +192,13 @@ impl ProviderService {
     pub async fn update(
         &self,
         admin: &Admin,
-        id: Uuid,
+        id: ProviderId,
         patch: ProviderPatch,
     ) -> DomainResult<providers::Model> {
         let row = self.get(admin, id).await?;
         let mut active: providers::ActiveModel = row.into();
         if let Some(name) = patch.name {
-            active.name = Set(text::line("name", &name, 1, 100)?);
+            active.name = Set(Name::parse(&name, "name")?.into_string());
         }
         if let Some(url) = patch.base_url {
             active.base_url = Set(BaseUrl::parse(&url)?.as_str().to_owned());
@@ -215,7 +216,7 @@ impl ProviderService {
     /// # Errors
     /// `Validation` for a system provider (disable it instead), `Conflict` while
     /// credentials use it.
-    pub async fn delete(&self, admin: &Admin, id: Uuid) -> DomainResult<()> {
+    pub async fn delete(&self, admin: &Admin, id: ProviderId) -> DomainResult<()> {
         let row = self.get(admin, id).await?;
         if row.is_system {
             return Err(DomainError::validation(
@@ -224,7 +225,7 @@ impl ProviderService {
             ));
         }
         let in_use = credentials::Entity::find()
-            .filter(credentials::Column::ProviderId.eq(id))
+            .filter(credentials::Column::ProviderId.eq(id.uuid()))
             .count(&self.db)
             .await?;
         if in_use > 0 {
@@ -233,7 +234,7 @@ impl ProviderService {
                 format!("{in_use} credential(s) use this provider; delete or move them first"),
             ));
         }
-        providers::Entity::delete_by_id(id).exec(&self.db).await?;
+        providers::Entity::delete_by_id(id.uuid()).exec(&self.db).await?;
         Ok(())
     }
 
@@ -249,15 +250,29 @@ impl ProviderService {
 /// A provider and the template it speaks.
 pub(crate) async fn with_template(
     db: &impl ConnectionTrait,
-    id: Uuid,
+    id: ProviderId,
 ) -> DomainResult<(providers::Model, provider_templates::Model)> {
-    let (provider, template) = providers::Entity::find_by_id(id)
+    let (provider, template) = providers::Entity::find_by_id(id.uuid())
         .find_also_related(provider_templates::Entity)
         .one(db)
         .await?
         .ok_or(DomainError::NotFound)?;
     let template = template.ok_or_else(|| DomainError::internal("provider without template"))?;
     Ok((provider, template))
+}
+
+/// The provider a reference names, if it exists.
+pub(crate) async fn find(
+    db: &impl ConnectionTrait,
+    reference: &ProviderRef,
+) -> DomainResult<Option<providers::Model>> {
+    let select = match reference {
+        ProviderRef::Id(id) => providers::Entity::find_by_id(id.uuid()),
+        ProviderRef::Identifier(identifier) => {
+            providers::Entity::find().filter(providers::Column::Identifier.eq(identifier.as_str()))
+        }
+    };
+    Ok(select.one(db).await?)
 }
 
 fn identifier_taken() -> DomainError {

@@ -2,6 +2,8 @@
 
 mod order;
 mod resolve;
+mod settings;
 
 pub use order::{exclusion, order, Exclusion, Ranked};
-pub use resolve::{Resolution, ResolveService, Target, PERSONAL_FIRST_KEY};
+pub use resolve::{Answer, Resolution, ResolveService, Target};
+pub use settings::{RoutingSettings, Settings, SettingsPatch, PERSONAL_FIRST_KEY};

@@ -5,8 +5,9 @@ use std::cmp::Ordering;
 use std::fmt;
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use vocab::{DisabledReason, Scope};
 
-use crate::credentials::{CredentialView, Scope};
+use crate::credentials::CredentialView;
 
 /// Why a credential is not a candidate. The sentence answers "why was this key not used?".
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,10 +49,12 @@ pub fn exclusion(view: &CredentialView, now: DateTime<Utc>, requests_last_minute
         return Some(Exclusion::ProviderDisabled);
     }
     if !row.active {
-        return Some(match row.disabled_reason.as_deref() {
-            Some("health") => Exclusion::DisabledByHealth,
-            _ => Exclusion::Inactive,
-        });
+        return Some(
+            match row.disabled_reason.as_deref().and_then(DisabledReason::parse) {
+                Some(DisabledReason::Health) => Exclusion::DisabledByHealth,
+                _ => Exclusion::Inactive,
+            },
+        );
     }
     if let Some(until) = row.cooldown_until.filter(|until| *until > now) {
         return Some(Exclusion::Cooldown { until });

@@ -11,17 +11,17 @@ use sea_orm::{
 };
 use secrecy::SecretString;
 use uuid::Uuid;
+use vocab::{AuditAction, LogKind, Scope, TokenKind, TokenScope};
 
 use super::order::{exclusion, order, Exclusion, Ranked};
+use super::settings::RoutingSettings;
+use crate::access::{Caller, CurrentUser, TokenCaller};
 use crate::alerts::Dispatcher;
-use crate::audit::{AuditEntry, AuditService};
-use crate::auth::{Admin, CurrentUser};
-use crate::credentials::{CredentialService, CredentialView, Scope};
-use crate::entities::{app_settings, credentials, models, providers, request_logs};
-use crate::{DomainError, DomainResult};
-
-/// The `app_settings` key that turns "personal connections first" off (`false`).
-pub const PERSONAL_FIRST_KEY: &str = "resolve.personal_first";
+use crate::audit::{self, AuditEntry};
+use crate::credentials::ownership::in_scope;
+use crate::credentials::{with_provider, CredentialService, CredentialView};
+use crate::entities::{credentials, models, providers, request_logs};
+use crate::error::{DomainError, DomainResult};
 
 /// What the caller wants to reach.
 #[derive(Clone, Debug)]
@@ -54,26 +54,54 @@ pub struct Resolution {
     pub excluded: Vec<(CredentialView, Exclusion)>,
 }
 
+/// What resolve answers a caller: the order, and the first candidate's decrypted fields
+/// for a token allowed to read them.
+pub struct Answer {
+    pub resolution: Resolution,
+    pub secret: Option<BTreeMap<String, SecretString>>,
+}
+
 #[derive(Clone)]
 pub struct ResolveService {
     db: DatabaseConnection,
     credentials: CredentialService,
-    audit: AuditService,
     alerts: Dispatcher,
+    settings: RoutingSettings,
 }
 
 impl ResolveService {
-    pub fn new(
-        db: DatabaseConnection,
-        credentials: CredentialService,
-        audit: AuditService,
-        alerts: Dispatcher,
-    ) -> Self {
+    pub fn new(db: DatabaseConnection, credentials: CredentialService, alerts: Dispatcher) -> Self {
         Self {
+            settings: RoutingSettings::new(db.clone()),
             db,
             credentials,
-            audit,
             alerts,
+        }
+    }
+
+    /// Resolve as a caller may ask it. A session sees its own connections and the
+    /// global credentials. A token needs the `resolve` scope; a personal token reaches
+    /// its owner's connections too, a service token global credentials only; with
+    /// `secrets:read` the answer carries the first candidate's fields (audited).
+    ///
+    /// # Errors
+    /// `Denied` for a token without the `resolve` scope; as [`ResolveService::resolve`].
+    pub async fn answer(&self, caller: &Caller, target: &Target) -> DomainResult<Answer> {
+        match caller {
+            Caller::Session(user) => Ok(Answer {
+                resolution: self.resolve(user, true, target).await?,
+                secret: None,
+            }),
+            Caller::Token(token) => {
+                token.require(TokenScope::Resolve)?;
+                let personal = token.kind() == TokenKind::Personal;
+                let resolution = self.resolve(token.user(), personal, target).await?;
+                let secret = match token.has(TokenScope::SecretsRead) {
+                    true => self.reveal_first(token, &resolution).await?,
+                    false => None,
+                };
+                Ok(Answer { resolution, secret })
+            }
         }
     }
 
@@ -81,7 +109,7 @@ impl ResolveService {
     ///
     /// # Errors
     /// `Validation` on `provider` or `model` when nothing matches.
-    pub async fn resolve(
+    pub(crate) async fn resolve(
         &self,
         caller: &CurrentUser,
         personal: bool,
@@ -90,7 +118,10 @@ impl ResolveService {
         // With the caller's own connections in play the order setting may matter: it is
         // read beside the candidates, on another pooled connection, not after them.
         let (rows, personal_first) = if personal {
-            tokio::try_join!(self.reachable(caller, personal, target), self.personal_first())?
+            tokio::try_join!(
+                self.reachable(caller, personal, target),
+                self.settings.personal_first()
+            )?
         } else {
             (self.reachable(caller, personal, target).await?, true)
         };
@@ -154,12 +185,12 @@ impl ResolveService {
                 .filter(of_target.clone())
                 .filter(scope)
         };
-        let mut reachable = of_scope(Condition::all().add(Scope::Global.filter()));
+        let mut reachable = of_scope(Condition::all().add(in_scope(Scope::Global)));
         if personal {
             let own = of_scope(
                 Condition::all()
-                    .add(Scope::Personal.filter())
-                    .add(credentials::Column::OwnerId.eq(caller.id())),
+                    .add(in_scope(Scope::Personal))
+                    .add(credentials::Column::OwnerId.eq(caller.id().uuid())),
             );
             QueryTrait::query(&mut reachable).union(UnionType::All, own.into_query());
         }
@@ -167,36 +198,20 @@ impl ResolveService {
             .all(&self.db)
             .await?
             .into_iter()
-            .map(|(row, provider)| {
-                let provider =
-                    provider.ok_or_else(|| DomainError::internal("credential without provider"))?;
-                Ok((row, provider))
-            })
+            .map(with_provider)
             .collect()
     }
 
-    /// Turns "personal connections first" on or off, for everyone; audited.
-    pub async fn set_personal_first(&self, admin: &Admin, on: bool) -> DomainResult<()> {
-        crate::settings::store(&self.db, PERSONAL_FIRST_KEY, on.to_string()).await?;
-        let entry = AuditEntry {
-            action: "settings.update",
-            target: Some(format!("setting:{PERSONAL_FIRST_KEY}")),
-            details: serde_json::json!({"value": on}),
-        };
-        self.audit.record(admin.user(), entry).await
-    }
-
     /// The decrypted fields of the first candidate, for a token with `secrets:read`.
-    /// Every reveal is audited, with the token that asked, and counts as one use of the
-    /// credential (the service calls the provider with it), which may exhaust its quota.
+    /// The reveal, its audit event and the use it counts (the service calls the provider
+    /// with it, which may exhaust the quota and queue that alert) commit together.
     ///
     /// # Errors
     /// `Unavailable` when that credential's stored secret fails authentication (it was
     /// altered): it names the credential, and other credentials are unaffected.
-    pub async fn reveal_first(
+    async fn reveal_first(
         &self,
-        caller: &CurrentUser,
-        token_id: Uuid,
+        token: &TokenCaller,
         resolution: &Resolution,
     ) -> DomainResult<Option<BTreeMap<String, SecretString>>> {
         let Some(first) = resolution.candidates.first() else {
@@ -210,22 +225,27 @@ impl ResolveService {
             ))
         })?;
         let entry = AuditEntry {
-            action: "credential.reveal",
+            action: AuditAction::CredentialReveal,
             target: Some(format!("credential:{}", first.row().id)),
             details: serde_json::json!({
                 "name": first.row().name,
                 "provider": first.provider_identifier,
-                "token": token_id,
+                "token": token.token_id(),
                 "fields": fields.keys().collect::<Vec<_>>(),
             }),
         };
-        self.audit.record(caller, entry).await?;
-        let reached = self
-            .credentials
-            .record_use(first.row().id, &first.provider_identifier, Utc::now())
-            .await?;
-        if let Some(alert) = reached {
-            self.alerts.raise(&[alert]).await?;
+        let txn = crate::db::write_transaction(&self.db).await?;
+        audit::record(&txn, &token.user().into(), entry).await?;
+        let reached =
+            crate::credentials::usage::record_use(&txn, first.id(), &first.provider_identifier, Utc::now())
+                .await?;
+        let queued = match reached {
+            Some(alert) => self.alerts.queue(&txn, &[alert]).await?,
+            None => 0,
+        };
+        txn.commit().await?;
+        if queued > 0 {
+            self.alerts.wake();
         }
         Ok(Some(fields))
     }
@@ -274,7 +294,7 @@ impl ResolveService {
             .column(request_logs::Column::CredentialId)
             .column_as(Expr::expr(Func::count(Expr::col(request_logs::Column::Id))), "n")
             .filter(request_logs::Column::CredentialId.is_in(limited))
-            .filter(request_logs::Column::Kind.eq("gateway"))
+            .filter(request_logs::Column::Kind.eq(LogKind::Gateway.as_str()))
             .filter(request_logs::Column::CreatedAt.gt(Utc::now() - Duration::minutes(1)))
             .group_by(request_logs::Column::CredentialId)
             .into_tuple()
@@ -286,11 +306,8 @@ impl ResolveService {
             .collect())
     }
 
-    /// Whether resolve puts a caller's own connections before the global credentials.
-    pub async fn personal_first(&self) -> DomainResult<bool> {
-        let setting = app_settings::Entity::find_by_id(PERSONAL_FIRST_KEY.to_owned())
-            .one(&self.db)
-            .await?;
-        Ok(setting.is_none_or(|s| s.value != "false"))
+    /// The instance-wide routing settings.
+    pub fn settings(&self) -> &RoutingSettings {
+        &self.settings
     }
 }

@@ -5,24 +5,10 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 
+use vocab::{Job, JobStatus};
+
 use crate::entities::scheduler_jobs;
-use crate::DomainResult;
-
-/// How a run ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RunStatus {
-    Ok,
-    Failed,
-}
-
-impl RunStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RunStatus::Ok => "ok",
-            RunStatus::Failed => "failed",
-        }
-    }
-}
+use crate::error::DomainResult;
 
 #[derive(Clone)]
 pub struct Leases {
@@ -40,13 +26,13 @@ impl Leases {
     /// from now at once, and the lease lasts `lease` (a crashed holder frees it then).
     pub async fn try_take(
         &self,
-        job: &str,
+        job: Job,
         interval: Duration,
         lease: Duration,
         now: DateTime<Utc>,
     ) -> DomainResult<bool> {
         // A read first: instances poll often, and only a due job is worth a write.
-        let existing = scheduler_jobs::Entity::find_by_id(job.to_owned())
+        let existing = scheduler_jobs::Entity::find_by_id(job.as_str().to_owned())
             .one(&self.db)
             .await?;
         let Some(existing) = existing else {
@@ -64,7 +50,7 @@ impl Leases {
             .col_expr(scheduler_jobs::Column::LeaseUntil, Expr::value(now + lease))
             .col_expr(scheduler_jobs::Column::LastStartedAt, Expr::value(now))
             .col_expr(scheduler_jobs::Column::NextRunAt, Expr::value(now + interval))
-            .filter(scheduler_jobs::Column::Name.eq(job))
+            .filter(scheduler_jobs::Column::Name.eq(job.as_str()))
             .filter(scheduler_jobs::Column::NextRunAt.lte(now))
             .filter(
                 Condition::any()
@@ -78,9 +64,9 @@ impl Leases {
 
     /// The job's row, its first run one interval away: a restart does not probe every
     /// key at once. Another instance may have written it first; that is fine.
-    async fn schedule_first(&self, job: &str, at: DateTime<Utc>) -> DomainResult<()> {
+    async fn schedule_first(&self, job: Job, at: DateTime<Utc>) -> DomainResult<()> {
         let row = scheduler_jobs::ActiveModel {
-            name: Set(job.to_owned()),
+            name: Set(job.as_str().to_owned()),
             lease_owner: Set(None),
             lease_until: Set(None),
             next_run_at: Set(at),
@@ -101,8 +87,8 @@ impl Leases {
     /// Records the run and frees the lease (only this instance's).
     pub async fn finish(
         &self,
-        job: &str,
-        status: RunStatus,
+        job: Job,
+        status: JobStatus,
         error: Option<String>,
         started: DateTime<Utc>,
     ) -> DomainResult<()> {
@@ -125,7 +111,7 @@ impl Leases {
                 scheduler_jobs::Column::Runs,
                 Expr::col(scheduler_jobs::Column::Runs).add(1),
             )
-            .filter(scheduler_jobs::Column::Name.eq(job))
+            .filter(scheduler_jobs::Column::Name.eq(job.as_str()))
             .filter(scheduler_jobs::Column::LeaseOwner.eq(self.owner.clone()))
             .exec(&self.db)
             .await?;

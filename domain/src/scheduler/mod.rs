@@ -3,74 +3,92 @@
 
 mod leases;
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
+use vocab::{Job, JobStatus};
 
-pub use leases::{Leases, RunStatus};
+pub use leases::Leases;
 
+use crate::access::Admin;
 use crate::alerts::Dispatcher;
-use crate::auth::Admin;
 use crate::entities::scheduler_jobs;
+use crate::error::DomainResult;
 use crate::health::HealthChecks;
 use crate::logs::RequestLogs;
-use crate::DomainResult;
-
-pub const HEALTH_CHECKS: &str = "health_checks";
-pub const LOG_PRUNING: &str = "log_pruning";
+use crate::test_all::TestAll;
 
 /// Pruning old request logs does not need to run more often than this.
 const PRUNE_EVERY: Duration = Duration::hours(1);
 
-/// A job as admins see it: `status` is `running` while an instance holds its lease,
-/// else its last run's `ok` or `failed`, or `scheduled` before the first run.
+/// A job as admins see it: running while an instance holds its lease, else how its
+/// last run ended, or scheduled before the first run.
 pub struct JobState {
-    pub name: &'static str,
+    pub job: Job,
     pub interval: Duration,
-    pub status: String,
+    pub status: JobStatus,
     pub row: Option<scheduler_jobs::Model>,
 }
 
+/// How often the scheduled jobs run, and how long what they prune is kept.
 #[derive(Clone, Copy, Debug)]
 pub struct Schedule {
-    pub health_check_interval: Duration,
+    pub check_interval: Duration,
     pub log_retention_days: u32,
+}
+
+impl Default for Schedule {
+    fn default() -> Self {
+        Self {
+            check_interval: Duration::minutes(5),
+            log_retention_days: 30,
+        }
+    }
+}
+
+/// What one pruning deleted.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Pruned {
+    pub logs: u64,
+    pub runs: u64,
+    pub deliveries: u64,
+}
+
+/// What the retention job prunes: each owner deletes its own old rows.
+#[derive(Clone)]
+pub struct Retention {
+    pub logs: RequestLogs,
+    pub runs: TestAll,
+    pub deliveries: Dispatcher,
 }
 
 #[derive(Clone)]
 pub struct Scheduler {
     leases: Leases,
-    health: HealthChecks,
-    logs: RequestLogs,
-    alerts: Dispatcher,
+    checks: HealthChecks,
+    retention: Retention,
     schedule: Schedule,
 }
 
 impl Scheduler {
-    pub fn new(
-        leases: Leases,
-        health: HealthChecks,
-        logs: RequestLogs,
-        alerts: Dispatcher,
-        schedule: Schedule,
-    ) -> Self {
+    pub fn new(leases: Leases, checks: HealthChecks, retention: Retention, schedule: Schedule) -> Self {
         Self {
             leases,
-            health,
-            logs,
-            alerts,
+            checks,
+            retention,
             schedule,
         }
     }
 
-    /// The jobs and how often each runs.
-    pub fn jobs(&self) -> [(&'static str, Duration); 2] {
-        [
-            (HEALTH_CHECKS, self.schedule.health_check_interval),
-            (LOG_PRUNING, PRUNE_EVERY),
-        ]
+    /// How often `job` runs.
+    pub fn interval(&self, job: Job) -> Duration {
+        match job {
+            Job::ScheduledChecks => self.schedule.check_interval,
+            Job::LogPruning => PRUNE_EVERY,
+        }
     }
 
     /// Runs `job` if it is due and this instance takes its lease; `Ok(false)` otherwise.
-    pub async fn run_if_due(&self, job: &'static str, interval: Duration) -> DomainResult<bool> {
+    pub async fn run_if_due(&self, job: Job) -> DomainResult<bool> {
+        let interval = self.interval(job);
         let now = Utc::now();
         // Long enough for a slow round; a crashed holder's lease frees itself then.
         let lease = interval.max(Duration::minutes(10));
@@ -79,25 +97,25 @@ impl Scheduler {
         }
         let outcome = self.run(job).await;
         let (status, error) = match &outcome {
-            Ok(()) => (RunStatus::Ok, None),
+            Ok(()) => (JobStatus::Ok, None),
             Err(err) => {
-                tracing::warn!(job, %err, "a scheduled job failed");
-                (RunStatus::Failed, Some(err.to_string()))
+                tracing::warn!(job = job.as_str(), %err, "a scheduled job failed");
+                (JobStatus::Failed, Some(err.to_string()))
             }
         };
         self.leases.finish(job, status, error, now).await?;
         Ok(true)
     }
 
-    async fn run(&self, job: &str) -> DomainResult<()> {
+    async fn run(&self, job: Job) -> DomainResult<()> {
         match job {
-            HEALTH_CHECKS => {
-                let round = self.health.run_due(Utc::now()).await?;
+            Job::ScheduledChecks => {
+                // Each check queues its own alerts; the delivery loop sends them, so a slow
+                // webhook never holds the round.
+                let round = self.checks.run_due(Utc::now()).await?;
                 for alert in &round.alerts {
                     tracing::warn!(credential = %alert.credential_id, event = alert.event.as_str(), "credential health changed");
                 }
-                // Queued only: the delivery loop sends them, so a slow webhook never holds the round.
-                self.alerts.raise(&round.alerts).await?;
                 tracing::info!(
                     checked = round.checked,
                     ok = round.ok,
@@ -107,44 +125,58 @@ impl Scheduler {
                 );
                 Ok(())
             }
-            LOG_PRUNING => {
-                let pruned = self
-                    .logs
-                    .prune(self.schedule.log_retention_days, Utc::now())
-                    .await?;
+            Job::LogPruning => {
+                let Pruned {
+                    logs,
+                    runs,
+                    deliveries,
+                } = self.prune(Utc::now()).await?;
                 tracing::info!(
-                    logs = pruned.logs,
-                    runs = pruned.runs,
-                    deliveries = pruned.deliveries,
+                    logs,
+                    runs,
+                    deliveries,
                     "old request logs, test runs and webhook deliveries pruned"
                 );
                 Ok(())
             }
-            _ => Ok(()),
         }
+    }
+
+    /// Deletes the request logs (and their hourly figures), the ended "test all" runs and
+    /// the finished webhook deliveries older than the retention, each by its owner.
+    pub async fn prune(&self, now: DateTime<Utc>) -> DomainResult<Pruned> {
+        let cutoff = now - Duration::days(i64::from(self.schedule.log_retention_days));
+        Ok(Pruned {
+            logs: self.retention.logs.prune(cutoff).await?,
+            runs: self.retention.runs.prune(cutoff).await?,
+            deliveries: self.retention.deliveries.prune(cutoff).await?,
+        })
     }
 
     /// Every job with its interval, status and lease row (none before its first schedule).
     pub async fn list(&self, _admin: &Admin) -> DomainResult<Vec<JobState>> {
         let rows = self.leases.list().await?;
         let now = Utc::now();
-        Ok(self
-            .jobs()
-            .into_iter()
-            .map(|(name, interval)| {
-                let row = rows.iter().find(|r| r.name == name).cloned();
+        Ok(Job::ALL
+            .iter()
+            .map(|&job| {
+                let row = rows.iter().find(|r| r.name == job.as_str()).cloned();
                 let running = row
                     .as_ref()
                     .and_then(|r| r.lease_until)
                     .is_some_and(|until| until > now);
-                let status = match (&row, running) {
-                    (_, true) => "running".to_owned(),
-                    (Some(r), false) => r.last_status.clone().unwrap_or_else(|| "scheduled".into()),
-                    (None, false) => "scheduled".to_owned(),
+                let last = row
+                    .as_ref()
+                    .and_then(|r| r.last_status.as_deref())
+                    .and_then(JobStatus::parse);
+                let status = match (running, last) {
+                    (true, _) => JobStatus::Running,
+                    (false, Some(last)) => last,
+                    (false, None) => JobStatus::Scheduled,
                 };
                 JobState {
-                    name,
-                    interval,
+                    job,
+                    interval: self.interval(job),
                     status,
                     row,
                 }

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{DomainError, DomainResult};
+use crate::error::{DomainError, DomainResult};
 
 /// How the key reaches the provider.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

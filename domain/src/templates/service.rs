@@ -7,12 +7,13 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use vocab::TemplateId;
+
 use super::TemplateDefinition;
-use crate::auth::Admin;
+use crate::access::Admin;
 use crate::entities::{provider_templates, providers};
-use crate::error::conflict_on;
-use crate::providers::{BaseUrl, Slug};
-use crate::{text, DomainError, DomainResult};
+use crate::error::{conflict_on, DomainError, DomainResult};
+use crate::values::{text, BaseUrl, Name, Slug};
 
 /// A custom template: its own definition, or a copy of another template's.
 pub struct NewTemplate {
@@ -53,8 +54,8 @@ impl TemplateService {
             .await?)
     }
 
-    pub async fn get(&self, _admin: &Admin, id: Uuid) -> DomainResult<provider_templates::Model> {
-        provider_templates::Entity::find_by_id(id)
+    pub async fn get(&self, _admin: &Admin, id: TemplateId) -> DomainResult<provider_templates::Model> {
+        provider_templates::Entity::find_by_id(id.uuid())
             .one(&self.db)
             .await?
             .ok_or(DomainError::NotFound)
@@ -64,7 +65,7 @@ impl TemplateService {
     /// `Validation` naming the bad part of the definition, `Conflict` on `key`.
     pub async fn create(&self, _admin: &Admin, new: NewTemplate) -> DomainResult<provider_templates::Model> {
         let key = Slug::parse(&new.key, "key")?;
-        let name = text::line("name", &new.name, 1, 100)?;
+        let name = Name::parse(&new.name, "name")?.into_string();
         let source = match new.clone_from.as_deref() {
             Some(source) => Some(self.find(source, "clone_from").await?),
             None => None,
@@ -112,7 +113,7 @@ impl TemplateService {
     pub async fn update(
         &self,
         admin: &Admin,
-        id: Uuid,
+        id: TemplateId,
         patch: TemplatePatch,
     ) -> DomainResult<provider_templates::Model> {
         let row = self.get(admin, id).await?;
@@ -124,7 +125,7 @@ impl TemplateService {
         }
         let mut active: provider_templates::ActiveModel = row.into();
         if let Some(name) = patch.name {
-            active.name = Set(text::line("name", &name, 1, 100)?);
+            active.name = Set(Name::parse(&name, "name")?.into_string());
         }
         if let Some(description) = patch.description {
             active.description = Set(text::paragraph("description", &description, 1000)?);
@@ -145,7 +146,7 @@ impl TemplateService {
 
     /// # Errors
     /// `Validation` for a built-in template, `Conflict` while providers use it.
-    pub async fn delete(&self, admin: &Admin, id: Uuid) -> DomainResult<()> {
+    pub async fn delete(&self, admin: &Admin, id: TemplateId) -> DomainResult<()> {
         let row = self.get(admin, id).await?;
         if row.builtin {
             return Err(DomainError::validation(
@@ -154,7 +155,7 @@ impl TemplateService {
             ));
         }
         let in_use = providers::Entity::find()
-            .filter(providers::Column::TemplateId.eq(id))
+            .filter(providers::Column::TemplateId.eq(id.uuid()))
             .count(&self.db)
             .await?;
         if in_use > 0 {
@@ -163,7 +164,7 @@ impl TemplateService {
                 format!("{in_use} provider(s) use this template"),
             ));
         }
-        provider_templates::Entity::delete_by_id(id)
+        provider_templates::Entity::delete_by_id(id.uuid())
             .exec(&self.db)
             .await?;
         Ok(())

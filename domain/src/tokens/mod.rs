@@ -2,8 +2,6 @@
 //! a revocation. Personal tokens act as their owner; service tokens (made by admins)
 //! act for a service and never reach anyone's personal connections.
 
-mod caller;
 mod service;
 
-pub use caller::{TokenCaller, TokenKind, TokenScope};
 pub use service::{scopes_of, NewToken, TokenService, TOKEN_PREFIX};

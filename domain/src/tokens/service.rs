@@ -5,16 +5,20 @@ use std::collections::BTreeSet;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, Set,
+};
 use secrecy::{ExposeSecret, SecretString};
 use uuid::Uuid;
+use vocab::{AuditAction, TokenId, TokenKind, TokenScope};
 
-use super::caller::{TokenCaller, TokenKind, TokenScope};
-use crate::audit::{AuditEntry, AuditService};
+use crate::access::{Admin, CurrentUser, TokenCaller};
+use crate::audit::{self, AuditEntry};
 use crate::auth::session::token_hash;
-use crate::auth::{current_user, Admin, CurrentUser};
 use crate::entities::{api_tokens, users};
-use crate::{text, DomainError, DomainResult};
+use crate::error::{DomainError, DomainResult};
+use crate::values::Name;
 
 /// Every token starts with this, so leaked ones are easy to find (secret scanners).
 pub const TOKEN_PREFIX: &str = "sy_";
@@ -32,18 +36,17 @@ pub struct NewToken {
 #[derive(Clone)]
 pub struct TokenService {
     db: DatabaseConnection,
-    audit: AuditService,
 }
 
 impl TokenService {
-    pub fn new(db: DatabaseConnection, audit: AuditService) -> Self {
-        Self { db, audit }
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db }
     }
 
     async fn audit(
-        &self,
+        txn: &DatabaseTransaction,
         actor: &CurrentUser,
-        action: &'static str,
+        action: AuditAction,
         token: &api_tokens::Model,
     ) -> DomainResult<()> {
         let entry = AuditEntry {
@@ -56,7 +59,7 @@ impl TokenService {
                 "owner": token.owner_id,
             }),
         };
-        self.audit.record(actor, entry).await
+        audit::record(txn, &actor.into(), entry).await
     }
 
     /// A personal token; the plaintext is returned once and never stored.
@@ -69,7 +72,7 @@ impl TokenService {
         user: &CurrentUser,
         new: NewToken,
     ) -> DomainResult<(api_tokens::Model, SecretString)> {
-        self.create(user, TokenKind::Personal, new).await
+        self.insert(user, TokenKind::Personal, new).await
     }
 
     /// A service token: acts for a service, reaches global credentials only.
@@ -78,20 +81,40 @@ impl TokenService {
         admin: &Admin,
         new: NewToken,
     ) -> DomainResult<(api_tokens::Model, SecretString)> {
-        self.create(admin.user(), TokenKind::Service, new).await
+        self.insert(admin.user(), TokenKind::Service, new).await
     }
 
-    async fn create(
+    /// A token of `kind` for `user` (personal unless said otherwise); only admins make
+    /// service tokens.
+    ///
+    /// # Errors
+    /// `Forbidden` for a service token asked by a user; as `create_personal`.
+    pub async fn create(
+        &self,
+        user: &CurrentUser,
+        kind: Option<TokenKind>,
+        new: NewToken,
+    ) -> DomainResult<(api_tokens::Model, SecretString)> {
+        match kind.unwrap_or(TokenKind::Personal) {
+            TokenKind::Personal => self.create_personal(user, new).await,
+            TokenKind::Service => self.create_service(&user.clone().require_admin()?, new).await,
+        }
+    }
+
+    async fn insert(
         &self,
         owner: &CurrentUser,
         kind: TokenKind,
         new: NewToken,
     ) -> DomainResult<(api_tokens::Model, SecretString)> {
-        let name = text::line("name", &new.name, 1, 100)?;
+        let name = Name::parse(&new.name, "name")?.into_string();
         let scopes = new
             .scopes
             .iter()
-            .map(|s| s.parse::<TokenScope>())
+            .map(|s| {
+                TokenScope::parse(s.trim())
+                    .ok_or_else(|| DomainError::validation("scopes", "use resolve, secrets:read or gateway"))
+            })
             .collect::<DomainResult<BTreeSet<_>>>()?;
         if scopes.is_empty() {
             return Err(DomainError::validation(
@@ -121,7 +144,7 @@ impl TokenService {
             name: Set(name),
             token_hash: Set(token_hash(&token)),
             prefix: Set(token.expose_secret().chars().take(SHOWN_CHARS).collect()),
-            owner_id: Set(owner.id()),
+            owner_id: Set(owner.id().uuid()),
             kind: Set(kind.as_str().to_owned()),
             scopes: Set(serde_json::json!(scopes
                 .iter()
@@ -131,17 +154,18 @@ impl TokenService {
             last_used_at: Set(None),
             expires_at: Set(new.expires_at),
             revoked_at: Set(None),
-        }
-        .insert(&self.db)
-        .await?;
-        self.audit(owner, "token.create", &row).await?;
+        };
+        let txn = crate::db::write_transaction(&self.db).await?;
+        let row = row.insert(&txn).await?;
+        Self::audit(&txn, owner, AuditAction::TokenCreate, &row).await?;
+        txn.commit().await?;
         Ok((row, token))
     }
 
     /// The caller's own tokens, newest first.
     pub async fn list_own(&self, user: &CurrentUser) -> DomainResult<Vec<api_tokens::Model>> {
         Ok(api_tokens::Entity::find()
-            .filter(api_tokens::Column::OwnerId.eq(user.id()))
+            .filter(api_tokens::Column::OwnerId.eq(user.id().uuid()))
             .order_by_desc(api_tokens::Column::CreatedAt)
             .all(&self.db)
             .await?)
@@ -159,19 +183,21 @@ impl TokenService {
     ///
     /// # Errors
     /// `NotFound` for another user's token (unless the caller is an admin).
-    pub async fn revoke(&self, user: &CurrentUser, id: Uuid) -> DomainResult<api_tokens::Model> {
-        let mut find = api_tokens::Entity::find_by_id(id);
+    pub async fn revoke(&self, user: &CurrentUser, id: TokenId) -> DomainResult<api_tokens::Model> {
+        let mut find = api_tokens::Entity::find_by_id(id.uuid());
         if !user.is_admin() {
-            find = find.filter(api_tokens::Column::OwnerId.eq(user.id()));
+            find = find.filter(api_tokens::Column::OwnerId.eq(user.id().uuid()));
         }
-        let row = find.one(&self.db).await?.ok_or(DomainError::NotFound)?;
+        let txn = crate::db::write_transaction(&self.db).await?;
+        let row = find.one(&txn).await?.ok_or(DomainError::NotFound)?;
         if row.revoked_at.is_some() {
             return Ok(row);
         }
         let mut active: api_tokens::ActiveModel = row.into();
         active.revoked_at = Set(Some(Utc::now()));
-        let row = active.update(&self.db).await?;
-        self.audit(user, "token.revoke", &row).await?;
+        let row = active.update(&txn).await?;
+        Self::audit(&txn, user, AuditAction::TokenRevoke, &row).await?;
+        txn.commit().await?;
         Ok(row)
     }
 
@@ -220,18 +246,13 @@ impl TokenService {
                 .exec(&self.db)
                 .await?;
         }
-        let scopes = scopes_of(&token);
-        let kind = if token.kind == TokenKind::Service.as_str() {
-            TokenKind::Service
-        } else {
-            TokenKind::Personal
-        };
-        Ok(TokenCaller {
-            user: current_user(&user, None)?,
-            token_id: token.id,
+        let kind = TokenKind::parse(&token.kind).unwrap_or(TokenKind::Personal);
+        Ok(TokenCaller::new(
+            CurrentUser::from_row(&user, None)?,
+            TokenId::from_uuid(token.id),
             kind,
-            scopes,
-        })
+            scopes_of(&token),
+        ))
     }
 }
 
@@ -240,6 +261,6 @@ pub fn scopes_of(token: &api_tokens::Model) -> Vec<TokenScope> {
     token
         .scopes
         .as_array()
-        .map(|a| a.iter().filter_map(|s| s.as_str()?.parse().ok()).collect())
+        .map(|a| a.iter().filter_map(|s| TokenScope::parse(s.as_str()?)).collect())
         .unwrap_or_default()
 }

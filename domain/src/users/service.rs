@@ -10,12 +10,13 @@ use sea_orm::{
 use secrecy::SecretString;
 use uuid::Uuid;
 
-use super::{DisplayName, Email};
-use crate::auth::password::{NewPassword, PasswordHasher};
-use crate::auth::{Admin, Role};
+use vocab::{Role, UserId};
+
+use crate::access::Admin;
 use crate::entities::{sessions, users};
-use crate::error::conflict_on;
-use crate::{DomainError, DomainResult};
+use crate::error::{conflict_on, DomainError, DomainResult};
+use crate::passwords::{NewPassword, PasswordHasher};
+use crate::values::{DisplayName, Email};
 
 /// What a caller supplies to create a user; validated by the service.
 pub struct NewUser {
@@ -94,9 +95,9 @@ impl UserService {
     /// # Errors
     /// `NotFound` for an unknown id; `Validation` when an admin would demote or disable
     /// themselves (so the instance can never lose its last way in).
-    pub async fn update(&self, admin: &Admin, id: Uuid, patch: UserPatch) -> DomainResult<users::Model> {
+    pub async fn update(&self, admin: &Admin, id: UserId, patch: UserPatch) -> DomainResult<users::Model> {
         let txn = crate::db::write_transaction(&self.db).await?;
-        let row = users::Entity::find_by_id(id)
+        let row = users::Entity::find_by_id(id.uuid())
             .one(&txn)
             .await?
             .ok_or(DomainError::NotFound)?;
@@ -124,7 +125,7 @@ impl UserService {
             active.active = Set(enabled);
             if !enabled {
                 sessions::Entity::delete_many()
-                    .filter(sessions::Column::UserId.eq(id))
+                    .filter(sessions::Column::UserId.eq(id.uuid()))
                     .exec(&txn)
                     .await?;
             }

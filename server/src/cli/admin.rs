@@ -2,11 +2,11 @@ use std::io::{BufRead, IsTerminal};
 
 use anyhow::Context;
 use clap::Subcommand;
-use domain::auth::Role;
 use domain::users::NewUser;
 use secrecy::SecretString;
+use vocab::Role;
 
-use crate::config::Settings;
+use crate::config::Config;
 use crate::startup::prepare;
 
 #[derive(Subcommand, Debug)]
@@ -21,11 +21,11 @@ pub enum AdminAction {
     },
 }
 
-pub async fn run(settings: &Settings, action: AdminAction) -> anyhow::Result<()> {
+pub async fn run(config: &Config, action: AdminAction) -> anyhow::Result<()> {
     match action {
         AdminAction::Create { email, name } => {
             let password = read_password()?;
-            let services = prepare(settings).await?;
+            let services = prepare(config).await?;
             let display_name = name.unwrap_or_else(|| email.split('@').next().unwrap_or_default().to_owned());
             let user = services
                 .users

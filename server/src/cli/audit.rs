@@ -3,7 +3,7 @@
 use clap::Subcommand;
 use domain::audit::{AuditService, ChainReport};
 
-use crate::config::Settings;
+use crate::config::Config;
 use crate::startup::open_database;
 
 #[derive(Subcommand, Debug)]
@@ -12,8 +12,8 @@ pub enum AuditAction {
     Verify,
 }
 
-pub async fn run(settings: &Settings, action: AuditAction) -> anyhow::Result<()> {
-    let db = open_database(settings).await?;
+pub async fn run(config: &Config, action: AuditAction) -> anyhow::Result<()> {
+    let db = open_database(config).await?;
     match action {
         AuditAction::Verify => match AuditService::new(db).verify().await? {
             ChainReport::Intact { events } => {

@@ -1,7 +1,7 @@
 use clap::Subcommand;
 use domain::db;
 
-use crate::config::Settings;
+use crate::config::Config;
 use crate::startup::open_database;
 
 #[derive(Subcommand, Debug)]
@@ -17,8 +17,8 @@ pub enum MigrateAction {
     Status,
 }
 
-pub async fn run(settings: &Settings, action: MigrateAction) -> anyhow::Result<()> {
-    let conn = open_database(settings).await?;
+pub async fn run(config: &Config, action: MigrateAction) -> anyhow::Result<()> {
+    let conn = open_database(config).await?;
     match action {
         MigrateAction::Up => {
             let (_, pending) = db::migration_status(&conn).await?;

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::config::Settings;
+use crate::config::Config;
 use crate::startup::Application;
 
 #[derive(Parser, Debug)]
@@ -55,80 +55,80 @@ pub enum Command {
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    let settings = Settings::load(cli.config.as_deref())?;
+    let config = Config::load(cli.config.as_deref())?;
     match cli.command {
         Command::Serve => {
-            let app = Application::build(settings).await?;
+            let app = Application::build(config).await?;
             app.run_until(shutdown_signal()).await?;
             tracing::info!("Switchyard stopped");
             Ok(())
         }
-        Command::Migrate { action } => migrate::run(&settings, action).await,
-        Command::Admin { action } => admin::run(&settings, action).await,
-        Command::Audit { action } => audit::run(&settings, action).await,
-        Command::Keys { action } => keys::run(&settings, action).await,
+        Command::Migrate { action } => migrate::run(&config, action).await,
+        Command::Admin { action } => admin::run(&config, action).await,
+        Command::Audit { action } => audit::run(&config, action).await,
+        Command::Keys { action } => keys::run(&config, action).await,
         Command::Check => {
-            print!("{}", describe(&settings));
+            print!("{}", describe(&config));
             Ok(())
         }
     }
 }
 
 /// The effective settings as `KEY=value` lines, with secrets replaced.
-pub fn describe(settings: &Settings) -> String {
+pub fn describe(config: &Config) -> String {
     let redacted = |present: bool| if present { "[redacted]" } else { "(not set)" };
-    let database = redact_url_password(&settings.database_url());
+    let database = redact_url_password(&config.database_url());
     let lines = [
-        ("SWITCHYARD_ADDR", settings.addr.to_string()),
-        ("SWITCHYARD_DATA_DIR", settings.data_dir.display().to_string()),
+        ("SWITCHYARD_ADDR", config.addr.to_string()),
+        ("SWITCHYARD_DATA_DIR", config.data_dir.display().to_string()),
         ("SWITCHYARD_DATABASE_URL", database),
         (
             "SWITCHYARD_MASTER_KEY",
-            redacted(settings.master_key.is_some()).to_owned(),
+            redacted(config.master_key.is_some()).to_owned(),
         ),
         (
             "SWITCHYARD_MASTER_KEY_FILE",
-            settings.master_key_path().display().to_string(),
+            config.master_key_path().display().to_string(),
         ),
         (
             "SWITCHYARD_SESSION_IDLE_TIMEOUT",
-            settings.session_idle_timeout.to_string(),
+            config.session_idle_timeout.to_string(),
         ),
         (
             "SWITCHYARD_SESSION_ABSOLUTE_TIMEOUT",
-            settings.session_absolute_timeout.to_string(),
+            config.session_absolute_timeout.to_string(),
         ),
-        ("SWITCHYARD_SECURE_COOKIES", settings.secure_cookies.to_string()),
-        ("SWITCHYARD_PUBLIC_URL", settings.public_url(settings.addr.port())),
+        ("SWITCHYARD_SECURE_COOKIES", config.secure_cookies.to_string()),
+        ("SWITCHYARD_PUBLIC_URL", config.public_url(config.addr.port())),
         (
             "SWITCHYARD_SITE_DIR",
-            settings
+            config
                 .site_dir
                 .as_ref()
                 .map(|d| d.display().to_string())
                 .unwrap_or_else(|| "(next to the binary)".into()),
         ),
-        ("SWITCHYARD_MAX_BODY_BYTES", settings.max_body_bytes.to_string()),
-        ("SWITCHYARD_PROBE_TIMEOUT", settings.probe_timeout.to_string()),
+        ("SWITCHYARD_MAX_BODY_BYTES", config.max_body_bytes.to_string()),
+        ("SWITCHYARD_PROBE_TIMEOUT", config.probe_timeout.to_string()),
         (
             "SWITCHYARD_PROBE_CONCURRENCY",
-            settings.probe_concurrency.to_string(),
+            config.probe_concurrency.to_string(),
         ),
         (
             "SWITCHYARD_HEALTH_CHECK_INTERVAL",
-            settings.health_check_interval.to_string(),
+            config.health_check_interval.to_string(),
         ),
         (
             "SWITCHYARD_AUTO_DISABLE_AFTER",
-            settings.auto_disable_after.to_string(),
+            config.auto_disable_after.to_string(),
         ),
-        ("SWITCHYARD_COOLDOWN_BASE", settings.cooldown_base.to_string()),
-        ("SWITCHYARD_COOLDOWN_MAX", settings.cooldown_max.to_string()),
+        ("SWITCHYARD_COOLDOWN_BASE", config.cooldown_base.to_string()),
+        ("SWITCHYARD_COOLDOWN_MAX", config.cooldown_max.to_string()),
         (
             "SWITCHYARD_LOG_RETENTION_DAYS",
-            settings.log_retention_days.to_string(),
+            config.log_retention_days.to_string(),
         ),
-        ("SWITCHYARD_SCHEDULER", settings.scheduler.to_string()),
+        ("SWITCHYARD_SCHEDULER", config.scheduler.to_string()),
     ];
     lines
         .iter()
@@ -178,12 +178,12 @@ mod tests {
 
     #[test]
     fn check_never_prints_secrets() {
-        let settings = Settings {
+        let config = Config {
             database_url: Some("postgres://app:db-password-123@db:5432/sy".to_owned().into()),
             master_key: Some("bWFzdGVyLWtleS1zZWNyZXQtdmFsdWUtMzItYnl0ZXM=".to_owned().into()),
-            ..Settings::default()
+            ..Config::default()
         };
-        let text = describe(&settings);
+        let text = describe(&config);
         assert!(!text.contains("db-password-123"), "{text}");
         assert!(!text.contains("bWFzdGVy"), "{text}");
         assert!(text.contains("SWITCHYARD_DATABASE_URL=postgres://app:[redacted]@db:5432/sy"));

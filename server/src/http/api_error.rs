@@ -3,7 +3,7 @@
 use app::AppError;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use domain::DomainError;
+use domain::error::DomainError;
 use http::{header, HeaderValue, StatusCode};
 use serde_json::json;
 

@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::Json;
 use chrono::{DateTime, Utc};
 use domain::audit::AuditFilter;
+use domain::error::optional_word;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
@@ -35,8 +36,8 @@ pub async fn list(
     ApiQuery(query): ApiQuery<AuditQuery>,
 ) -> Result<Json<ListResponse<AuditEventDto>>, ApiError> {
     let filter = AuditFilter {
-        action: query.action,
-        actor: query.actor,
+        action: optional_word("action", query.action.as_deref())?,
+        actor: query.actor.map(Into::into),
         since: query.since,
         page: query.page.unwrap_or(1),
         per_page: query.per_page.unwrap_or(50),

@@ -7,7 +7,9 @@ use app::dto::{ConnectionSummaryDto, CredentialDto, ListResponse};
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;
 use axum::Json;
-use domain::credentials::{CredentialPatch, ListQuery, NewCredential, Owner};
+use domain::access::Owner;
+use domain::credentials::{CredentialPatch, ListQuery, NewCredential};
+use domain::values::ProviderRef;
 use http::StatusCode;
 use secrecy::SecretString;
 use serde::Deserialize;
@@ -33,7 +35,7 @@ impl From<CredentialQuery> for ListQuery {
     fn from(q: CredentialQuery) -> Self {
         let default = ListQuery::default();
         ListQuery {
-            provider: q.provider,
+            provider: ProviderRef::parse_filter(q.provider.as_deref()),
             page: q.page.unwrap_or(default.page),
             per_page: q.per_page.unwrap_or(default.per_page),
         }
@@ -71,7 +73,7 @@ impl From<CreateCredentialRequest> for NewCredential {
     fn from(b: CreateCredentialRequest) -> Self {
         NewCredential {
             name: b.name,
-            provider: b.provider,
+            provider: ProviderRef::parse(&b.provider),
             fields: b.fields,
             priority: b.priority,
             weight: b.weight,
@@ -127,7 +129,7 @@ impl From<UpdateCredentialRequest> for CredentialPatch {
 
 async fn list(
     state: &AppState,
-    owner: Owner<'_>,
+    owner: &Owner,
     query: CredentialQuery,
 ) -> Result<Json<ListResponse<CredentialDto>>, ApiError> {
     let (rows, total) = state.services.credentials.list(owner, &query.into()).await?;
@@ -136,21 +138,21 @@ async fn list(
 
 async fn create(
     state: &AppState,
-    owner: Owner<'_>,
+    owner: &Owner,
     body: CreateCredentialRequest,
 ) -> Result<impl IntoResponse, ApiError> {
     let view = state.services.credentials.create(owner, body.into()).await?;
     Ok((StatusCode::CREATED, Json(CredentialDto::from(view))))
 }
 
-async fn get(state: &AppState, owner: Owner<'_>, id: &str) -> Result<Json<CredentialDto>, ApiError> {
+async fn get(state: &AppState, owner: &Owner, id: &str) -> Result<Json<CredentialDto>, ApiError> {
     let view = state.services.credentials.get(owner, path_id(id)?).await?;
     Ok(Json(view.into()))
 }
 
 async fn update(
     state: &AppState,
-    owner: Owner<'_>,
+    owner: &Owner,
     id: &str,
     body: UpdateCredentialRequest,
 ) -> Result<Json<CredentialDto>, ApiError> {
@@ -162,7 +164,7 @@ async fn update(
     Ok(Json(view.into()))
 }
 
-async fn delete(state: &AppState, owner: Owner<'_>, id: &str) -> Result<StatusCode, ApiError> {
+async fn delete(state: &AppState, owner: &Owner, id: &str) -> Result<StatusCode, ApiError> {
     state.services.credentials.delete(owner, path_id(id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -175,7 +177,7 @@ pub async fn admin_list(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<CredentialQuery>,
 ) -> Result<Json<ListResponse<CredentialDto>>, ApiError> {
-    list(&state, Owner::Admins(&admin), query).await
+    list(&state, &Owner::Admins(admin), query).await
 }
 
 #[utoipa::path(post, path = "/api/admin/credentials", tag = "credentials", security(("session" = [])),
@@ -186,7 +188,7 @@ pub async fn admin_create(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<CreateCredentialRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
-    create(&state, Owner::Admins(&admin), body).await
+    create(&state, &Owner::Admins(admin), body).await
 }
 
 #[utoipa::path(get, path = "/api/admin/credentials/{id}", tag = "credentials", security(("session" = [])),
@@ -196,7 +198,7 @@ pub async fn admin_get(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<CredentialDto>, ApiError> {
-    get(&state, Owner::Admins(&admin), &id).await
+    get(&state, &Owner::Admins(admin), &id).await
 }
 
 #[utoipa::path(patch, path = "/api/admin/credentials/{id}", tag = "credentials", security(("session" = [])),
@@ -208,7 +210,7 @@ pub async fn admin_update(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<UpdateCredentialRequest>,
 ) -> Result<Json<CredentialDto>, ApiError> {
-    update(&state, Owner::Admins(&admin), &id, body).await
+    update(&state, &Owner::Admins(admin), &id, body).await
 }
 
 #[utoipa::path(delete, path = "/api/admin/credentials/{id}", tag = "credentials", security(("session" = [])),
@@ -218,7 +220,7 @@ pub async fn admin_delete(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    delete(&state, Owner::Admins(&admin), &id).await
+    delete(&state, &Owner::Admins(admin), &id).await
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -253,7 +255,7 @@ pub async fn own_list(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<CredentialQuery>,
 ) -> Result<Json<ListResponse<CredentialDto>>, ApiError> {
-    list(&state, Owner::User(&user), query).await
+    list(&state, &Owner::User(user), query).await
 }
 
 /// A connection of the caller's to an enabled provider.
@@ -265,7 +267,7 @@ pub async fn own_create(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<CreateCredentialRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
-    create(&state, Owner::User(&user), body).await
+    create(&state, &Owner::User(user), body).await
 }
 
 /// 404 for any id that is not one of the caller's connections.
@@ -277,7 +279,7 @@ pub async fn own_get(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<CredentialDto>, ApiError> {
-    get(&state, Owner::User(&user), &id).await
+    get(&state, &Owner::User(user), &id).await
 }
 
 #[utoipa::path(patch, path = "/api/connections/{id}", tag = "connections", security(("session" = [])),
@@ -289,7 +291,7 @@ pub async fn own_update(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<UpdateCredentialRequest>,
 ) -> Result<Json<CredentialDto>, ApiError> {
-    update(&state, Owner::User(&user), &id, body).await
+    update(&state, &Owner::User(user), &id, body).await
 }
 
 #[utoipa::path(delete, path = "/api/connections/{id}", tag = "connections", security(("session" = [])),
@@ -300,5 +302,5 @@ pub async fn own_delete(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    delete(&state, Owner::User(&user), &id).await
+    delete(&state, &Owner::User(user), &id).await
 }

@@ -4,8 +4,7 @@ use app::ssr::{authenticate, client_ip};
 use app::AppError;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use domain::auth::{Admin, CurrentUser};
-use domain::tokens::TokenCaller;
+use domain::access::{Admin, Caller, CurrentUser};
 use http::request::Parts;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
@@ -85,8 +84,10 @@ fn query_rejection(rejection: &QueryRejection) -> ApiError {
 }
 
 /// Parses a path id; a malformed one names nothing, so it is the same 404 as an unknown one.
-pub fn path_id(raw: &str) -> Result<uuid::Uuid, ApiError> {
-    uuid::Uuid::parse_str(raw).map_err(|_| ApiError::from(AppError::NotFound))
+pub fn path_id<Id: From<uuid::Uuid>>(raw: &str) -> Result<Id, ApiError> {
+    uuid::Uuid::parse_str(raw)
+        .map(Id::from)
+        .map_err(|_| ApiError::from(AppError::NotFound))
 }
 
 /// Any signed-in, active user.
@@ -102,10 +103,7 @@ impl FromRequestParts<AppState> for AuthUser {
 
 /// Who calls a route that services use: an API token (`Authorization: Bearer sy_…` or
 /// `x-api-key: sy_…`), or else a signed-in user's session.
-pub enum ApiCaller {
-    Session(CurrentUser),
-    Token(TokenCaller),
-}
+pub struct ApiCaller(pub Caller);
 
 impl FromRequestParts<AppState> for ApiCaller {
     type Rejection = ApiError;
@@ -119,11 +117,10 @@ impl FromRequestParts<AppState> for ApiCaller {
         let api_key = parts.headers.get("x-api-key").and_then(|v| v.to_str().ok());
         match bearer.or(api_key) {
             Some(raw) => {
-                let mut caller = state.services.tokens.authenticate(raw).await?;
-                caller.set_ip(client_ip(parts));
-                Ok(Self::Token(caller))
+                let caller = state.services.tokens.authenticate(raw).await?;
+                Ok(Self(Caller::Token(caller.at(client_ip(parts)))))
             }
-            None => Ok(Self::Session(authenticate(&state.services, parts).await?)),
+            None => Ok(Self(Caller::Session(authenticate(&state.services, parts).await?))),
         }
     }
 }

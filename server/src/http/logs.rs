@@ -4,7 +4,9 @@ use app::dto::{ListResponse, RequestLogDto};
 use axum::extract::State;
 use axum::Json;
 use chrono::{DateTime, Utc};
+use domain::error::optional_word;
 use domain::logs::LogFilter;
+use domain::values::ProviderRef;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
@@ -42,10 +44,10 @@ pub async fn list(
     ApiQuery(query): ApiQuery<LogQuery>,
 ) -> Result<Json<ListResponse<RequestLogDto>>, ApiError> {
     let filter = LogFilter {
-        provider: query.provider,
-        credential: query.credential,
-        status: query.status,
-        kind: query.kind,
+        provider: ProviderRef::parse_filter(query.provider.as_deref()),
+        credential: query.credential.map(Into::into),
+        status: optional_word("status", query.status.as_deref())?,
+        kind: optional_word("kind", query.kind.as_deref())?,
         since: query.since,
         until: query.until,
         page: query.page.unwrap_or(1),

@@ -4,16 +4,16 @@
 mod api_error;
 mod audit;
 mod auth;
-mod credential_tests;
 mod credentials;
 mod extract;
-mod health;
 mod logs;
 mod middleware;
 mod models;
 mod openapi;
 mod overview;
+mod probes;
 mod providers;
+mod readiness;
 mod resolve;
 mod scheduler;
 mod settings;
@@ -32,7 +32,7 @@ use app::{shell, App};
 use axum::extract::FromRef;
 use axum::routing::any;
 use axum::{Extension, Router};
-use domain::Services;
+use domain::services::Services;
 use http::{header, HeaderValue, StatusCode};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
@@ -51,8 +51,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub use api_error::ApiError;
+pub use site::sqlite_file;
 
-use crate::config::Settings;
+use crate::config::Config;
 
 /// Shared by every handler; one reference count to clone (axum clones it per request).
 #[derive(Clone)]
@@ -72,25 +73,22 @@ pub struct StateInner {
     pub web: WebConfig,
     /// The database's name for `/health/db` (no host, no credentials).
     pub db_name: String,
-    /// The SQLite file, whose disappearance makes the database unhealthy.
-    pub sqlite_file: Option<std::path::PathBuf>,
     pub started_at: Instant,
     pub max_body_bytes: usize,
 }
 
 impl AppState {
-    pub fn new(services: Services, settings: &Settings) -> anyhow::Result<Self> {
-        let url = settings.database_url();
+    pub fn new(services: Services, config: &Config) -> anyhow::Result<Self> {
+        let url = config.database_url();
         Ok(Self(Arc::new(StateInner {
             services,
-            leptos_options: site::leptos_options(settings)?,
+            leptos_options: site::leptos_options(config)?,
             web: WebConfig {
-                secure_cookies: settings.secure_cookies,
+                secure_cookies: config.secure_cookies,
             },
             db_name: site::database_name(&url),
-            sqlite_file: site::sqlite_file(&url),
             started_at: Instant::now(),
-            max_body_bytes: settings.max_body_bytes,
+            max_body_bytes: config.max_body_bytes,
         })))
     }
 }
@@ -126,7 +124,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
     // Every REST route is registered with its OpenAPI annotation, so the document
     // at /api/openapi.json lists exactly what the router serves.
     let (api, document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
-        .routes(routes!(health::api_test))
+        .routes(routes!(readiness::api_test))
         .routes(routes!(openapi::document))
         .routes(routes!(auth::sign_in))
         .routes(routes!(auth::sign_out))
@@ -156,16 +154,16 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
             credentials::own_update,
             credentials::own_delete
         ))
-        .routes(routes!(credential_tests::admin_test))
-        .routes(routes!(credential_tests::admin_test_unsaved))
-        .routes(routes!(credential_tests::own_test))
-        .routes(routes!(credential_tests::own_test_unsaved))
-        .routes(routes!(credential_tests::start_test_all))
-        .routes(routes!(credential_tests::test_all_progress))
-        .routes(routes!(credential_tests::cancel_test_all))
+        .routes(routes!(probes::admin_test))
+        .routes(routes!(probes::admin_test_unsaved))
+        .routes(routes!(probes::own_test))
+        .routes(routes!(probes::own_test_unsaved))
+        .routes(routes!(probes::start_test_all))
+        .routes(routes!(probes::test_all_progress))
+        .routes(routes!(probes::cancel_test_all))
         .routes(routes!(scheduler::jobs))
         .routes(routes!(logs::list))
-        .routes(routes!(overview::health))
+        .routes(routes!(overview::figures))
         .routes(routes!(webhooks::list, webhooks::create))
         .routes(routes!(webhooks::update, webhooks::delete))
         .routes(routes!(webhooks::send_test))
@@ -176,10 +174,10 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .routes(routes!(tokens::revoke))
         .routes(routes!(tokens::admin_list, tokens::admin_create))
         .routes(routes!(audit::list))
-        .routes(routes!(health::health))
-        .routes(routes!(health::live))
-        .routes(routes!(health::ready))
-        .routes(routes!(health::database))
+        .routes(routes!(readiness::health))
+        .routes(routes!(readiness::live))
+        .routes(routes!(readiness::ready))
+        .routes(routes!(readiness::database))
         .split_for_parts();
     let api = api
         .route("/api/{*rest}", any(api_error::unknown_route))

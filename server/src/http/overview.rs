@@ -1,6 +1,6 @@
-//! `GET /api/admin/overview`: per-provider health over the last 24 hours.
+//! `GET /api/admin/overview`: per-provider figures over the last 24 hours.
 
-use app::dto::HealthOverviewDto;
+use app::dto::FiguresDto;
 use axum::extract::State;
 use axum::Json;
 use chrono::Utc;
@@ -12,11 +12,11 @@ use super::{ApiError, AppState};
 /// Per provider: requests, success rate, average and p95 latency (ms), and requests and
 /// errors per hour over 24 hours; and the credentials in cooldown or disabled, with why.
 #[utoipa::path(get, path = "/api/admin/overview", tag = "logs", security(("session" = [])),
-    responses((status = 200, body = HealthOverviewDto), AdminErrors))]
-pub async fn health(
+    responses((status = 200, body = FiguresDto), AdminErrors))]
+pub async fn figures(
     AdminUser(admin): AdminUser,
     State(state): State<AppState>,
-) -> Result<Json<HealthOverviewDto>, ApiError> {
-    let overview = state.services.overview.health(&admin, Utc::now()).await?;
+) -> Result<Json<FiguresDto>, ApiError> {
+    let overview = state.services.overview.figures(&admin, Utc::now()).await?;
     Ok(Json(overview.into()))
 }

@@ -140,10 +140,10 @@ pub async fn delete(
 #[utoipa::path(get, path = "/api/admin/providers/registry-status", tag = "providers", security(("session" = [])), responses(
     (status = 200, description = "`{templates, builtinTemplates, customTemplates, systemProviders, customProviders, enabledProviders, models, lastSeededAt}`", body = Object), AdminErrors))]
 pub async fn registry_status(
-    AdminUser(_admin): AdminUser,
+    AdminUser(admin): AdminUser,
     State(state): State<AppState>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let s = domain::status::registry_status(&state.services.db).await?;
+    let s = state.services.system.registry_status(&admin).await?;
     Ok(Json(json!({
         "templates": s.builtin_templates + s.custom_templates,
         "builtinTemplates": s.builtin_templates,
@@ -160,10 +160,10 @@ pub async fn registry_status(
 #[utoipa::path(post, path = "/api/admin/providers/refresh-registry", tag = "providers", security(("session" = [])), responses(
     (status = 200, description = "`{templatesAdded, providersAdded, changed}`", body = Object), AdminErrors))]
 pub async fn refresh_registry(
-    AdminUser(_admin): AdminUser,
+    AdminUser(admin): AdminUser,
     State(state): State<AppState>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let report = domain::seed::seed(&state.services.db).await?;
+    let report = state.services.system.refresh_registry(&admin).await?;
     Ok(Json(json!({
         "templatesAdded": report.templates_added,
         "providersAdded": report.providers_added,

@@ -7,7 +7,6 @@ use app::dto::{ResolutionDto, ResolvedCredentialDto};
 use axum::extract::State;
 use axum::Json;
 use domain::routing::Target;
-use domain::tokens::{TokenKind, TokenScope};
 use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -40,34 +39,19 @@ pub struct ResolveResponse {
     request_body = ResolveRequest, responses((status = 200, body = ResolveResponse),
     (status = 403, description = "The token lacks the resolve scope", body = super::openapi::ErrorBody), SignedInErrors))]
 pub async fn resolve(
-    caller: ApiCaller,
+    ApiCaller(caller): ApiCaller,
     State(state): State<AppState>,
     ApiJson(body): ApiJson<ResolveRequest>,
 ) -> Result<Json<ResolveResponse>, ApiError> {
     let target = Target::from_request(body.provider, body.model)?;
-    let resolve = &state.services.resolve;
-    let (resolution, secret) = match &caller {
-        ApiCaller::Session(user) => (resolve.resolve(user, true, &target).await?, None),
-        ApiCaller::Token(token) => {
-            token.require(TokenScope::Resolve)?;
-            let personal = token.kind() == TokenKind::Personal;
-            let resolution = resolve.resolve(token.user(), personal, &target).await?;
-            let secret = match token.has(TokenScope::SecretsRead) {
-                true => resolve
-                    .reveal_first(token.user(), token.token_id(), &resolution)
-                    .await?
-                    .map(|fields| {
-                        fields
-                            .into_iter()
-                            .map(|(name, value)| (name, value.expose_secret().to_owned()))
-                            .collect()
-                    }),
-                false => None,
-            };
-            (resolution, secret)
-        }
-    };
-    let ResolutionDto { candidates, excluded } = resolution.into();
+    let answer = state.services.resolve.answer(&caller, &target).await?;
+    let ResolutionDto { candidates, excluded } = answer.resolution.into();
+    let secret = answer.secret.map(|fields| {
+        fields
+            .into_iter()
+            .map(|(name, value)| (name, value.expose_secret().to_owned()))
+            .collect()
+    });
     Ok(Json(ResolveResponse {
         candidates,
         excluded,

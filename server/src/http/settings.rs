@@ -2,6 +2,7 @@
 
 use axum::extract::State;
 use axum::Json;
+use domain::routing::{Settings, SettingsPatch};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -18,34 +19,44 @@ pub struct SettingsResponse {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct SettingsPatch {
+pub struct SettingsRequest {
     resolve_personal_first: Option<bool>,
 }
 
-async fn current(state: &AppState) -> Result<Json<SettingsResponse>, ApiError> {
-    Ok(Json(SettingsResponse {
-        resolve_personal_first: state.services.resolve.personal_first().await?,
-    }))
+impl From<Settings> for SettingsResponse {
+    fn from(settings: Settings) -> Self {
+        Self {
+            resolve_personal_first: settings.personal_first,
+        }
+    }
 }
 
 #[utoipa::path(get, path = "/api/admin/settings", tag = "system", security(("session" = [])),
     responses((status = 200, body = SettingsResponse), AdminErrors))]
 pub async fn get(
-    AdminUser(_admin): AdminUser,
+    AdminUser(admin): AdminUser,
     State(state): State<AppState>,
 ) -> Result<Json<SettingsResponse>, ApiError> {
-    current(&state).await
+    Ok(Json(state.services.resolve.settings().get(&admin).await?.into()))
 }
 
 #[utoipa::path(patch, path = "/api/admin/settings", tag = "system", security(("session" = [])),
-    request_body = SettingsPatch, responses((status = 200, body = SettingsResponse), AdminErrors))]
+    request_body = SettingsRequest, responses((status = 200, body = SettingsResponse), AdminErrors))]
 pub async fn update(
     AdminUser(admin): AdminUser,
     State(state): State<AppState>,
-    ApiJson(body): ApiJson<SettingsPatch>,
+    ApiJson(body): ApiJson<SettingsRequest>,
 ) -> Result<Json<SettingsResponse>, ApiError> {
-    if let Some(on) = body.resolve_personal_first {
-        state.services.resolve.set_personal_first(&admin, on).await?;
-    }
-    current(&state).await
+    let patch = SettingsPatch {
+        personal_first: body.resolve_personal_first,
+    };
+    Ok(Json(
+        state
+            .services
+            .resolve
+            .settings()
+            .update(&admin, patch)
+            .await?
+            .into(),
+    ))
 }

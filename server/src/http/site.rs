@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::bail;
 use leptos::config::LeptosOptions;
 
-use crate::config::Settings;
+use crate::config::Config;
 
 const OUTPUT_NAME: &str = "switchyard";
 
@@ -48,13 +48,13 @@ pub fn find_site_dir(configured: Option<&Path>) -> anyhow::Result<PathBuf> {
     }))
 }
 
-pub fn leptos_options(settings: &Settings) -> anyhow::Result<LeptosOptions> {
-    let site_root = find_site_dir(settings.site_dir.as_deref())?;
+pub fn leptos_options(config: &Config) -> anyhow::Result<LeptosOptions> {
+    let site_root = find_site_dir(config.site_dir.as_deref())?;
     Ok(LeptosOptions::builder()
         .output_name(OUTPUT_NAME)
         .site_root(site_root.to_string_lossy().into_owned())
         .site_pkg_dir("pkg")
-        .site_addr(settings.addr)
+        .site_addr(config.addr)
         .build())
 }
 

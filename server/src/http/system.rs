@@ -11,16 +11,17 @@ use super::{ApiError, AppState};
 #[utoipa::path(get, path = "/api/system/status", tag = "system", security(("session" = [])), responses(
     (status = 200, description = "`{version, uptime, database, schemaVersion, vaultKeyVersion, counts}`", body = Object), AdminErrors))]
 pub async fn status(
-    AdminUser(_admin): AdminUser,
+    AdminUser(admin): AdminUser,
     State(state): State<AppState>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let db = &state.services.db;
-    let counts = domain::status::counts(db).await?;
+    let system = &state.services.system;
+    let counts = system.counts(admin.user()).await?;
+    let database = system.database(&admin).await?;
     Ok(Json(json!({
         "version": env!("CARGO_PKG_VERSION"),
         "uptime": state.started_at.elapsed().as_secs(),
-        "database": domain::db::backend_name(db),
-        "schemaVersion": domain::db::schema_version(db).await?,
+        "database": database.backend,
+        "schemaVersion": database.schema_version,
         "vaultKeyVersion": state.services.vault.active_version(),
         "counts": app::dto::Overview::from(counts),
     })))

@@ -4,12 +4,13 @@ use app::dto::{ListResponse, UserDto};
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;
 use axum::Json;
-use domain::auth::Role;
+use domain::error::word;
 use domain::users::{NewUser, UserPatch};
 use http::StatusCode;
 use secrecy::SecretString;
 use serde::Deserialize;
 use utoipa::ToSchema;
+use vocab::Role;
 
 use super::extract::{path_id, AdminUser, ApiJson};
 use super::openapi::{AdminErrors, ErrorBody};
@@ -45,7 +46,7 @@ pub async fn create(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<CreateUserRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let role = body.role.as_deref().unwrap_or("user").parse::<Role>()?;
+    let role = word::<Role>("role", body.role.as_deref().unwrap_or("user"))?;
     let new = NewUser {
         email: body.email,
         display_name: body.display_name,
@@ -74,7 +75,7 @@ pub async fn update(
 ) -> Result<Json<UserDto>, ApiError> {
     let id = path_id(&id)?;
     let patch = UserPatch {
-        role: body.role.as_deref().map(str::parse).transpose()?,
+        role: body.role.as_deref().map(|role| word("role", role)).transpose()?,
         active: body.active,
         display_name: body.display_name,
     };

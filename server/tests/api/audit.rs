@@ -22,8 +22,8 @@ fn verify(app: &TestApp) -> (bool, String) {
     let mut command = Command::new(env!("CARGO_BIN_EXE_switchyard"));
     command
         .args(["audit", "verify"])
-        .env("SWITCHYARD_DATA_DIR", &app.settings.data_dir);
-    match &app.settings.database_url {
+        .env("SWITCHYARD_DATA_DIR", &app.config.data_dir);
+    match &app.config.database_url {
         Some(url) => command.env("SWITCHYARD_DATABASE_URL", url.expose_secret()),
         None => command.env_remove("SWITCHYARD_DATABASE_URL"),
     };
@@ -109,12 +109,12 @@ async fn every_change_is_audited_and_tampering_breaks_the_chain(app: TestApp) {
     // Edit one event by hand: the chain no longer matches from there.
     let events = domain::entities::audit_events::Entity::find()
         .order_by_asc(domain::entities::audit_events::Column::Seq)
-        .all(&app.services.db)
+        .all(&app.db)
         .await
         .unwrap();
     let mut edited: domain::entities::audit_events::ActiveModel = events[1].clone().into();
     edited.action = Set("credential.reorder".into());
-    edited.update(&app.services.db).await.unwrap();
+    edited.update(&app.db).await.unwrap();
     let (ok, text) = verify(&app);
     assert!(!ok && text.contains("event 2"), "{text}");
 }
@@ -129,13 +129,13 @@ async fn an_altered_ciphertext_fails_loudly_for_its_row_only(app: TestApp) {
     }
     let rows = domain::entities::credentials::Entity::find()
         .order_by_asc(domain::entities::credentials::Column::Priority)
-        .all(&app.services.db)
+        .all(&app.db)
         .await
         .unwrap();
     // Move the second row's ciphertext into the first: associated data binds it to its row.
     let mut moved: domain::entities::credentials::ActiveModel = rows[0].clone().into();
     moved.secret_fields = Set(rows[1].secret_fields.clone());
-    moved.update(&app.services.db).await.unwrap();
+    moved.update(&app.db).await.unwrap();
 
     let client = app.secrets_reader(&admin).await;
     let (status, answer) = json_of(

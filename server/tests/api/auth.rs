@@ -22,7 +22,10 @@ async fn the_set_up_link_creates_one_admin_and_then_stops_working(app: TestApp) 
     let _admin = app.admin().await;
 
     let again = app.services.setup.check_token(&token).await.unwrap_err();
-    assert!(matches!(again, domain::DomainError::Forbidden), "{again:?}");
+    assert!(
+        matches!(again, domain::error::DomainError::Forbidden),
+        "{again:?}"
+    );
     assert!(app
         .services
         .setup

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-use server::{Application, Settings};
+use server::{Application, Config};
 use tempfile::TempDir;
 
 fn switchyard(data: &TempDir, args: &[&str], stdin: &str) -> Output {
@@ -130,12 +130,12 @@ fn check_prints_settings_without_secrets_and_bad_settings_stop_start_up() {
 #[tokio::test]
 async fn a_wrong_master_key_stops_start_up() {
     let data = TempDir::new().unwrap();
-    let settings = Settings {
+    let config = Config {
         addr: "127.0.0.1:0".parse().unwrap(),
         data_dir: data.path().to_path_buf(),
-        ..Settings::default()
+        ..Config::default()
     };
-    let first = Application::build(settings.clone()).await.unwrap();
+    let first = Application::build(config.clone()).await.unwrap();
     drop(first);
     let key_file = data.path().join("master.key");
     assert!(key_file.exists());
@@ -147,9 +147,9 @@ async fn a_wrong_master_key_stops_start_up() {
             0o600
         );
     }
-    let wrong = Settings {
+    let wrong = Config {
         master_key: Some("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=".to_owned().into()),
-        ..settings
+        ..config
     };
     let err = Application::build(wrong)
         .await
@@ -171,12 +171,12 @@ async fn start_up_lists_each_active_global_credential_by_provider_and_priority()
     assert!(created.status.success(), "{}", text(&created));
 
     // Add credentials through the running app, then stop it.
-    let settings = Settings {
+    let config = Config {
         addr: "127.0.0.1:0".parse().unwrap(),
         data_dir: data.path().to_path_buf(),
-        ..Settings::default()
+        ..Config::default()
     };
-    let app = Application::build(settings).await.unwrap();
+    let app = Application::build(config).await.unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let running = tokio::spawn(app.run_until(async move {

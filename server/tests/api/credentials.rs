@@ -178,7 +178,7 @@ async fn secrets_are_encrypted_at_rest_and_never_returned(app: TestApp) {
         assert!(!body.contains("5f1d2c9a8b7e6d4c"), "{path}: {body}");
     }
     let rows = domain::entities::credentials::Entity::find()
-        .all(&app.services.db)
+        .all(&app.db)
         .await
         .unwrap();
     let stored = serde_json::to_string(&rows[0].secret_fields).unwrap();
@@ -318,7 +318,7 @@ async fn replacing_a_secret_keeps_the_other_fields(app: TestApp) {
     .await;
     let path = format!("/api/admin/credentials/{}", created["id"].as_str().unwrap());
     let before = domain::entities::credentials::Entity::find()
-        .one(&app.services.db)
+        .one(&app.db)
         .await
         .unwrap()
         .unwrap();
@@ -339,7 +339,7 @@ async fn replacing_a_secret_keeps_the_other_fields(app: TestApp) {
     assert_eq!(replaced["endpoint"], Value::Null);
 
     let after = domain::entities::credentials::Entity::find()
-        .one(&app.services.db)
+        .one(&app.db)
         .await
         .unwrap()
         .unwrap();

@@ -4,7 +4,7 @@ use std::sync::Once;
 
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{json, Value};
-use server::{Application, Settings};
+use server::{Application, Config};
 use tempfile::TempDir;
 use uuid::Uuid;
 
@@ -42,8 +42,10 @@ macro_rules! on_both_databases {
 pub struct TestApp {
     pub base: String,
     pub setup_url: Option<String>,
-    pub services: domain::Services,
-    pub settings: Settings,
+    pub services: domain::services::Services,
+    /// The instance's database, for tests that arrange or inspect rows directly.
+    pub db: sea_orm::DatabaseConnection,
+    pub config: Config,
     pub kind: Db,
     _data: TempDir,
     postgres: Option<PgDatabase>,
@@ -65,7 +67,7 @@ impl TestApp {
     }
 
     /// As `spawn`, with settings changed first (a short health-check interval, say).
-    pub async fn spawn_with(kind: Db, change: impl FnOnce(&mut Settings)) -> Option<Self> {
+    pub async fn spawn_with(kind: Db, change: impl FnOnce(&mut Config)) -> Option<Self> {
         let data = TempDir::new().unwrap();
         let postgres = match kind {
             Db::Sqlite => None,
@@ -79,38 +81,39 @@ impl TestApp {
                 }
             },
         };
-        let mut settings = Settings {
+        let mut config = Config {
             addr: "127.0.0.1:0".parse().unwrap(),
             data_dir: data.path().to_path_buf(),
             database_url: postgres.as_ref().map(|pg| pg.url.clone().into()),
             probe_timeout: 2,
-            ..Settings::default()
+            ..Config::default()
         };
-        change(&mut settings);
-        Some(Self::start(settings, kind, data, postgres).await)
+        change(&mut config);
+        Some(Self::start(config, kind, data, postgres).await)
     }
 
     /// A second instance on this one's database and master key (the database stays
     /// this instance's to drop).
     pub async fn sibling(&self) -> Self {
         let data = TempDir::new().unwrap();
-        let settings = Settings {
+        let config = Config {
             addr: "127.0.0.1:0".parse().unwrap(),
             data_dir: data.path().to_path_buf(),
-            database_url: Some(self.settings.database_url().into()),
-            master_key_file: Some(self.settings.master_key_path()),
-            ..self.settings.clone()
+            database_url: Some(self.config.database_url().into()),
+            master_key_file: Some(self.config.master_key_path()),
+            ..self.config.clone()
         };
-        Self::start(settings, self.kind, data, None).await
+        Self::start(config, self.kind, data, None).await
     }
 
-    async fn start(settings: Settings, kind: Db, data: TempDir, postgres: Option<PgDatabase>) -> Self {
-        let app = Application::build(settings.clone())
-            .await
-            .expect("the app starts");
+    async fn start(config: Config, kind: Db, data: TempDir, postgres: Option<PgDatabase>) -> Self {
+        let app = Application::build(config.clone()).await.expect("the app starts");
         let port = app.port();
         let services = app.services.clone();
         let setup_url = app.setup_url.clone();
+        let db = domain::db::connect(&config.database_url())
+            .await
+            .expect("the test opens the database");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(app.run_until(async move {
             let _ = rx.await;
@@ -120,12 +123,25 @@ impl TestApp {
 
             setup_url,
             services,
-            settings,
+            db,
+            config,
             kind,
             _data: data,
             postgres,
             shutdown: Some(tx),
         }
+    }
+
+    /// The id of the provider with this identifier.
+    pub async fn provider_id(&self, identifier: &str) -> Uuid {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        domain::entities::providers::Entity::find()
+            .filter(domain::entities::providers::Column::Identifier.eq(identifier))
+            .one(&self.db)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no provider {identifier}"))
+            .id
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -220,7 +236,7 @@ impl TestApp {
         match &self.postgres {
             Some(pg) => pg.drop_now().await,
             None => {
-                let file = self.settings.data_dir.join("switchyard.db");
+                let file = self.config.data_dir.join("switchyard.db");
                 std::fs::remove_file(file).unwrap();
             }
         }

@@ -5,8 +5,9 @@ use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Output, Stdio};
 
-use domain::auth::ClientInfo;
-use domain::credentials::{NewCredential, Owner};
+use domain::access::{ClientInfo, Owner};
+use domain::credentials::NewCredential;
+use domain::values::ProviderRef;
 use domain::vault::MasterKey;
 use secrecy::{ExposeSecret, SecretString};
 
@@ -25,8 +26,8 @@ fn keys(app: &TestApp, args: &[&str], master_key_file: Option<&std::path::Path>)
     command
         .arg("keys")
         .args(args)
-        .env("SWITCHYARD_DATA_DIR", &app.settings.data_dir);
-    match &app.settings.database_url {
+        .env("SWITCHYARD_DATA_DIR", &app.config.data_dir);
+    match &app.config.database_url {
         Some(url) => command.env("SWITCHYARD_DATABASE_URL", url.expose_secret()),
         None => command.env_remove("SWITCHYARD_DATABASE_URL"),
     };
@@ -84,13 +85,13 @@ async fn seed_credentials(app: &TestApp) {
         )]);
         let new = NewCredential {
             name: format!("key {i:04}"),
-            provider: "groq".into(),
+            provider: ProviderRef::parse("groq"),
             fields,
             ..Default::default()
         };
         app.services
             .credentials
-            .create(Owner::Admins(&admin), new)
+            .create(&Owner::Admins(admin.clone()), new)
             .await
             .unwrap();
     }
@@ -153,7 +154,7 @@ async fn a_rotation_killed_halfway_resumes_and_every_secret_stays_readable(app: 
 
 async fn a_new_master_key_rewraps_the_data_keys_and_the_old_one_stops_working(app: TestApp) {
     app.admin().await;
-    let new_key = app.settings.data_dir.join("new-master.key");
+    let new_key = app.config.data_dir.join("new-master.key");
     std::fs::write(&new_key, MasterKey::generate().encoded().expose_secret()).unwrap();
     let rewrapped = keys(
         &app,

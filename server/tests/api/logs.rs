@@ -104,7 +104,7 @@ async fn request_logs_filter_page_and_prune(app: TestApp) {
         error: Set(None),
         created_at: Set(Utc::now() - Duration::days(31)),
     }
-    .insert(&app.services.db)
+    .insert(&app.db)
     .await
     .unwrap();
     // And "test all" runs that ended before the cutoff, with their results; a running
@@ -123,7 +123,7 @@ async fn request_logs_filter_page_and_prune(app: TestApp) {
             updated_at: Set(Utc::now() - Duration::days(40)),
             finished_at: Set(None),
         }
-        .insert(&app.services.db)
+        .insert(&app.db)
         .await
         .unwrap();
     }
@@ -151,11 +151,11 @@ async fn request_logs_filter_page_and_prune(app: TestApp) {
             created_at: Set(Utc::now() - Duration::days(40)),
             finished_at: Set(None),
         }
-        .insert(&app.services.db)
+        .insert(&app.db)
         .await
         .unwrap();
     }
-    let pruned = app.services.logs.prune(30, Utc::now()).await.unwrap();
+    let pruned = app.services.scheduler.prune(Utc::now()).await.unwrap();
     assert_eq!((pruned.logs, pruned.runs, pruned.deliveries), (1, 1, 1));
     let (_, kept) = logs("").await;
     assert_eq!(kept["total"], 4);

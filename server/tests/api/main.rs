@@ -8,6 +8,7 @@ mod helpers;
 mod receiver;
 
 mod audit;
+mod audit_atomicity;
 mod auth;
 mod cli;
 mod credentials;
@@ -22,8 +23,10 @@ mod overview;
 mod pages;
 mod probes;
 mod providers;
+mod registry;
 mod resolve;
 mod scheduler;
+mod templates;
 mod test_all;
 mod tokens;
 mod users;

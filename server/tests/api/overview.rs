@@ -11,7 +11,7 @@ use uuid::Uuid;
 use crate::fake_provider::{add_credential, register, FakeProvider};
 use crate::helpers::{json_of, page_of, TestApp};
 use crate::on_both_databases;
-use domain::entities::{credentials, providers, request_logs};
+use domain::entities::{credentials, request_logs};
 
 on_both_databases!(overview_figures_match_the_logs);
 
@@ -32,21 +32,11 @@ fn log(provider: Option<Uuid>, status: &str, latency_ms: i32, at: DateTime<Utc>)
     }
 }
 
-async fn provider_id(app: &TestApp, identifier: &str) -> Uuid {
-    providers::Entity::find()
-        .filter(providers::Column::Identifier.eq(identifier))
-        .one(&app.services.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
-
 async fn overview_figures_match_the_logs(app: TestApp) {
     let admin = app.admin().await;
     let fake = FakeProvider::start().await;
     register(&app, &admin, &fake.url("ok")).await;
-    let (fake_id, gemini_id) = (provider_id(&app, "fake").await, provider_id(&app, "gemini").await);
+    let (fake_id, gemini_id) = (app.provider_id("fake").await, app.provider_id("gemini").await);
     let now = Utc::now();
     let two_hours_ago = now - Duration::hours(2);
     let mut rows = Vec::new();
@@ -78,7 +68,7 @@ async fn overview_figures_match_the_logs(app: TestApp) {
     add_credential(&app, &admin, "parked", json!({"active": false})).await;
     add_credential(&app, &admin, "fine", json!({})).await;
     let set = |id: &str, column: credentials::Column, value: Expr| {
-        let db = app.services.db.clone();
+        let db = app.db.clone();
         let id: Uuid = id.parse().unwrap();
         async move {
             credentials::Entity::update_many()

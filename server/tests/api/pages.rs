@@ -134,22 +134,10 @@ async fn the_overview_shows_real_figures(app: TestApp) {
     assert_eq!(figure("credentials"), "0");
 }
 
-async fn provider_id(app: &TestApp, admin: &reqwest::Client, identifier: &str) -> String {
-    let (_, list) = json_of(admin, Method::GET, app.url("/api/admin/providers"), None).await;
-    let provider = list["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["identifier"] == identifier)
-        .unwrap()
-        .clone();
-    provider["id"].as_str().unwrap().to_owned()
-}
-
 async fn a_provider_page_shows_its_settings_template_and_models(app: TestApp) {
     let admin = app.admin().await;
     let user = app.user(&admin, "user@example.com").await;
-    let id = provider_id(&app, &admin, "groq").await;
+    let id = app.provider_id("groq").await;
     let added = app
         .post_json(
             &admin,

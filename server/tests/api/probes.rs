@@ -173,7 +173,7 @@ async fn every_probe_outcome_is_classified_and_explained(app: TestApp) {
     assert_eq!(list["total"], 0);
     let probes = domain::entities::request_logs::Entity::find()
         .filter(domain::entities::request_logs::Column::Kind.eq("probe"))
-        .count(&app.services.db)
+        .count(&app.db)
         .await
         .unwrap();
     assert_eq!(probes, 15, "every probe sent leaves one request-log row");

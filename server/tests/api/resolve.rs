@@ -68,7 +68,7 @@ async fn candidates_come_in_order_and_every_exclusion_says_why(app: TestApp) {
     )
     .await;
 
-    let db = &app.services.db;
+    let db = &app.db;
     let until = Utc::now() + Duration::minutes(10);
     domain::entities::credentials::ActiveModel {
         id: Set(cooling),

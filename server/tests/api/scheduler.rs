@@ -10,10 +10,10 @@ use serde_json::{json, Value};
 use crate::fake_provider::{add_credential, register, FakeProvider};
 use crate::helpers::{json_of, Db, TestApp};
 
-fn quick(settings: &mut server::config::Settings) {
-    settings.health_check_interval = 1;
-    settings.cooldown_base = 1;
-    settings.cooldown_max = 1;
+fn quick(config: &mut server::config::Config) {
+    config.health_check_interval = 1;
+    config.cooldown_base = 1;
+    config.cooldown_max = 1;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -45,7 +45,7 @@ async fn two_instances_on_one_postgres_run_each_round_once() {
         .filter(domain::entities::request_logs::Column::CredentialId.eq(id.parse::<uuid::Uuid>().unwrap()))
         .filter(domain::entities::request_logs::Column::Kind.eq("health"))
         .order_by_asc(domain::entities::request_logs::Column::CreatedAt)
-        .all(&first.services.db)
+        .all(&first.db)
         .await
         .unwrap()
         .into_iter()

@@ -49,13 +49,13 @@ async fn test_all_reports_every_credential_and_joins_a_second_start(app: TestApp
     add_credential(&app, &admin, "slow", json!({"endpoint": fake.url("slow")})).await;
     let altered = add_credential(&app, &admin, "altered", json!({})).await;
     let row = domain::entities::credentials::Entity::find_by_id(altered.parse::<uuid::Uuid>().unwrap())
-        .one(&app.services.db)
+        .one(&app.db)
         .await
         .unwrap()
         .unwrap();
     let mut tampered: domain::entities::credentials::ActiveModel = row.into();
     tampered.secret_fields = Set(json!({"api_key": "sy1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}));
-    tampered.update(&app.services.db).await.unwrap();
+    tampered.update(&app.db).await.unwrap();
     // A user's connection is not part of it.
     let user = app.user(&admin, "user@example.com").await;
     let (status, _) = json_of(&user, Method::POST, app.url(START), None).await;

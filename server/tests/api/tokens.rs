@@ -163,7 +163,7 @@ async fn personal_tokens_resolve_with_their_scopes_and_stop_when_revoked_or_expi
         expires_at: Set(Some(Utc::now() - Duration::minutes(1))),
         ..Default::default()
     }
-    .update(&app.services.db)
+    .update(&app.db)
     .await
     .unwrap();
     let (status, answer) = resolve_with(&app, &bearer("x-api-key", short["token"].as_str().unwrap())).await;

@@ -203,10 +203,10 @@ async fn webhooks_are_managed_and_sent_a_signed_test_event(app: TestApp) {
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
-fn retry_quickly(settings: &mut server::config::Settings) {
-    settings.webhook_retry_base = 1;
-    settings.webhook_max_attempts = 3;
-    settings.webhook_timeout = 1;
+fn retry_quickly(config: &mut server::config::Config) {
+    config.webhook_retry_base = 1;
+    config.webhook_max_attempts = 3;
+    config.webhook_timeout = 1;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -277,11 +277,11 @@ async fn failed_deliveries_are_retried_then_given_up(app: TestApp) {
     assert_eq!(refused["responseStatus"], Value::Null);
 }
 
-fn quick_checks(settings: &mut server::config::Settings) {
-    settings.health_check_interval = 1;
-    settings.cooldown_base = 1;
-    settings.cooldown_max = 1;
-    settings.webhook_timeout = 2;
+fn quick_checks(config: &mut server::config::Config) {
+    config.health_check_interval = 1;
+    config.cooldown_base = 1;
+    config.cooldown_max = 1;
+    config.webhook_timeout = 2;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,23 +1,21 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
+use vocab::AuditAction;
 
-use crate::dto::AuditPage;
+use crate::dto::{AuditEventDto, Page};
 use crate::AppError;
 
-/// One page (50) of the audit log, newest first; `action` filters when not empty.
+/// One page (50) of the audit log, newest first, of one action or of all.
 #[server(prefix = "/rpc", input = GetUrl)]
-pub async fn list_audit(action: String, page: u64) -> Result<AuditPage, AppError> {
+pub async fn list_audit(action: Option<AuditAction>, page: u64) -> Result<Page<AuditEventDto>, AppError> {
     use domain::audit::AuditFilter;
     let admin = crate::ssr::require_admin().await?;
     let filter = AuditFilter {
-        action: Some(action),
+        action,
         page,
         per_page: 50,
         ..Default::default()
     };
     let (rows, total) = crate::ssr::services()?.audit.list(&admin, &filter).await?;
-    Ok(AuditPage {
-        rows: rows.into_iter().map(Into::into).collect(),
-        total,
-    })
+    Ok(Page::of(rows, total))
 }

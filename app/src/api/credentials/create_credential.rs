@@ -1,27 +1,28 @@
 use std::collections::HashMap;
 
 use leptos::prelude::*;
-use uuid::Uuid;
+use vocab::{ProviderId, Scope};
 
-use crate::dto::{CredentialDto, CredentialScope, CredentialSettingsForm};
+use crate::dto::{CredentialDto, CredentialSettingsForm};
 use crate::AppError;
 
 /// A credential from the form: the template's `fields[…]` and the settings, numbers as
 /// typed (empty means the default).
 #[server(prefix = "/rpc")]
 pub async fn create_credential(
-    scope: CredentialScope,
+    scope: Scope,
     name: String,
-    provider: Uuid,
+    provider: ProviderId,
     #[server(default)] fields: HashMap<String, String>,
     #[server(default)] settings: CredentialSettingsForm,
 ) -> Result<CredentialDto, AppError> {
     use crate::ssr::optional_number;
     use domain::credentials::NewCredential;
+    use domain::values::ProviderRef;
     let owner = crate::ssr::require_owner(scope).await?;
     let new = NewCredential {
         name,
-        provider: provider.to_string(),
+        provider: ProviderRef::Id(provider),
         fields: crate::ssr::secret_values(fields),
         priority: optional_number("priority", &settings.priority)?,
         weight: optional_number("weight", &settings.weight)?,
@@ -31,9 +32,6 @@ pub async fn create_credential(
         auto_disable_after: optional_number("auto_disable_after", &settings.auto_disable_after)?,
         endpoint: Some(settings.endpoint).filter(|e| !e.trim().is_empty()),
     };
-    let view = crate::ssr::services()?
-        .credentials
-        .create(owner.owner(), new)
-        .await?;
+    let view = crate::ssr::services()?.credentials.create(&owner, new).await?;
     Ok(view.into())
 }

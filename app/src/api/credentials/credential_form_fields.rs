@@ -1,13 +1,13 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
-use uuid::Uuid;
+use vocab::ProviderId;
 
 use crate::dto::TemplateFieldDto;
 use crate::AppError;
 
 /// The fields an enabled provider's credential form asks for.
 #[server(prefix = "/rpc", input = GetUrl)]
-pub async fn credential_form_fields(provider: Uuid) -> Result<Vec<TemplateFieldDto>, AppError> {
+pub async fn credential_form_fields(provider: ProviderId) -> Result<Vec<TemplateFieldDto>, AppError> {
     let user = crate::ssr::require_user().await?;
     let fields = crate::ssr::services()?
         .providers

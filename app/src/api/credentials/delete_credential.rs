@@ -1,14 +1,10 @@
 use leptos::prelude::*;
-use uuid::Uuid;
+use vocab::{CredentialId, Scope};
 
-use crate::dto::CredentialScope;
 use crate::AppError;
 
 #[server(prefix = "/rpc")]
-pub async fn delete_credential(scope: CredentialScope, id: Uuid) -> Result<(), AppError> {
+pub async fn delete_credential(scope: Scope, id: CredentialId) -> Result<(), AppError> {
     let owner = crate::ssr::require_owner(scope).await?;
-    Ok(crate::ssr::services()?
-        .credentials
-        .delete(owner.owner(), id)
-        .await?)
+    Ok(crate::ssr::services()?.credentials.delete(&owner, id).await?)
 }

@@ -1,29 +1,25 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
+use vocab::Scope;
 
-use crate::dto::{CredentialPage, CredentialScope};
+use crate::dto::{CredentialDto, Page};
 use crate::AppError;
 
 /// One page (50) of the scope's credentials by priority; `provider` filters when not empty.
 #[server(prefix = "/rpc", input = GetUrl)]
 pub async fn list_credentials(
-    scope: CredentialScope,
+    scope: Scope,
     provider: String,
     page: u64,
-) -> Result<CredentialPage, AppError> {
+) -> Result<Page<CredentialDto>, AppError> {
     use domain::credentials::ListQuery;
+    use domain::values::ProviderRef;
     let owner = crate::ssr::require_owner(scope).await?;
     let query = ListQuery {
-        provider: Some(provider),
+        provider: ProviderRef::parse_filter(Some(&provider)),
         page,
         ..Default::default()
     };
-    let (rows, total) = crate::ssr::services()?
-        .credentials
-        .list(owner.owner(), &query)
-        .await?;
-    Ok(CredentialPage {
-        rows: rows.into_iter().map(Into::into).collect(),
-        total,
-    })
+    let (rows, total) = crate::ssr::services()?.credentials.list(&owner, &query).await?;
+    Ok(Page::of(rows, total))
 }

@@ -1,13 +1,13 @@
 use leptos::prelude::*;
-use uuid::Uuid;
+use vocab::{CredentialId, Scope};
 
-use crate::dto::{CredentialDto, CredentialScope};
+use crate::dto::CredentialDto;
 use crate::AppError;
 
 #[server(prefix = "/rpc")]
 pub async fn set_credential_active(
-    scope: CredentialScope,
-    id: Uuid,
+    scope: Scope,
+    id: CredentialId,
     active: bool,
 ) -> Result<CredentialDto, AppError> {
     use domain::credentials::CredentialPatch;
@@ -18,7 +18,7 @@ pub async fn set_credential_active(
     };
     let view = crate::ssr::services()?
         .credentials
-        .update(owner.owner(), id, patch)
+        .update(&owner, id, patch)
         .await?;
     Ok(view.into())
 }

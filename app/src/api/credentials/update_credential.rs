@@ -1,17 +1,17 @@
 use std::collections::HashMap;
 
 use leptos::prelude::*;
-use uuid::Uuid;
+use vocab::{CredentialId, Scope};
 
-use crate::dto::{CredentialDto, CredentialScope, CredentialSettingsForm};
+use crate::dto::{CredentialDto, CredentialSettingsForm};
 use crate::AppError;
 
 /// Saves the edit form. An empty secret field keeps the stored secret; empty limits
 /// and endpoint clear them.
 #[server(prefix = "/rpc")]
 pub async fn update_credential(
-    scope: CredentialScope,
-    id: Uuid,
+    scope: Scope,
+    id: CredentialId,
     name: String,
     #[server(default)] fields: HashMap<String, String>,
     #[server(default)] settings: CredentialSettingsForm,
@@ -38,7 +38,7 @@ pub async fn update_credential(
     };
     let view = crate::ssr::services()?
         .credentials
-        .update(owner.owner(), id, patch)
+        .update(&owner, id, patch)
         .await?;
     Ok(view.into())
 }

@@ -1,30 +1,29 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
+use vocab::{LogKind, Outcome};
 
-use crate::dto::RequestLogPage;
+use crate::dto::{Page, RequestLogDto};
 use crate::AppError;
 
-/// One page (50) of the request logs, newest first; empty filters are ignored.
+/// One page (50) of the request logs, newest first; an empty provider filter is none.
 #[server(prefix = "/rpc", input = GetUrl)]
 pub async fn list_request_logs(
     provider: String,
-    status: String,
-    kind: String,
+    status: Option<Outcome>,
+    kind: Option<LogKind>,
     page: u64,
-) -> Result<RequestLogPage, AppError> {
+) -> Result<Page<RequestLogDto>, AppError> {
     use domain::logs::LogFilter;
+    use domain::values::ProviderRef;
     let admin = crate::ssr::require_admin().await?;
     let filter = LogFilter {
-        provider: Some(provider),
-        status: Some(status),
-        kind: Some(kind),
+        provider: ProviderRef::parse_filter(Some(&provider)),
+        status,
+        kind,
         page,
         per_page: 50,
         ..Default::default()
     };
     let (rows, total) = crate::ssr::services()?.logs.list(&admin, &filter).await?;
-    Ok(RequestLogPage {
-        rows: rows.into_iter().map(Into::into).collect(),
-        total,
-    })
+    Ok(Page::of(rows, total))
 }

@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use uuid::Uuid;
+use vocab::ProviderId;
 
 use crate::dto::ModelDto;
 use crate::AppError;
@@ -7,7 +7,7 @@ use crate::AppError;
 /// Adds a model by hand; an empty display name means the model id.
 #[server(prefix = "/rpc")]
 pub async fn add_model(
-    provider_id: Uuid,
+    provider_id: ProviderId,
     model_id: String,
     display_name: String,
 ) -> Result<ModelDto, AppError> {

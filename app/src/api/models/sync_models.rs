@@ -1,7 +1,7 @@
 use std::collections::HashMap;
 
 use leptos::prelude::*;
-use uuid::Uuid;
+use vocab::ProviderId;
 
 use crate::dto::SyncDiffDto;
 use crate::AppError;
@@ -10,7 +10,7 @@ use crate::AppError;
 /// (never stored) and returns the difference; `apply` makes it so.
 #[server(prefix = "/rpc")]
 pub async fn sync_models(
-    provider_id: Uuid,
+    provider_id: ProviderId,
     #[server(default)] fields: HashMap<String, String>,
     apply: bool,
 ) -> Result<SyncDiffDto, AppError> {

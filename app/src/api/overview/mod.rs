@@ -1,5 +1,5 @@
-mod get_health_overview;
+mod get_figures;
 mod get_overview;
 
-pub use get_health_overview::*;
+pub use get_figures::*;
 pub use get_overview::*;

@@ -1,11 +1,11 @@
 use leptos::prelude::*;
-use uuid::Uuid;
+use vocab::ProviderId;
 
 use crate::dto::ProviderDto;
 use crate::AppError;
 
 #[server(prefix = "/rpc")]
-pub async fn set_provider_enabled(id: Uuid, enabled: bool) -> Result<ProviderDto, AppError> {
+pub async fn set_provider_enabled(id: ProviderId, enabled: bool) -> Result<ProviderDto, AppError> {
     use domain::providers::ProviderPatch;
     let admin = crate::ssr::require_admin().await?;
     let patch = ProviderPatch {

@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use uuid::Uuid;
+use vocab::ProviderId;
 
 use crate::dto::ProviderDto;
 use crate::AppError;
@@ -7,7 +7,7 @@ use crate::AppError;
 /// Saves the provider's name, base URL and default priority.
 #[server(prefix = "/rpc")]
 pub async fn update_provider(
-    id: Uuid,
+    id: ProviderId,
     name: String,
     base_url: String,
     default_priority: String,

@@ -6,14 +6,22 @@ use crate::AppError;
 /// Whether resolve lists a caller's own connections before the global credentials.
 #[server(prefix = "/rpc", input = GetUrl)]
 pub async fn personal_first() -> Result<bool, AppError> {
-    crate::ssr::require_admin().await?;
-    Ok(crate::ssr::services()?.resolve.personal_first().await?)
+    let admin = crate::ssr::require_admin().await?;
+    let settings = crate::ssr::services()?.resolve.settings().get(&admin).await?;
+    Ok(settings.personal_first)
 }
 
 #[server(prefix = "/rpc")]
 pub async fn set_personal_first(on: bool) -> Result<bool, AppError> {
+    use domain::routing::SettingsPatch;
     let admin = crate::ssr::require_admin().await?;
-    let resolve = &crate::ssr::services()?.resolve;
-    resolve.set_personal_first(&admin, on).await?;
-    Ok(resolve.personal_first().await?)
+    let patch = SettingsPatch {
+        personal_first: Some(on),
+    };
+    let settings = crate::ssr::services()?
+        .resolve
+        .settings()
+        .update(&admin, patch)
+        .await?;
+    Ok(settings.personal_first)
 }

@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use uuid::Uuid;
+use vocab::TemplateId;
 
 use crate::dto::TemplateDto;
 use crate::AppError;
@@ -8,7 +8,7 @@ use crate::AppError;
 /// empty base URL clears the default.
 #[server(prefix = "/rpc")]
 pub async fn update_template(
-    id: Uuid,
+    id: TemplateId,
     name: String,
     description: String,
     default_base_url: String,

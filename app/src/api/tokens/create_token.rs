@@ -4,13 +4,13 @@ use crate::dto::{CreatedTokenDto, ScopeChoice};
 use crate::AppError;
 
 /// A token from the form. `expires_on` is a date (the token works through that day,
-/// UTC) or empty; `service` makes an admin's service token.
+/// UTC) or empty; `kind` is `service` for an admin's service token, personal when left out.
 #[server(prefix = "/rpc")]
 pub async fn create_token(
     name: String,
     #[server(default)] scopes: ScopeChoice,
     #[server(default)] expires_on: String,
-    #[server(default)] service: bool,
+    #[server(default)] kind: Option<vocab::TokenKind>,
 ) -> Result<CreatedTokenDto, AppError> {
     use domain::tokens::NewToken;
     use secrecy::ExposeSecret;
@@ -33,12 +33,7 @@ pub async fn create_token(
         scopes: scopes.names(),
         expires_at,
     };
-    let tokens = &crate::ssr::services()?.tokens;
-    let (row, token) = if service {
-        tokens.create_service(&user.require_admin()?, new).await?
-    } else {
-        tokens.create_personal(&user, new).await?
-    };
+    let (row, token) = crate::ssr::services()?.tokens.create(&user, kind, new).await?;
     Ok(CreatedTokenDto {
         token: token.expose_secret().to_owned(),
         details: row.into(),

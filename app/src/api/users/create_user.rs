@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use vocab::Role;
 
 use crate::dto::UserDto;
 use crate::AppError;
@@ -8,7 +9,7 @@ pub async fn create_user(
     email: String,
     display_name: String,
     password: String,
-    role: String,
+    role: Role,
 ) -> Result<UserDto, AppError> {
     use domain::users::NewUser;
     let admin = crate::ssr::require_admin().await?;
@@ -16,7 +17,7 @@ pub async fn create_user(
         email,
         display_name,
         password: secrecy::SecretString::from(password),
-        role: role.parse()?,
+        role,
     };
     let row = crate::ssr::services()?.users.create(&admin, new).await?;
     Ok(row.into())

@@ -1,16 +1,16 @@
 use leptos::prelude::*;
-use uuid::Uuid;
+use vocab::{Role, UserId};
 
 use crate::dto::UserDto;
 use crate::AppError;
 
 /// Changes another user's role or whether they may sign in.
 #[server(prefix = "/rpc")]
-pub async fn update_user(id: Uuid, role: Option<String>, active: Option<bool>) -> Result<UserDto, AppError> {
+pub async fn update_user(id: UserId, role: Option<Role>, active: Option<bool>) -> Result<UserDto, AppError> {
     use domain::users::UserPatch;
     let admin = crate::ssr::require_admin().await?;
     let patch = UserPatch {
-        role: role.map(|r| r.parse()).transpose()?,
+        role,
         active,
         display_name: None,
     };

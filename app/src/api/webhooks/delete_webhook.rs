@@ -1,10 +1,10 @@
 use leptos::prelude::*;
-use uuid::Uuid;
+use vocab::WebhookId;
 
 use crate::AppError;
 
 #[server(prefix = "/rpc")]
-pub async fn delete_webhook(id: Uuid) -> Result<(), AppError> {
+pub async fn delete_webhook(id: WebhookId) -> Result<(), AppError> {
     let admin = crate::ssr::require_admin().await?;
     Ok(crate::ssr::services()?.webhooks.delete(&admin, id).await?)
 }

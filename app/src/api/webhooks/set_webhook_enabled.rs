@@ -1,11 +1,11 @@
 use leptos::prelude::*;
-use uuid::Uuid;
+use vocab::WebhookId;
 
 use crate::dto::WebhookDto;
 use crate::AppError;
 
 #[server(prefix = "/rpc")]
-pub async fn set_webhook_enabled(id: Uuid, enabled: bool) -> Result<WebhookDto, AppError> {
+pub async fn set_webhook_enabled(id: WebhookId, enabled: bool) -> Result<WebhookDto, AppError> {
     use domain::alerts::WebhookPatch;
     let admin = crate::ssr::require_admin().await?;
     let patch = WebhookPatch {

@@ -1,12 +1,12 @@
 use leptos::prelude::*;
-use uuid::Uuid;
+use vocab::ProviderId;
 
-use super::list::{Actions, FormState};
-use super::table::ScopeField;
+use super::state::{Actions, FormState, ScopeField};
 use crate::api::credentials::{credential_form_fields, TestCredentialForm};
 use crate::components::{CredentialFields, FieldError, FormError, ProbeResult};
-use crate::dto::{AvailableProviderDto, CredentialDto, CredentialScope};
+use crate::dto::{AvailableProviderDto, CredentialDto};
 use crate::AppError;
+use vocab::Scope;
 
 const FIELDS: &[&str] = &[
     "name",
@@ -24,7 +24,7 @@ const FIELDS: &[&str] = &[
 #[component]
 pub fn CreateCredentialForm(
     providers: Vec<AvailableProviderDto>,
-    scope: CredentialScope,
+    scope: Scope,
     actions: Actions,
     form: FormState,
 ) -> impl IntoView {
@@ -39,8 +39,8 @@ pub fn CreateCredentialForm(
         }
     };
     let title = match scope {
-        CredentialScope::Global => "Add a credential",
-        CredentialScope::Personal => "Add a connection",
+        Scope::Global => "Add a credential",
+        Scope::Personal => "Add a connection",
     };
     view! {
         <section class="card">
@@ -48,7 +48,7 @@ pub fn CreateCredentialForm(
             <ActionForm action=actions.create attr:id="create-credential">
                 <ScopeField scope/>
                 <label>"Provider"
-                    <select name="provider" required on:change=move |ev| selected.set(Uuid::parse_str(&event_target_value(&ev)).ok())>
+                    <select name="provider" required on:change=move |ev| selected.set(event_target_value(&ev).parse::<ProviderId>().ok())>
                         {providers.into_iter().map(|p| view! {
                             <option value=p.provider.id.to_string()>{p.provider.name}</option>
                         }).collect_view()}
@@ -79,11 +79,7 @@ pub fn CreateCredentialForm(
 
 /// Changes a saved credential; a secret typed here replaces the stored one.
 #[component]
-pub fn EditCredentialForm(
-    credential: CredentialDto,
-    scope: CredentialScope,
-    actions: Actions,
-) -> impl IntoView {
+pub fn EditCredentialForm(credential: CredentialDto, scope: Scope, actions: Actions) -> impl IntoView {
     let error = Signal::derive(move || actions.update.value().get().and_then(Result::err));
     let fields = Resource::new(|| (), move |_| credential_form_fields(credential.provider_id));
     let saved = credential.clone();

@@ -5,6 +5,7 @@ mod everyones;
 mod form;
 mod list;
 mod order_setting;
+mod state;
 mod table;
 mod test_all;
 
@@ -14,11 +15,12 @@ use leptos_meta::Title;
 use crate::api::auth::current_user;
 use crate::api::credentials::list_all_connections;
 use crate::components::{admin_only, page_result};
-use crate::dto::CredentialScope;
 use everyones::EveryonesConnections;
-use list::{CredentialList, ListState};
+use list::CredentialList;
 use order_setting::{OrderSetting, OrderState};
+use state::ListState;
 use test_all::{TestAllPanel, TestAllState};
+use vocab::Scope;
 
 #[component]
 pub fn CredentialsPage() -> impl IntoView {
@@ -27,7 +29,7 @@ pub fn CredentialsPage() -> impl IntoView {
     // for anyone but an admin they answer 403 and are never shown.
     let order = OrderState::new();
     let test_all = TestAllState::new();
-    let list = ListState::new(CredentialScope::Global);
+    let list = ListState::new(Scope::Global);
     let everyones = Resource::new(|| (), |_| list_all_connections());
     view! {
         <Title text="Credentials"/>
@@ -55,6 +57,6 @@ pub fn ConnectionsPage() -> impl IntoView {
         <Title text="My connections"/>
         <h1>"My connections"</h1>
         <p class="subtitle">"Your own keys for the providers an admin enabled. Nobody else can see them."</p>
-        <CredentialList state=ListState::new(CredentialScope::Personal)/>
+        <CredentialList state=ListState::new(Scope::Personal)/>
     }
 }

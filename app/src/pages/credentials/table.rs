@@ -1,17 +1,18 @@
 use leptos::prelude::*;
 
-use super::list::Actions;
+use super::state::Actions;
 use crate::api::credentials::{DeleteCredential, MoveCredential, SetCredentialActive, TestCredential};
 use crate::components::{ConfirmButton, ProbeResult};
-use crate::dto::{CredentialDto, CredentialScope};
+use crate::dto::CredentialDto;
+use vocab::{Direction, DisabledReason, Outcome, Scope};
 
 /// Credentials in the order they are used; move buttons reorder within a provider.
 #[component]
-pub fn CredentialTable(rows: Vec<CredentialDto>, scope: CredentialScope, actions: Actions) -> impl IntoView {
+pub fn CredentialTable(rows: Vec<CredentialDto>, scope: Scope, actions: Actions) -> impl IntoView {
     if rows.is_empty() {
         let text = match scope {
-            CredentialScope::Global => "No credentials yet: add the first one below.",
-            CredentialScope::Personal => "You have no connections yet: add one below.",
+            Scope::Global => "No credentials yet: add the first one below.",
+            Scope::Personal => "You have no connections yet: add one below.",
         };
         return view! { <p class="empty">{text}</p> }.into_any();
     }
@@ -32,7 +33,7 @@ pub fn CredentialTable(rows: Vec<CredentialDto>, scope: CredentialScope, actions
 /// One row. Its buttons dispatch the list's actions directly: a row is a few hundred
 /// bytes of markup instead of five forms with hidden fields (50 rows a page).
 #[component]
-fn CredentialRow(credential: CredentialDto, scope: CredentialScope, actions: Actions) -> impl IntoView {
+fn CredentialRow(credential: CredentialDto, scope: Scope, actions: Actions) -> impl IntoView {
     let id = credential.id;
     let active = credential.active;
     let status = status(&credential);
@@ -58,13 +59,7 @@ fn CredentialRow(credential: CredentialDto, scope: CredentialScope, actions: Act
             .filter(|t| t.id == id)
             .map(|t| view! { <tr class="probe-row"><td colspan="9"><ProbeResult result=t.result/></td></tr> })
     };
-    let step = move |direction: &'static str| {
-        actions.reorder.dispatch(MoveCredential {
-            scope,
-            id,
-            direction: direction.to_owned(),
-        });
-    };
+    let step = move |direction| actions.reorder.dispatch(MoveCredential { scope, id, direction });
     view! {
         <tr data-name=row_name>
             <td class="priority">{priority}</td>
@@ -78,8 +73,8 @@ fn CredentialRow(credential: CredentialDto, scope: CredentialScope, actions: Act
             <td class="actions">
                 <button type="button" class="secondary" disabled=move || actions.test.pending().get()
                     on:click=move |_| { actions.test.dispatch(TestCredential { scope, id }); }>"Test"</button>
-                <button type="button" class="secondary" title="Move up" on:click=move |_| step("up")>"↑"</button>
-                <button type="button" class="secondary" title="Move down" on:click=move |_| step("down")>"↓"</button>
+                <button type="button" class="secondary" title="Move up" on:click=move |_| { step(Direction::Up); }>"↑"</button>
+                <button type="button" class="secondary" title="Move down" on:click=move |_| { step(Direction::Down); }>"↓"</button>
                 <button type="button" class="secondary"
                     on:click=move |_| { actions.toggle.dispatch(SetCredentialActive { scope, id, active: !active }); }>
                     {if active { "Deactivate" } else { "Activate" }}
@@ -97,12 +92,12 @@ fn CredentialRow(credential: CredentialDto, scope: CredentialScope, actions: Act
 
 /// "active", "active · cooldown until 11-27 10:00", "disabled: failing" or "inactive".
 fn status(credential: &CredentialDto) -> String {
-    match (credential.active, credential.disabled_reason.as_deref()) {
+    match (credential.active, credential.disabled_reason) {
         (true, _) => match credential.cooldown_until {
             Some(until) => format!("active · cooldown until {}", until.format("%m-%d %H:%M")),
             None => "active".to_owned(),
         },
-        (false, Some("health")) => "disabled: failing".to_owned(),
+        (false, Some(DisabledReason::Health)) => "disabled: failing".to_owned(),
         (false, _) => "inactive".to_owned(),
     }
 }
@@ -125,18 +120,12 @@ fn last_test(credential: &CredentialDto) -> String {
         return "never".to_owned();
     };
     let when = at.format("%m-%d %H:%M");
-    match (status.as_str(), &credential.last_test_error) {
-        ("ok", _) => format!(
+    match (status, &credential.last_test_error) {
+        (Outcome::Ok, _) => format!(
             "ok · {} ms · {when}",
             credential.last_test_latency_ms.unwrap_or(0)
         ),
         (_, Some(error)) => format!("failed: {error} · {when}"),
-        (other, None) => format!("{} · {when}", other.replace('_', " ")),
+        (other, None) => format!("{} · {when}", other.as_str().replace('_', " ")),
     }
-}
-
-/// The hidden field every credential form posts its list's scope in.
-#[component]
-pub fn ScopeField(scope: CredentialScope) -> impl IntoView {
-    view! { <input type="hidden" name="scope" value=scope.as_str()/> }
 }

@@ -1,6 +1,7 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
+use vocab::RunStatus;
 
 use crate::api::credentials::{test_all_progress, CancelTestAll, StartTestAll};
 use crate::dto::TestRunDto;
@@ -84,14 +85,14 @@ fn RunProgress(run: TestRunDto, cancel: ServerAction<CancelTestAll>) -> impl Int
         "{} ok, {} failed, {} rate limited",
         run.ok, run.failed, run.rate_limited
     );
-    let state = match run.status.as_str() {
-        "running" => format!("Testing: {} of {}", run.done, run.total),
-        "cancelled" => format!("Cancelled after {} of {}: {summary}", run.done, run.total),
-        _ => format!("Done: {summary}"),
+    let state = match run.status {
+        RunStatus::Running => format!("Testing: {} of {}", run.done, run.total),
+        RunStatus::Cancelled => format!("Cancelled after {} of {}: {summary}", run.done, run.total),
+        RunStatus::Finished => format!("Done: {summary}"),
     };
     let job = run.job_id.to_string();
     view! {
-        <div class="test-run" data-status=run.status.clone()>
+        <div class="test-run" data-status=run.status.as_str()>
             <progress max=run.total.max(1) value=run.done></progress>
             <p class="summary" role="status">{state}</p>
             {(!run.finished).then(|| view! {

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
-use uuid::Uuid;
+use vocab::TemplateId;
 
 use super::clone_form::CloneTemplateForm;
 use super::editor::TemplateEditor;
@@ -21,7 +21,7 @@ pub fn TemplateDetailPage() -> impl IntoView {
         move || (params.read().get("id"), update.version().get()),
         |(id, _)| async move {
             let id = id
-                .and_then(|id| Uuid::parse_str(&id).ok())
+                .and_then(|id| id.parse::<TemplateId>().ok())
                 .ok_or(AppError::NotFound)?;
             get_template(id).await
         },

@@ -7,7 +7,7 @@ mod sync_form;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-use uuid::Uuid;
+use vocab::ProviderId;
 
 use crate::api::models::{AddModel, SetModelEnabled, SyncModels};
 use crate::api::providers::{get_provider, SetProviderEnabled, UpdateProvider};
@@ -47,7 +47,7 @@ pub fn ProviderDetailPage() -> impl IntoView {
         |(id, ..)| async move {
             // A malformed id is as missing as an unknown one.
             let id = id
-                .and_then(|id| Uuid::parse_str(&id).ok())
+                .and_then(|id| id.parse::<ProviderId>().ok())
                 .ok_or(AppError::NotFound)?;
             get_provider(id).await
         },

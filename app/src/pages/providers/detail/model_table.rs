@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use uuid::Uuid;
+use vocab::ProviderId;
 
 use crate::api::models::{AddModel, SetModelEnabled};
 use crate::components::{FieldError, FormError};
@@ -8,7 +8,7 @@ use crate::dto::ModelDto;
 /// The provider's models; users only ever see the enabled ones.
 #[component]
 pub fn ModelTable(
-    provider_id: Uuid,
+    provider_id: ProviderId,
     models: Vec<ModelDto>,
     set_model: ServerAction<SetModelEnabled>,
 ) -> impl IntoView {
@@ -32,7 +32,7 @@ pub fn ModelTable(
                     <tr data-model=key>
                         <td><code>{m.model_id}</code></td>
                         <td>{m.display_name}</td>
-                        <td>{m.source}</td>
+                        <td>{m.source.as_str()}</td>
                         <td class="status">{if m.enabled { "enabled" } else { "disabled" }}</td>
                         <td class="actions">
                             <ActionForm action=set_model>
@@ -53,7 +53,7 @@ pub fn ModelTable(
 const FIELDS: &[&str] = &["model_id", "display_name"];
 
 #[component]
-pub fn AddModelForm(provider_id: Uuid, add: ServerAction<AddModel>) -> impl IntoView {
+pub fn AddModelForm(provider_id: ProviderId, add: ServerAction<AddModel>) -> impl IntoView {
     let error = Signal::derive(move || add.value().get().and_then(Result::err));
     view! {
         <h3>"Add a model by hand"</h3>

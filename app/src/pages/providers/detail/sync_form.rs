@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use uuid::Uuid;
+use vocab::ProviderId;
 
 use crate::api::models::SyncModels;
 use crate::components::{CredentialFields, FormError};
@@ -10,7 +10,7 @@ use crate::dto::{SyncDiffDto, TemplateFieldDto};
 /// fields, so the key need not be typed twice.
 #[component]
 pub fn SyncModelsForm(
-    provider_id: Uuid,
+    provider_id: ProviderId,
     fields: Vec<TemplateFieldDto>,
     sync: ServerAction<SyncModels>,
 ) -> impl IntoView {

@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::error::{DomainError, DomainResult};
 use crate::templates::{FieldSpec, TemplateDefinition, KEY_FIELD};
-use crate::{DomainError, DomainResult};
 
 /// No field value is longer (keys are short; 100 KB pasted by mistake is refused).
 pub const MAX_VALUE_BYTES: usize = 8 * 1024;

@@ -1,17 +1,17 @@
-//! The overview's health figures.
+//! The overview's figures: per provider over the last 24 hours, and what is out of the rotation.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
+use vocab::{CredentialId, DisabledReason, ProviderId, Scope};
 
 /// Per provider over the last 24 hours, and what is out of the rotation.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
-pub struct HealthOverviewDto {
+pub struct FiguresDto {
     /// The start of the first hour of the window (24 hours, the last one the current hour).
     pub since: DateTime<Utc>,
-    pub providers: Vec<ProviderHealthDto>,
+    pub providers: Vec<ProviderFiguresDto>,
     pub sidelined: Vec<SidelinedDto>,
 }
 
@@ -19,8 +19,8 @@ pub struct HealthOverviewDto {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
-pub struct ProviderHealthDto {
-    pub provider_id: Uuid,
+pub struct ProviderFiguresDto {
+    pub provider_id: ProviderId,
     /// The provider's identifier.
     pub provider: String,
     pub name: String,
@@ -52,15 +52,14 @@ pub struct HourDto {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SidelinedDto {
-    pub id: Uuid,
+    pub id: CredentialId,
     pub name: String,
     pub provider: String,
-    /// `global` or `personal`.
-    pub scope: String,
+    pub scope: Scope,
     /// `cooldown` or `disabled`.
     pub state: String,
-    /// `health` or `manual` when disabled.
-    pub disabled_reason: Option<String>,
+    /// Why, when disabled.
+    pub disabled_reason: Option<DisabledReason>,
     pub cooldown_until: Option<DateTime<Utc>>,
     pub disabled_at: Option<DateTime<Utc>>,
     pub consecutive_failures: i32,
@@ -71,10 +70,10 @@ pub struct SidelinedDto {
 #[cfg(feature = "ssr")]
 mod from_domain {
     use super::*;
-    use domain::overview::{HealthOverview, ProviderFigures, Sideline, SidelinedCredential};
+    use domain::overview::{Figures, ProviderFigures, Sideline, SidelinedCredential};
 
-    impl From<HealthOverview> for HealthOverviewDto {
-        fn from(o: HealthOverview) -> Self {
+    impl From<Figures> for FiguresDto {
+        fn from(o: Figures) -> Self {
             Self {
                 since: o.since,
                 providers: o.providers.into_iter().map(Into::into).collect(),
@@ -83,10 +82,10 @@ mod from_domain {
         }
     }
 
-    impl From<ProviderFigures> for ProviderHealthDto {
+    impl From<ProviderFigures> for ProviderFiguresDto {
         fn from(p: ProviderFigures) -> Self {
             Self {
-                provider_id: p.provider_id,
+                provider_id: ProviderId::from_uuid(p.provider_id),
                 provider: p.provider,
                 name: p.name,
                 errors: p.requests - p.ok,
@@ -112,8 +111,8 @@ mod from_domain {
         fn from(c: SidelinedCredential) -> Self {
             let (state, disabled_reason, cooldown_until, disabled_at) = match c.sideline {
                 Sideline::Cooldown { until } => ("cooldown", None, Some(until), None),
-                Sideline::HealthDisabled { since } => ("disabled", Some("health"), None, since),
-                Sideline::ManuallyDisabled => ("disabled", Some("manual"), None, None),
+                Sideline::HealthDisabled { since } => ("disabled", Some(DisabledReason::Health), None, since),
+                Sideline::ManuallyDisabled => ("disabled", Some(DisabledReason::Manual), None, None),
             };
             Self {
                 id: c.id,
@@ -121,7 +120,7 @@ mod from_domain {
                 provider: c.provider,
                 scope: c.scope,
                 state: state.to_owned(),
-                disabled_reason: disabled_reason.map(str::to_owned),
+                disabled_reason,
                 cooldown_until,
                 disabled_at,
                 consecutive_failures: c.consecutive_failures,

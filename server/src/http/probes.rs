@@ -7,25 +7,25 @@ use app::dto::{ProbeResultDto, TestRunDto};
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;
 use axum::Json;
-use domain::credentials::Owner;
+use domain::access::Owner;
 use http::StatusCode;
 use serde::Serialize;
 use utoipa::ToSchema;
-use uuid::Uuid;
+use vocab::RunId;
 
 use super::credentials::CreateCredentialRequest;
 use super::extract::{path_id, AdminUser, ApiJson, AuthUser};
 use super::openapi::{AdminErrors, SignedInErrors};
 use super::{ApiError, AppState};
 
-async fn test_saved(state: &AppState, owner: Owner<'_>, id: &str) -> Result<Json<ProbeResultDto>, ApiError> {
+async fn test_saved(state: &AppState, owner: &Owner, id: &str) -> Result<Json<ProbeResultDto>, ApiError> {
     let report = state.services.credentials.test(owner, path_id(id)?).await?;
     Ok(Json(report.into()))
 }
 
 async fn test_unsaved(
     state: &AppState,
-    owner: Owner<'_>,
+    owner: &Owner,
     body: CreateCredentialRequest,
 ) -> Result<Json<ProbeResultDto>, ApiError> {
     let report = state
@@ -45,7 +45,7 @@ pub async fn admin_test(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<ProbeResultDto>, ApiError> {
-    test_saved(&state, Owner::Admins(&admin), &id).await
+    test_saved(&state, &Owner::Admins(admin), &id).await
 }
 
 /// Probes the values of a create body without saving anything (`name` may be left out).
@@ -56,7 +56,7 @@ pub async fn admin_test_unsaved(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<CreateCredentialRequest>,
 ) -> Result<Json<ProbeResultDto>, ApiError> {
-    test_unsaved(&state, Owner::Admins(&admin), body).await
+    test_unsaved(&state, &Owner::Admins(admin), body).await
 }
 
 #[utoipa::path(post, path = "/api/connections/{id}/test", tag = "connections", security(("session" = [])),
@@ -66,7 +66,7 @@ pub async fn own_test(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<ProbeResultDto>, ApiError> {
-    test_saved(&state, Owner::User(&user), &id).await
+    test_saved(&state, &Owner::User(user), &id).await
 }
 
 #[utoipa::path(post, path = "/api/connections/test", tag = "connections", security(("session" = [])),
@@ -76,13 +76,13 @@ pub async fn own_test_unsaved(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<CreateCredentialRequest>,
 ) -> Result<Json<ProbeResultDto>, ApiError> {
-    test_unsaved(&state, Owner::User(&user), body).await
+    test_unsaved(&state, &Owner::User(user), body).await
 }
 
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TestAllStarted {
-    job_id: Uuid,
+    job_id: RunId,
 }
 
 /// Tests every global credential of an enabled provider in the background (the

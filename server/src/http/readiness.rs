@@ -1,4 +1,5 @@
-//! Probes for operators. Their JSON shapes are fixed: scripts depend on them.
+//! Liveness and readiness for operators and load balancers. Their JSON shapes are
+//! fixed: scripts depend on them.
 
 use std::time::Duration;
 
@@ -38,12 +39,11 @@ pub async fn live(State(state): State<AppState>) -> Json<serde_json::Value> {
 }
 
 async fn database_ok(state: &AppState) -> bool {
-    domain::db::is_healthy(
-        &state.services.db,
-        state.sqlite_file.as_deref(),
-        Duration::from_secs(2),
-    )
-    .await
+    state
+        .services
+        .system
+        .database_is_healthy(Duration::from_secs(2))
+        .await
 }
 
 #[utoipa::path(get, path = "/health/db", tag = "system", responses(

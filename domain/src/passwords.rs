@@ -1,4 +1,4 @@
-//! Password rules and argon2id hashing off the async runtime.
+//! Password rules and argon2id hashing off the async runtime (users set them, auth checks them).
 
 use std::sync::Arc;
 
@@ -8,7 +8,7 @@ use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::Semaphore;
 use zeroize::Zeroizing;
 
-use crate::{DomainError, DomainResult};
+use crate::error::{DomainError, DomainResult};
 
 pub const MIN_PASSWORD_CHARS: usize = 12;
 pub const MAX_PASSWORD_CHARS: usize = 256;

@@ -4,22 +4,24 @@
 
 use std::sync::Arc;
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use uuid::Uuid;
+use vocab::{CredentialId, Outcome, RunId, RunStatus, Scope};
 
-use crate::auth::Admin;
-use crate::credentials::{CredentialService, Owner, Scope};
+use crate::access::{Admin, Owner};
+use crate::credentials::ownership::in_scope;
+use crate::credentials::CredentialService;
 use crate::entities::{credentials, providers, test_run_results, test_runs};
-use crate::probe::{Outcome, ProbeReport};
-use crate::{DomainError, DomainResult};
+use crate::error::{DomainError, DomainResult};
+use crate::probe::ProbeReport;
 
-pub const RUNNING: &str = "running";
-pub const FINISHED: &str = "finished";
-pub const CANCELLED: &str = "cancelled";
+const RUNNING: &str = RunStatus::Running.as_str();
+const FINISHED: &str = RunStatus::Finished.as_str();
+const CANCELLED: &str = RunStatus::Cancelled.as_str();
 
 /// A result for a credential nothing was sent for (its secret no longer decrypts).
 pub const NOT_TESTED: &str = "not_tested";
@@ -44,7 +46,7 @@ impl TestAll {
     }
 
     /// Starts a run, or returns the run already going (a second press joins it).
-    pub async fn start(&self, admin: &Admin) -> DomainResult<Uuid> {
+    pub async fn start(&self, admin: &Admin) -> DomainResult<RunId> {
         let now = Utc::now();
         let txn = crate::db::write_transaction(&self.db).await?;
         let running = test_runs::Entity::find()
@@ -53,7 +55,7 @@ impl TestAll {
             .all(&txn)
             .await?;
         if let Some(live) = running.iter().find(|r| r.updated_at > now - STALE_AFTER) {
-            return Ok(live.id);
+            return Ok(RunId::from_uuid(live.id));
         }
         test_runs::Entity::update_many()
             .col_expr(test_runs::Column::Status, Expr::value(CANCELLED))
@@ -63,7 +65,7 @@ impl TestAll {
             .await?;
         let targets: Vec<Uuid> = credentials::Entity::find()
             .find_also_related(providers::Entity)
-            .filter(Scope::Global.filter())
+            .filter(in_scope(Scope::Global))
             .filter(providers::Column::Enabled.eq(true))
             .order_by_asc(credentials::Column::Priority)
             .order_by_asc(credentials::Column::Name)
@@ -75,7 +77,7 @@ impl TestAll {
         let id = Uuid::now_v7();
         test_runs::ActiveModel {
             id: Set(id),
-            started_by: Set(Some(admin.user().id())),
+            started_by: Set(Some(admin.user().id().uuid())),
             status: Set(if targets.is_empty() { FINISHED } else { RUNNING }.to_owned()),
             total: Set(i32::try_from(targets.len()).unwrap_or(i32::MAX)),
             done: Set(0),
@@ -97,7 +99,7 @@ impl TestAll {
                 }
             });
         }
-        Ok(id)
+        Ok(RunId::from_uuid(id))
     }
 
     async fn run(self, admin: Admin, run: Uuid, targets: Vec<Uuid>) -> DomainResult<()> {
@@ -120,13 +122,15 @@ impl TestAll {
     }
 
     async fn test_one(&self, admin: &Admin, run: Uuid, credential: Uuid) -> DomainResult<()> {
-        let view = match self.credentials.get(Owner::Admins(admin), credential).await {
+        let owner = Owner::Admins(admin.clone());
+        let id = CredentialId::from_uuid(credential);
+        let view = match self.credentials.get(&owner, id).await {
             Ok(view) => view,
             // Deleted since the run started: counted as done, nothing to report.
             Err(DomainError::NotFound) => return self.advance(run, None).await,
             Err(other) => return Err(other),
         };
-        let (outcome, report) = match self.credentials.test(Owner::Admins(admin), credential).await {
+        let (outcome, report) = match self.credentials.test(&owner, id).await {
             Ok(report) => (report.outcome.as_str(), report),
             Err(DomainError::Internal(cause)) => {
                 tracing::error!(%credential, %cause, "test all could not read a credential");
@@ -147,7 +151,7 @@ impl TestAll {
             id: Set(Uuid::now_v7()),
             run_id: Set(run),
             credential_id: Set(credential),
-            credential_name: Set(view.row().name.clone()),
+            credential_name: Set(view.name().to_owned()),
             provider: Set(view.provider_identifier.clone()),
             outcome: Set(outcome.to_owned()),
             http_status: Set(report.http_status.map(i32::from)),
@@ -196,14 +200,14 @@ impl TestAll {
     pub async fn progress(
         &self,
         _admin: &Admin,
-        run: Uuid,
+        run: RunId,
     ) -> DomainResult<(test_runs::Model, Vec<test_run_results::Model>)> {
-        let found = test_runs::Entity::find_by_id(run)
+        let found = test_runs::Entity::find_by_id(run.uuid())
             .one(&self.db)
             .await?
             .ok_or(DomainError::NotFound)?;
         let results = test_run_results::Entity::find()
-            .filter(test_run_results::Column::RunId.eq(run))
+            .filter(test_run_results::Column::RunId.eq(run.uuid()))
             .order_by_asc(test_run_results::Column::TestedAt)
             .order_by_asc(test_run_results::Column::Id)
             .all(&self.db)
@@ -212,8 +216,8 @@ impl TestAll {
     }
 
     /// Stops a running run: probes already sent finish, no new one starts.
-    pub async fn cancel(&self, _admin: &Admin, run: Uuid) -> DomainResult<()> {
-        let found = test_runs::Entity::find_by_id(run)
+    pub async fn cancel(&self, _admin: &Admin, run: RunId) -> DomainResult<()> {
+        let found = test_runs::Entity::find_by_id(run.uuid())
             .one(&self.db)
             .await?
             .ok_or(DomainError::NotFound)?;
@@ -223,7 +227,17 @@ impl TestAll {
                 format!("this run is already {}", found.status),
             ));
         }
-        self.end(run, CANCELLED).await
+        self.end(run.uuid(), CANCELLED).await
+    }
+
+    /// Deletes ended runs (their results go with them) from before `cutoff`; returns how many.
+    pub async fn prune(&self, cutoff: DateTime<Utc>) -> DomainResult<u64> {
+        let deleted = test_runs::Entity::delete_many()
+            .filter(test_runs::Column::CreatedAt.lt(cutoff))
+            .filter(test_runs::Column::Status.ne(RUNNING))
+            .exec(&self.db)
+            .await?;
+        Ok(deleted.rows_affected)
     }
 
     /// A running run ends as `status` (finished or cancelled); an ended one stays as it is.

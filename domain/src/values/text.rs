@@ -1,6 +1,6 @@
 //! The one rule for free-text fields: trimmed, within a length, no control characters.
 
-use crate::{DomainError, DomainResult};
+use crate::error::{DomainError, DomainResult};
 
 /// A single line of `min..=max` characters (names, labels).
 ///

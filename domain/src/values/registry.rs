@@ -1,6 +1,10 @@
-//! Validated provider fields; once parsed, the type is the proof.
+//! Names and places in the provider registry: slugs, base URLs, names, and a
+//! reference to a provider by id or identifier.
 
-use crate::{DomainError, DomainResult};
+use uuid::Uuid;
+use vocab::ProviderId;
+
+use crate::error::{DomainError, DomainResult};
 
 /// An identifier in URLs and scripts (a provider's identifier, a template's key): 2 to 64
 /// of `a-z`, `0-9` and single dashes, starting with a letter.
@@ -77,27 +81,47 @@ impl BaseUrl {
     }
 }
 
-/// Lower is used first. 0 to 10,000.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Priority(i32);
+/// A name people give a thing (a credential, a provider, a template, a token):
+/// one line of 1 to 100 characters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Name(String);
 
-impl Priority {
-    pub const MAX: i32 = 10_000;
-
+impl Name {
     /// # Errors
-    /// `Validation` on `field` outside 0 to 10,000.
-    pub fn new(value: i64, field: &str) -> DomainResult<Self> {
-        if !(0..=i64::from(Self::MAX)).contains(&value) {
-            return Err(DomainError::validation(
-                field,
-                format!("use a number from 0 to {}", Self::MAX),
-            ));
-        }
-        Ok(Self(value as i32))
+    /// `Validation` on `field` when empty, too long or holding control characters.
+    pub fn parse(raw: &str, field: &str) -> DomainResult<Self> {
+        super::text::line(field, raw, 1, 100).map(Self)
     }
 
-    pub fn get(self) -> i32 {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
         self.0
+    }
+}
+
+/// A provider named by its id or by its identifier, as requests may name it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProviderRef {
+    Id(ProviderId),
+    Identifier(String),
+}
+
+impl ProviderRef {
+    /// A UUID is an id; anything else an identifier (looked up as given, trimmed).
+    pub fn parse(raw: &str) -> Self {
+        let raw = raw.trim();
+        match Uuid::parse_str(raw) {
+            Ok(id) => Self::Id(ProviderId::from_uuid(id)),
+            Err(_) => Self::Identifier(raw.to_owned()),
+        }
+    }
+
+    /// `None` for an empty or blank text (a filter that was left empty).
+    pub fn parse_filter(raw: Option<&str>) -> Option<Self> {
+        raw.filter(|r| !r.trim().is_empty()).map(Self::parse)
     }
 }
 
@@ -126,6 +150,20 @@ mod tests {
     }
 
     #[test]
+    fn provider_references_are_ids_or_identifiers() {
+        let id = Uuid::now_v7();
+        assert_eq!(
+            ProviderRef::parse(&id.to_string()),
+            ProviderRef::Id(ProviderId::from_uuid(id))
+        );
+        assert_eq!(
+            ProviderRef::parse(" gemini "),
+            ProviderRef::Identifier("gemini".into())
+        );
+        assert_eq!(ProviderRef::parse_filter(Some("  ")), None);
+    }
+
+    #[test]
     fn base_urls_are_http_without_credentials() {
         assert_eq!(
             BaseUrl::parse("https://api.example.com/v1/").unwrap().as_str(),
@@ -142,13 +180,5 @@ mod tests {
         ] {
             assert!(BaseUrl::parse(bad).is_err(), "{bad:?} was accepted");
         }
-    }
-
-    #[test]
-    fn priorities_are_bounded() {
-        assert_eq!(Priority::new(0, "priority").unwrap().get(), 0);
-        assert_eq!(Priority::new(10_000, "priority").unwrap().get(), 10_000);
-        assert!(Priority::new(-1, "priority").is_err());
-        assert!(Priority::new(10_001, "priority").is_err());
     }
 }

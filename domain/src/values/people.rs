@@ -1,6 +1,6 @@
-//! Validated user fields; once parsed, the type is the proof.
+//! Who people are: an email address and a display name.
 
-use crate::{DomainError, DomainResult};
+use crate::error::{DomainError, DomainResult};
 
 /// A lower-cased email address; unique across users, compared case-insensitively.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,7 +42,7 @@ impl DisplayName {
     /// # Errors
     /// `Validation` on `display_name` when empty, too long or holding control characters.
     pub fn parse(raw: &str) -> DomainResult<Self> {
-        crate::text::line("display_name", raw, 1, 100).map(Self)
+        super::text::line("display_name", raw, 1, 100).map(Self)
     }
 
     pub fn as_str(&self) -> &str {

@@ -1,0 +1,125 @@
+//! The server under test as a process: started from the release binary on its own data
+//! directory, waited for, signed in to, and measured (RSS from /proc).
+
+use std::io::Write;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use crate::{Result, ADMIN_EMAIL, ADMIN_PASSWORD};
+
+/// How to run the binary against one database: SQLite in `data`, or `database_url`.
+pub struct Instance<'a> {
+    binary: &'a std::path::Path,
+    data: &'a std::path::Path,
+    database_url: Option<String>,
+}
+
+impl<'a> Instance<'a> {
+    pub fn new(binary: &'a std::path::Path, data: &'a std::path::Path, database_url: Option<String>) -> Self {
+        Self {
+            binary,
+            data,
+            database_url,
+        }
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(self.binary);
+        command
+            .args(args)
+            .env("SWITCHYARD_DATA_DIR", self.data)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        if let Some(url) = &self.database_url {
+            command.env("SWITCHYARD_DATABASE_URL", url);
+        }
+        command
+    }
+
+    /// `switchyard admin create` for the bench admin (migrating a new database first).
+    pub fn create_admin(&self) -> Result<()> {
+        let mut admin = self
+            .command(&["admin", "create", "--email", ADMIN_EMAIL])
+            .stdin(Stdio::piped())
+            .spawn()?;
+        if let Some(mut stdin) = admin.stdin.take() {
+            writeln!(stdin, "{ADMIN_PASSWORD}")?;
+        }
+        if !admin.wait()?.success() {
+            return Err("`switchyard admin create` failed".into());
+        }
+        Ok(())
+    }
+
+    pub fn serve(&self, port: u16) -> Result<Server> {
+        Ok(Server(
+            self.command(&["serve"])
+                .env("SWITCHYARD_ADDR", format!("127.0.0.1:{port}"))
+                .spawn()?,
+        ))
+    }
+}
+
+pub struct Server(Child);
+
+impl Server {
+    pub fn pid(&self) -> u32 {
+        self.0.id()
+    }
+
+    pub fn stop(&mut self) {
+        let _ = Command::new("kill").arg(self.0.id().to_string()).status();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+    }
+}
+
+pub async fn wait_ready(client: &reqwest::Client, base: &str) -> Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if let Ok(r) = client.get(format!("{base}/health/ready")).send().await {
+            if r.status().is_success() {
+                return Ok(());
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    Err("the server did not become ready within 30 s".into())
+}
+
+pub fn rss_mb(pid: u32) -> Result<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .ok_or("no VmRSS")?;
+    Ok(kb / 1024.0)
+}
+
+pub async fn sign_in(client: &reqwest::Client, base: &str) -> Result<String> {
+    sign_in_as(client, base, ADMIN_EMAIL).await
+}
+
+pub async fn sign_in_as(client: &reqwest::Client, base: &str, email: &str) -> Result<String> {
+    let response = client
+        .post(format!("{base}/api/auth/signin"))
+        .json(&json!({"email": email, "password": ADMIN_PASSWORD}))
+        .send()
+        .await?;
+    let cookie = response
+        .headers()
+        .get("set-cookie")
+        .ok_or("no session cookie")?
+        .to_str()?;
+    Ok(cookie.split(';').next().unwrap_or_default().to_owned())
+}

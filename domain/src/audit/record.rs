@@ -1,0 +1,79 @@
+//! Appending one event to the chain, inside the caller's transaction.
+
+use chrono::{SubsecRound, Utc};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryOrder};
+use uuid::Uuid;
+use vocab::{AuditAction, UserId};
+
+use super::chain::{event_hash, GENESIS};
+use crate::access::CurrentUser;
+use crate::entities::audit_events;
+use crate::error::DomainResult;
+
+/// One thing that happened. `details` must never hold a secret: callers pass names,
+/// ids and which fields changed, not values.
+pub struct AuditEntry {
+    pub action: AuditAction,
+    pub target: Option<String>,
+    pub details: serde_json::Value,
+}
+
+/// Who did it: a user (with the address they came from), or the operator and the
+/// instance itself (the command line, scheduled checks), which have neither.
+#[derive(Clone, Debug, Default)]
+pub struct Actor {
+    id: Option<UserId>,
+    ip: Option<String>,
+}
+
+impl Actor {
+    /// The operator on the command line, or the instance acting on its own.
+    pub fn operator() -> Self {
+        Self::default()
+    }
+}
+
+impl From<&CurrentUser> for Actor {
+    fn from(user: &CurrentUser) -> Self {
+        Self {
+            id: Some(user.id()),
+            ip: user.ip().map(str::to_owned),
+        }
+    }
+}
+
+/// A fixed key for PostgreSQL's transaction-scoped advisory lock that orders appends.
+const CHAIN_LOCK: i64 = 0x5357_4954_4348_4149; // "SWITCHAI"
+
+/// Appends `entry` by `actor` in `txn`, after the caller's change and before its commit.
+///
+/// Appends are serialized: on PostgreSQL by an advisory lock held until `txn` ends, on
+/// SQLite by the write lock every write transaction takes at `BEGIN`. So concurrent
+/// writers queue for the chain's tail instead of racing for it, and a change is never
+/// committed without its event (nor an event without its change).
+pub async fn record(txn: &DatabaseTransaction, actor: &Actor, entry: AuditEntry) -> DomainResult<()> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({CHAIN_LOCK})"))
+            .await?;
+    }
+    let tail = audit_events::Entity::find()
+        .order_by_desc(audit_events::Column::Seq)
+        .one(txn)
+        .await?;
+    let mut event = audit_events::Model {
+        id: Uuid::now_v7(),
+        seq: tail.as_ref().map_or(1, |t| t.seq + 1),
+        actor_id: actor.id.map(UserId::uuid),
+        action: entry.action.as_str().to_owned(),
+        target: entry.target,
+        details: entry.details,
+        ip: actor.ip.clone(),
+        // Microseconds: what both databases keep, so the hash survives the round trip.
+        created_at: Utc::now().trunc_subsecs(6),
+        prev_hash: tail.map_or_else(|| GENESIS.to_owned(), |t| t.hash),
+        hash: String::new(),
+    };
+    event.hash = event_hash(&event);
+    audit_events::ActiveModel::from(event).insert(txn).await?;
+    Ok(())
+}

@@ -1,0 +1,140 @@
+//! Reading credentials in pages: an owner's list by priority, and every user's
+//! connections for admins. Each row comes with its provider in the same statement.
+
+use std::collections::{HashMap, HashSet};
+
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+use uuid::Uuid;
+use vocab::Scope;
+
+use super::input::ListQuery;
+use super::ownership::{in_scope, owned_by};
+use super::service::CredentialService;
+use super::view::{with_provider, CredentialView};
+use crate::access::{Admin, Owner};
+use crate::entities::{credentials, providers, users};
+use crate::error::{DomainError, DomainResult};
+
+const MAX_PER_PAGE: u64 = 200;
+
+/// The order credentials are used in: priority, then name (then id, for ties).
+pub(super) fn ordered(select: Select<credentials::Entity>) -> Select<credentials::Entity> {
+    select
+        .order_by_asc(credentials::Column::Priority)
+        .order_by_asc(credentials::Column::Name)
+        .order_by_asc(credentials::Column::Id)
+}
+
+fn paged(select: Select<credentials::Entity>, page: u64, per_page: u64) -> Select<credentials::Entity> {
+    let per_page = per_page.clamp(1, MAX_PER_PAGE);
+    select
+        .offset(page.max(1).saturating_sub(1).saturating_mul(per_page))
+        .limit(per_page)
+}
+
+impl CredentialService {
+    /// By priority (lower first), then name; one page and the total.
+    ///
+    /// # Errors
+    /// `Validation` on `provider` when the filter names no provider.
+    pub async fn list(&self, owner: &Owner, query: &ListQuery) -> DomainResult<(Vec<CredentialView>, u64)> {
+        let mut select = credentials::Entity::find().filter(owned_by(owner));
+        if let Some(reference) = &query.provider {
+            let provider = crate::providers::find(&self.db, reference)
+                .await?
+                .ok_or_else(|| DomainError::validation("provider", "no such provider"))?;
+            select = select.filter(credentials::Column::ProviderId.eq(provider.id));
+        }
+        let total = select.clone().count(&self.db).await?;
+        let page = paged(ordered(select), query.page, query.per_page);
+        Ok((self.views(page).await?, total))
+    }
+
+    /// Every user's connections, for admins: that they exist, whose, and their state,
+    /// with how many there are in all. Adapters show no hint and no field of them.
+    pub async fn list_all_connections(
+        &self,
+        admin: &Admin,
+        page: u64,
+        per_page: u64,
+    ) -> DomainResult<(Vec<(CredentialView, String)>, u64)> {
+        let total = credentials::Entity::find()
+            .filter(in_scope(Scope::Personal))
+            .count(&self.db)
+            .await?;
+        Ok((self.connections_page(admin, page, per_page).await?, total))
+    }
+
+    /// The first `limit` of every user's connections, without counting them all.
+    pub async fn first_connections(
+        &self,
+        admin: &Admin,
+        limit: u64,
+    ) -> DomainResult<Vec<(CredentialView, String)>> {
+        self.connections_page(admin, 1, limit).await
+    }
+
+    /// One page of users' connections by owner and name, each with its owner's email.
+    async fn connections_page(
+        &self,
+        _admin: &Admin,
+        page: u64,
+        per_page: u64,
+    ) -> DomainResult<Vec<(CredentialView, String)>> {
+        let select = credentials::Entity::find()
+            .filter(in_scope(Scope::Personal))
+            .order_by_asc(credentials::Column::OwnerId)
+            .order_by_asc(credentials::Column::Name);
+        let views = self.views(paged(select, page, per_page)).await?;
+        let owners: HashSet<Uuid> = views.iter().filter_map(|v| v.row().owner_id).collect();
+        let emails: HashMap<Uuid, String> = users::Entity::find()
+            .filter(users::Column::Id.is_in(owners))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.email))
+            .collect();
+        Ok(views
+            .into_iter()
+            .map(|view| {
+                let email = view
+                    .row()
+                    .owner_id
+                    .and_then(|id| emails.get(&id).cloned())
+                    .unwrap_or_default();
+                (view, email)
+            })
+            .collect())
+    }
+
+    /// Each active global credential's provider and priority, in the order they are
+    /// used, for the start-up log (nothing secret, not even the hint).
+    pub async fn active_global_order(&self) -> DomainResult<Vec<(String, i32)>> {
+        let active = ordered(
+            credentials::Entity::find()
+                .filter(in_scope(Scope::Global))
+                .filter(credentials::Column::Active.eq(true)),
+        );
+        Ok(self
+            .views(active)
+            .await?
+            .into_iter()
+            .filter(|v| v.provider_enabled)
+            .map(|v| (v.provider_identifier.clone(), v.row().priority))
+            .collect())
+    }
+
+    /// Runs a credentials query joined with each row's provider, in one statement.
+    pub(super) async fn views(
+        &self,
+        select: Select<credentials::Entity>,
+    ) -> DomainResult<Vec<CredentialView>> {
+        select
+            .find_also_related(providers::Entity)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|pair| with_provider(pair).map(|(row, provider)| CredentialView::new(row, &provider)))
+            .collect()
+    }
+}

@@ -1,0 +1,130 @@
+//! Facts about this instance, for the overview, `/api/system/status`, the registry's
+//! status and the readiness probes; and re-seeding the registry on an admin's request.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+
+use crate::access::{Admin, CurrentUser};
+use crate::entities::{credentials, models, provider_templates, providers, users};
+use crate::error::DomainResult;
+use crate::seed::{self, SeedReport};
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub users: u64,
+    pub providers: u64,
+    pub enabled_providers: u64,
+    pub templates: u64,
+    pub credentials: u64,
+    pub active_credentials: u64,
+}
+
+async fn counts(db: &DatabaseConnection) -> DomainResult<Counts> {
+    Ok(Counts {
+        users: users::Entity::find().count(db).await?,
+        providers: providers::Entity::find().count(db).await?,
+        enabled_providers: providers::Entity::find()
+            .filter(providers::Column::Enabled.eq(true))
+            .count(db)
+            .await?,
+        templates: provider_templates::Entity::find().count(db).await?,
+        credentials: credentials::Entity::find().count(db).await?,
+        active_credentials: credentials::Entity::find()
+            .filter(credentials::Column::Active.eq(true))
+            .count(db)
+            .await?,
+    })
+}
+
+/// The registry at a glance, for `/api/admin/providers/registry-status`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegistryStatus {
+    pub builtin_templates: u64,
+    pub custom_templates: u64,
+    pub system_providers: u64,
+    pub custom_providers: u64,
+    pub enabled_providers: u64,
+    pub models: u64,
+    pub last_seeded_at: Option<DateTime<Utc>>,
+}
+
+async fn registry_status(db: &DatabaseConnection) -> DomainResult<RegistryStatus> {
+    let templates = |builtin: bool| {
+        provider_templates::Entity::find()
+            .filter(provider_templates::Column::Builtin.eq(builtin))
+            .count(db)
+    };
+    let providers_where = |system: bool| {
+        providers::Entity::find()
+            .filter(providers::Column::IsSystem.eq(system))
+            .count(db)
+    };
+    let last_seeded_at = crate::kv::read(db, seed::SEEDED_AT_KEY)
+        .await?
+        .and_then(|value| DateTime::parse_from_rfc3339(&value).ok())
+        .map(|at| at.with_timezone(&Utc));
+    Ok(RegistryStatus {
+        builtin_templates: templates(true).await?,
+        custom_templates: templates(false).await?,
+        system_providers: providers_where(true).await?,
+        custom_providers: providers_where(false).await?,
+        enabled_providers: providers::Entity::find()
+            .filter(providers::Column::Enabled.eq(true))
+            .count(db)
+            .await?,
+        models: models::Entity::find().count(db).await?,
+        last_seeded_at,
+    })
+}
+
+/// What `/api/system/status` tells an admin about the database.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DatabaseStatus {
+    /// `sqlite` or `postgres`.
+    pub backend: &'static str,
+    /// The newest applied migration.
+    pub schema_version: Option<String>,
+}
+
+#[derive(Clone)]
+pub struct SystemService {
+    db: DatabaseConnection,
+    /// The SQLite file, whose disappearance makes the database unhealthy.
+    sqlite_file: Option<PathBuf>,
+}
+
+impl SystemService {
+    pub fn new(db: DatabaseConnection, sqlite_file: Option<PathBuf>) -> Self {
+        Self { db, sqlite_file }
+    }
+
+    /// How many of each thing exist, for any signed-in user's overview.
+    pub async fn counts(&self, _user: &CurrentUser) -> DomainResult<Counts> {
+        counts(&self.db).await
+    }
+
+    pub async fn database(&self, _admin: &Admin) -> DomainResult<DatabaseStatus> {
+        Ok(DatabaseStatus {
+            backend: crate::db::backend_name(&self.db),
+            schema_version: crate::db::schema_version(&self.db).await?,
+        })
+    }
+
+    pub async fn registry_status(&self, _admin: &Admin) -> DomainResult<RegistryStatus> {
+        registry_status(&self.db).await
+    }
+
+    /// Adds the built-in templates and system providers that are missing.
+    pub async fn refresh_registry(&self, _admin: &Admin) -> DomainResult<SeedReport> {
+        seed::seed(&self.db).await
+    }
+
+    /// Whether the database answers within `timeout` (the readiness probes ask, with
+    /// no one signed in).
+    pub async fn database_is_healthy(&self, timeout: Duration) -> bool {
+        crate::db::is_healthy(&self.db, self.sqlite_file.as_deref(), timeout).await
+    }
+}
