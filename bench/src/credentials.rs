@@ -69,6 +69,7 @@ pub fn row(i: usize, provider: &providers::Model, owner: Option<Uuid>) -> creden
         key_version: Set(1),
         hint: Set(format!("{:04}", i % 10_000)),
         endpoint_override: Set(None),
+        bound_origin: Set(Some(provider.base_url.clone())),
         priority: Set((i % 50) as i32),
         weight: Set(1),
         active: Set(true),

@@ -30,6 +30,8 @@ impl<'a> Instance<'a> {
         command
             .args(args)
             .env("SWITCHYARD_DATA_DIR", self.data)
+            // The workloads' fake providers listen on loopback.
+            .env("SWITCHYARD_EGRESS_ALLOW", "127.0.0.1")
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::null());

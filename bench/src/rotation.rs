@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use domain::credentials::CredentialService;
+use domain::egress::{AllowList, Egress};
 use domain::entities::{credentials, providers};
 use domain::probe::Prober;
 use domain::vault::{MasterKey, Vault};
@@ -28,7 +29,12 @@ pub async fn rotation_figures(binary: &Path, data: &Path) -> Result<()> {
     let master = MasterKey::read_file(&data.join("master.key"))?;
     let vault = Vault::open(&db, &master).await?;
     let version = vault.active_version();
-    let service = CredentialService::new(db.clone(), Arc::new(vault), Prober::new(Duration::from_secs(1)));
+    let egress = Egress::new(AllowList::default(), Duration::from_secs(1));
+    let service = CredentialService::new(
+        db.clone(),
+        Arc::new(vault),
+        Prober::new(Duration::from_secs(1), egress)?,
+    );
     let providers = providers::Entity::find().all(&db).await?;
     let sealed = Instant::now();
     db.execute_unprepared("DELETE FROM credentials").await?;

@@ -41,17 +41,19 @@ pub async fn connect(url: &str) -> DomainResult<DatabaseConnection> {
     })
 }
 
-/// An empty file is an empty SQLite database.
+/// An empty file is an empty SQLite database. It is created readable by its owner only
+/// (0600), and SQLite gives its WAL and shared-memory files the same mode.
 fn create_sqlite_file(url: &str) -> DomainResult<()> {
     let rest = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
     let path = rest.split('?').next().unwrap_or_default();
     if path.is_empty() || path == ":memory:" || std::path::Path::new(path).exists() {
         return Ok(());
     }
-    std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
         .open(path)
         .map(drop)
         .map_err(|err| DomainError::Unavailable(format!("cannot create the database file: {err}")))

@@ -13,6 +13,7 @@ use vocab::AuditAction;
 use crate::alerts::WebhookService;
 use crate::audit::{self, Actor, AuditEntry};
 use crate::credentials::CredentialService;
+use crate::egress::{AllowList, Egress};
 use crate::error::{DomainError, DomainResult};
 use crate::probe::Prober;
 use crate::vault::{self, KeyVersion, MasterKey, Vault};
@@ -57,11 +58,12 @@ impl KeyService {
 
     async fn services(&self) -> DomainResult<(CredentialService, WebhookService)> {
         let vault = Arc::new(Vault::open(&self.db, &self.master).await?);
-        // Key commands never probe; the prober is there because the service has one.
-        let prober = Prober::new(Duration::from_secs(10));
+        // Key commands send nothing; the services have a policy because they always do.
+        let egress = Egress::new(AllowList::default(), Duration::from_secs(10));
+        let prober = Prober::new(Duration::from_secs(10), egress.clone())?;
         Ok((
             CredentialService::new(self.db.clone(), vault.clone(), prober),
-            WebhookService::new(self.db.clone(), vault),
+            WebhookService::new(self.db.clone(), vault, egress),
         ))
     }
 

@@ -8,10 +8,12 @@
 // Floor 0: tables and the one error.
 pub mod entities;
 pub mod error;
+pub mod redaction;
 
 // Floor 1: parsed values, who is asking, the database, the vault.
 pub mod access;
 pub mod db;
+pub mod egress;
 pub mod kv;
 pub mod passwords;
 pub mod values;

@@ -2,7 +2,7 @@
 //! what is missing: it never overwrites what an admin changed.
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 
 use uuid::Uuid;
@@ -218,7 +218,7 @@ pub struct SeedReport {
 pub const SEEDED_AT_KEY: &str = "registry_seeded_at";
 
 /// Adds missing built-in templates and system providers. Idempotent.
-pub async fn seed(db: &DatabaseConnection) -> DomainResult<SeedReport> {
+pub async fn seed(db: &impl ConnectionTrait) -> DomainResult<SeedReport> {
     let mut report = SeedReport::default();
     let now = Utc::now();
     for template in builtin_templates() {
@@ -272,6 +272,7 @@ pub async fn seed(db: &DatabaseConnection) -> DomainResult<SeedReport> {
             enabled: Set(true),
             default_priority: Set(*priority),
             settings: Set(json!({})),
+            allow_endpoint_override: Set(false),
             created_at: Set(now),
             updated_at: Set(now),
         }
@@ -283,7 +284,7 @@ pub async fn seed(db: &DatabaseConnection) -> DomainResult<SeedReport> {
     Ok(report)
 }
 
-async fn record_seeded_at(db: &DatabaseConnection, now: chrono::DateTime<Utc>) -> DomainResult<()> {
+async fn record_seeded_at(db: &impl ConnectionTrait, now: chrono::DateTime<Utc>) -> DomainResult<()> {
     crate::kv::store(db, SEEDED_AT_KEY, now.to_rfc3339()).await
 }
 

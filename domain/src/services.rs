@@ -13,6 +13,7 @@ use crate::alerts::{AlertSettings, Dispatcher, WebhookService};
 use crate::audit::AuditService;
 use crate::auth::{AuthPolicy, AuthService};
 use crate::credentials::CredentialService;
+use crate::egress::{AllowList, Egress};
 use crate::error::DomainResult;
 use crate::health::{HealthChecks, HealthPolicy};
 use crate::logs::RequestLogs;
@@ -57,6 +58,8 @@ pub struct ServiceConfig {
     pub health: HealthPolicy,
     pub schedule: Schedule,
     pub alerts: AlertSettings,
+    /// The private addresses and names outbound requests may reach.
+    pub egress_allow: AllowList,
     /// The SQLite file, whose disappearance makes the database unhealthy.
     pub sqlite_file: Option<PathBuf>,
 }
@@ -101,17 +104,18 @@ impl Services {
         let auth = AuthService::new(db.clone(), config.auth, hasher.clone());
         let users = UserService::new(db.clone(), hasher);
         let setup = SetupService::new(db.clone(), users.clone(), auth.clone());
-        let providers = ProviderService::new(db.clone());
+        let egress = Egress::new(config.egress_allow.clone(), config.probes.timeout);
+        let providers = ProviderService::new(db.clone(), egress.clone());
         let templates = TemplateService::new(db.clone());
-        let prober = Prober::new(config.probes.timeout);
+        let prober = Prober::new(config.probes.timeout, egress.clone())?;
         let models = ModelService::new(db.clone(), prober.clone());
         let vault = Arc::new(vault);
         let credentials = CredentialService::new(db.clone(), vault.clone(), prober);
         let tokens = TokenService::new(db.clone());
         let logs = RequestLogs::new(db.clone());
         let test_all = TestAll::new(db.clone(), credentials.clone(), config.probes.concurrency);
-        let webhooks = WebhookService::new(db.clone(), vault.clone());
-        let alerts = Dispatcher::new(db.clone(), webhooks.clone(), config.alerts)?;
+        let webhooks = WebhookService::new(db.clone(), vault.clone(), egress.clone());
+        let alerts = Dispatcher::new(db.clone(), webhooks.clone(), config.alerts, egress)?;
         let checks = HealthChecks::new(
             db.clone(),
             credentials.clone(),

@@ -2,9 +2,11 @@
 
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use secrecy::{ExposeSecret, SecretString};
-use vocab::Role;
+use serde_json::json;
+use vocab::{AuditAction, Role};
 
 use crate::access::ClientInfo;
+use crate::audit::{self, Actor, AuditEntry};
 use crate::auth::session::{new_token, token_hash};
 use crate::auth::{AuthService, SignedIn};
 use crate::entities::users;
@@ -84,8 +86,15 @@ impl SetupService {
         };
         let admin = self.users.create_unchecked(new, &txn).await?;
         kv::remove(&txn, SETUP_TOKEN_KEY).await?;
+        let entry = AuditEntry::new(
+            AuditAction::UserCreate,
+            format!("user:{}", admin.id),
+            json!({"email": admin.email, "role": admin.role, "via": "set-up link"}),
+        );
+        audit::record(&txn, &Actor::from_address(client.ip.clone()), entry).await?;
+        let signed_in = self.auth.open_session(&txn, &admin, client).await?;
         txn.commit().await?;
-        self.auth.start_session(&admin, client).await
+        Ok(signed_in)
     }
 }
 

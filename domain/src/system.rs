@@ -7,7 +7,10 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 
+use vocab::AuditAction;
+
 use crate::access::{Admin, CurrentUser};
+use crate::audit::{self, AuditEntry};
 use crate::entities::{credentials, models, provider_templates, providers, users};
 use crate::error::DomainResult;
 use crate::seed::{self, SeedReport};
@@ -117,9 +120,18 @@ impl SystemService {
         registry_status(&self.db).await
     }
 
-    /// Adds the built-in templates and system providers that are missing.
-    pub async fn refresh_registry(&self, _admin: &Admin) -> DomainResult<SeedReport> {
-        seed::seed(&self.db).await
+    /// Adds the built-in templates and system providers that are missing; audited.
+    pub async fn refresh_registry(&self, admin: &Admin) -> DomainResult<SeedReport> {
+        let txn = crate::db::write_transaction(&self.db).await?;
+        let report = seed::seed(&txn).await?;
+        let details = serde_json::json!({
+            "templatesAdded": report.templates_added,
+            "providersAdded": report.providers_added,
+        });
+        let entry = AuditEntry::new(AuditAction::RegistryRefresh, "registry", details);
+        audit::record(&txn, &admin.user().into(), entry).await?;
+        txn.commit().await?;
+        Ok(report)
     }
 
     /// Whether the database answers within `timeout` (the readiness probes ask, with

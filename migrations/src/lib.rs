@@ -8,6 +8,7 @@ mod m20261123_000001_credential_names;
 mod m20261124_000001_health_checks;
 mod m20261125_000001_alerts;
 mod m20261127_000001_connection_list_index;
+mod m20261129_000001_trust;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_health_checks::Migration),
             Box::new(m20261125_000001_alerts::Migration),
             Box::new(m20261127_000001_connection_list_index::Migration),
+            Box::new(m20261129_000001_trust::Migration),
         ]
     }
 }

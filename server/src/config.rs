@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use domain::alerts::AlertSettings;
 use domain::auth::AuthPolicy;
+use domain::egress::AllowList;
 use domain::health::HealthPolicy;
 use domain::scheduler::Schedule;
 use domain::services::{ProbeSettings, ServiceConfig};
@@ -65,6 +66,11 @@ pub struct Config {
     pub webhook_retry_base: u64,
     /// Attempts per webhook delivery before it is given up.
     pub webhook_max_attempts: u32,
+    /// Private addresses and names outbound requests may reach: CIDRs, IPs, host names and
+    /// `*.domain`, separated by commas or spaces (a local Ollama: `127.0.0.1`).
+    pub egress_allow: String,
+    /// Host names (besides the public URL's) requests may name in `Host`, comma-separated.
+    pub allowed_hosts: String,
 }
 
 impl Default for Config {
@@ -92,6 +98,8 @@ impl Default for Config {
             webhook_timeout: 5,
             webhook_retry_base: 10,
             webhook_max_attempts: 6,
+            egress_allow: String::new(),
+            allowed_hosts: String::new(),
         }
     }
 }
@@ -194,13 +202,47 @@ impl Config {
             }
         }
         if let Some(url) = &self.public_url {
-            if !(url.starts_with("http://") || url.starts_with("https://")) {
+            if !(url.starts_with("http://") || url.starts_with("https://")) || url::Url::parse(url).is_err() {
                 return Err(ConfigError(
-                    "SWITCHYARD_PUBLIC_URL must start with http:// or https://".into(),
+                    "SWITCHYARD_PUBLIC_URL must be a URL that starts with http:// or https://".into(),
                 ));
             }
         }
+        AllowList::parse(&self.egress_allow).map_err(|err| ConfigError(err.to_string()))?;
         Ok(())
+    }
+
+    /// The egress allow-list (checked when the configuration was read).
+    pub fn egress_allow(&self) -> AllowList {
+        AllowList::parse(&self.egress_allow).unwrap_or_default()
+    }
+
+    /// The host names requests may carry in `Host`: the public URL's (or, without one, the
+    /// loopback names and the address listened on), and `SWITCHYARD_ALLOWED_HOSTS`.
+    pub fn allowed_hosts(&self) -> Vec<String> {
+        let mut hosts: Vec<String> = match self.public_url.as_deref().and_then(|u| url::Url::parse(u).ok()) {
+            Some(url) => url.host_str().map(str::to_owned).into_iter().collect(),
+            None => vec![
+                "localhost".into(),
+                "127.0.0.1".into(),
+                "[::1]".into(),
+                self.addr.ip().to_string(),
+            ],
+        };
+        hosts.extend(
+            self.allowed_hosts
+                .split(',')
+                .map(|h| h.trim().to_ascii_lowercase())
+                .filter(|h| !h.is_empty()),
+        );
+        hosts
+    }
+
+    /// Whether the public URL is https (responses then carry Strict-Transport-Security).
+    pub fn serves_https(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
     }
 
     pub fn session_idle(&self) -> Duration {
@@ -238,6 +280,7 @@ impl Config {
                 retry_base: Duration::from_secs(self.webhook_retry_base),
                 max_attempts: self.webhook_max_attempts,
             },
+            egress_allow: self.egress_allow(),
             sqlite_file: crate::http::sqlite_file(&self.database_url()),
         }
     }

@@ -110,10 +110,22 @@ fn spawn_scheduler(scheduler: &Scheduler) -> Vec<tokio::task::JoinHandle<()>> {
 /// Opens the database (creating the data directory for the embedded default).
 pub async fn open_database(config: &Config) -> anyhow::Result<DatabaseConnection> {
     if config.database_url.is_none() {
-        std::fs::create_dir_all(&config.data_dir)
+        create_private_dir(&config.data_dir)
             .with_context(|| format!("cannot create the data directory {}", config.data_dir.display()))?;
     }
     Ok(db::connect(&config.database_url()).await?)
+}
+
+/// The data directory, readable by its owner only (0700) when this creates it.
+fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    if dir.exists() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
 }
 
 /// The master key from the environment, the key file, or a new key file.

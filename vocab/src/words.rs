@@ -192,6 +192,21 @@ words! {
         VaultRotate = "vault.rotate",
         VaultRewrap = "vault.rewrap",
         VaultRetire = "vault.retire",
+        UserCreate = "user.create",
+        UserUpdate = "user.update",
+        SignIn = "auth.sign_in",
+        SignInFailed = "auth.sign_in_failed",
+        PasswordChange = "auth.password_change",
+        ProviderCreate = "provider.create",
+        ProviderUpdate = "provider.update",
+        ProviderDelete = "provider.delete",
+        RegistryRefresh = "registry.refresh",
+        TemplateCreate = "template.create",
+        TemplateUpdate = "template.update",
+        TemplateDelete = "template.delete",
+        ModelAdd = "model.add",
+        ModelUpdate = "model.update",
+        ModelsSync = "models.sync",
     }
 }
 

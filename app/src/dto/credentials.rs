@@ -31,6 +31,8 @@ pub struct ConnectionSummaryDto {
     pub provider_name: String,
     pub owner_id: Option<UserId>,
     pub owner_email: String,
+    /// The host it sends requests to, when it does not use the provider's base URL.
+    pub endpoint_host: Option<String>,
     pub active: bool,
     pub disabled_reason: Option<DisabledReason>,
     pub last_used_at: Option<DateTime<Utc>>,
@@ -152,6 +154,7 @@ mod from_domain {
                 provider_name: view.provider_name,
                 owner_id: row.owner_id,
                 owner_email,
+                endpoint_host: row.endpoint_host,
                 active: row.active,
                 disabled_reason: row.disabled_reason,
                 last_used_at: row.last_used_at,

@@ -17,6 +17,8 @@ pub struct ProviderDto {
     pub is_system: bool,
     pub enabled: bool,
     pub default_priority: i32,
+    /// Whether users' connections may use their own endpoint.
+    pub allow_endpoint_override: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -124,6 +126,7 @@ mod from_domain {
                 is_system: row.is_system,
                 enabled: row.enabled,
                 default_priority: row.default_priority,
+                allow_endpoint_override: row.allow_endpoint_override,
                 created_at: row.created_at,
                 updated_at: row.updated_at,
             }

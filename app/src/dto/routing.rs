@@ -35,16 +35,16 @@ mod from_domain {
     use domain::credentials::CredentialView;
     use domain::routing::Resolution;
 
+    /// Only what an answer shows (resolve is a hot path: nothing else is built).
     fn resolved(view: &CredentialView, reason: Option<String>) -> ResolvedCredentialDto {
-        let row = view.details(chrono::Utc::now());
         ResolvedCredentialDto {
-            id: row.id,
-            name: row.name,
+            id: view.id(),
+            name: view.name().to_owned(),
             provider: view.provider_identifier.clone(),
-            scope: row.scope,
-            priority: row.priority,
-            weight: row.weight,
-            hint: row.hint,
+            scope: view.scope(),
+            priority: view.priority(),
+            weight: view.weight(),
+            hint: view.hint().map(str::to_owned),
             reason,
         }
     }

@@ -63,7 +63,7 @@ mod from_domain {
     impl From<api_tokens::Model> for ApiTokenDto {
         fn from(row: api_tokens::Model) -> Self {
             Self {
-                scopes: domain::tokens::scopes_of(&row),
+                scopes: domain::access::scopes_of(&row),
                 id: TokenId::from_uuid(row.id),
                 kind: TokenKind::parse(&row.kind).unwrap_or(TokenKind::Personal),
                 name: row.name,

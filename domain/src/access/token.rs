@@ -1,9 +1,41 @@
 //! A request made with an API token, and the caller of the routes services use.
 
-use vocab::{TokenId, TokenKind, TokenScope};
+use vocab::{Role, TokenId, TokenKind, TokenScope};
 
 use super::CurrentUser;
+use crate::entities::api_tokens;
 use crate::error::{DomainError, DomainResult};
+
+/// What a token may do now: the scopes it was given that its owner's current role still
+/// grants. Only admins hold `secrets:read`, so a demoted admin's token keeps its other
+/// scopes and loses that one, without anyone revoking it.
+pub fn granted_scopes(scopes: &[TokenScope], role: Role) -> Vec<TokenScope> {
+    scopes
+        .iter()
+        .copied()
+        .filter(|scope| *scope != TokenScope::SecretsRead || role == Role::Admin)
+        .collect()
+}
+
+/// Whether a token of this kind with these scopes needs an admin behind it to do all it
+/// was made for (service tokens, `secrets:read`).
+pub fn admin_only(kind: TokenKind, scopes: &[TokenScope]) -> bool {
+    kind == TokenKind::Service || scopes.contains(&TokenScope::SecretsRead)
+}
+
+/// The scopes a stored token carries (unknown ones, from a later version, are ignored).
+pub fn scopes_of(token: &api_tokens::Model) -> Vec<TokenScope> {
+    token
+        .scopes
+        .as_array()
+        .map(|a| a.iter().filter_map(|s| TokenScope::parse(s.as_str()?)).collect())
+        .unwrap_or_default()
+}
+
+/// The kind of a stored token (personal for anything this version does not know).
+pub fn kind_of(token: &api_tokens::Model) -> TokenKind {
+    TokenKind::parse(&token.kind).unwrap_or(TokenKind::Personal)
+}
 
 /// A request authenticated by a token. Built only by the token service.
 #[derive(Clone, Debug)]
@@ -79,5 +111,31 @@ impl Caller {
             Caller::Session(user) => user,
             Caller::Token(token) => token.user(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_admins_keep_secrets_read() {
+        let all = [TokenScope::Resolve, TokenScope::SecretsRead, TokenScope::Gateway];
+        assert_eq!(granted_scopes(&all, Role::Admin), all);
+        assert_eq!(
+            granted_scopes(&all, Role::User),
+            [TokenScope::Resolve, TokenScope::Gateway]
+        );
+        assert!(granted_scopes(&[TokenScope::SecretsRead], Role::User).is_empty());
+    }
+
+    #[test]
+    fn service_tokens_and_secret_readers_need_an_admin() {
+        assert!(admin_only(TokenKind::Service, &[TokenScope::Resolve]));
+        assert!(admin_only(TokenKind::Personal, &[TokenScope::SecretsRead]));
+        assert!(!admin_only(
+            TokenKind::Personal,
+            &[TokenScope::Resolve, TokenScope::Gateway]
+        ));
     }
 }

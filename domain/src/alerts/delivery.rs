@@ -18,6 +18,7 @@ use vocab::DeliveryStatus;
 
 use super::event::AlertEvent;
 use super::webhooks::WebhookService;
+use crate::egress::{refused_by_policy, Egress};
 use crate::entities::{webhook_deliveries, webhooks};
 use crate::error::{DomainError, DomainResult};
 
@@ -57,26 +58,31 @@ pub struct Dispatcher {
     pub(super) db: DatabaseConnection,
     pub(super) webhooks: WebhookService,
     http: reqwest::Client,
+    egress: Egress,
     settings: AlertSettings,
     pub(super) wake: Arc<Notify>,
 }
 
 impl Dispatcher {
+    /// Deliveries go out through `egress`, like every other outbound request.
+    ///
+    /// # Errors
+    /// `Internal` when the HTTP client cannot be built.
     pub fn new(
         db: DatabaseConnection,
         webhooks: WebhookService,
         settings: AlertSettings,
+        egress: Egress,
     ) -> DomainResult<Self> {
-        let http = reqwest::Client::builder()
+        let builder = reqwest::Client::builder()
             .timeout(settings.timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("Switchyard-Webhook/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(DomainError::internal)?;
+            .user_agent(concat!("Switchyard-Webhook/", env!("CARGO_PKG_VERSION")));
+        let http = egress.client(builder).map_err(DomainError::internal)?;
         Ok(Self {
             db,
             webhooks,
             http,
+            egress,
             settings,
             wake: Arc::new(Notify::new()),
         })
@@ -218,9 +224,14 @@ impl Dispatcher {
         target: &webhooks::Model,
         delivery: &webhook_deliveries::Model,
     ) -> DomainResult<Sent> {
-        let mut request = self
-            .http
-            .post(&target.url)
+        let request = match self
+            .egress
+            .request(&self.http, reqwest::Method::POST, &target.url)
+        {
+            Ok(request) => request,
+            Err(refused) => return Ok(Sent::GaveUp(refused.to_string())),
+        };
+        let mut request = request
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .header("X-Switchyard-Event", &delivery.event)
             .header("X-Switchyard-Delivery", delivery.id.to_string());
@@ -296,7 +307,9 @@ pub fn signature(secret: &[u8], timestamp: i64, body: &str) -> DomainResult<Stri
 
 /// Our words for a failed send; never the URL (a Slack URL's path is a secret).
 fn transport_error(err: reqwest::Error, timeout: Duration) -> String {
-    let text = if err.is_timeout() {
+    let text = if let Some(refused) = refused_by_policy(&err) {
+        refused
+    } else if err.is_timeout() {
         format!("no answer within {} s", timeout.as_secs_f32())
     } else if err.is_connect() {
         "could not connect to the receiver".to_owned()

@@ -17,6 +17,7 @@ use zeroize::Zeroizing;
 use super::event::AlertEvent;
 use crate::access::Admin;
 use crate::audit::{self, AuditEntry};
+use crate::egress::Egress;
 use crate::entities::{webhook_deliveries, webhooks};
 use crate::error::{DomainError, DomainResult};
 use crate::vault::Vault;
@@ -87,11 +88,22 @@ pub(super) fn subscribed(row: &webhooks::Model) -> Vec<AlertEvent> {
 pub struct WebhookService {
     db: DatabaseConnection,
     vault: Arc<Vault>,
+    egress: Egress,
 }
 
 impl WebhookService {
-    pub fn new(db: DatabaseConnection, vault: Arc<Vault>) -> Self {
-        Self { db, vault }
+    pub fn new(db: DatabaseConnection, vault: Arc<Vault>, egress: Egress) -> Self {
+        Self { db, vault, egress }
+    }
+
+    /// A URL an admin gives: well formed, and one the egress policy lets deliveries reach.
+    async fn url(&self, raw: &str) -> DomainResult<String> {
+        let url = checked_url(raw)?;
+        self.egress
+            .vet(&url)
+            .await
+            .map_err(|refused| DomainError::validation("url", refused.to_string()))?;
+        Ok(url)
     }
 
     pub async fn list(&self, _admin: &Admin) -> DomainResult<Vec<WebhookView>> {
@@ -121,7 +133,7 @@ impl WebhookService {
         };
         let row = webhooks::ActiveModel {
             id: Set(id),
-            url: Set(checked_url(&input.url)?),
+            url: Set(self.url(&input.url).await?),
             kind: Set(checked_kind(input.kind.as_deref())?.as_str().to_owned()),
             enabled: Set(input.enabled.unwrap_or(true)),
             events: Set(checked_events(&input.events)?),
@@ -145,11 +157,15 @@ impl WebhookService {
         id: WebhookId,
         patch: WebhookPatch,
     ) -> DomainResult<WebhookView> {
+        let url = match &patch.url {
+            Some(url) => Some(self.url(url).await?),
+            None => None,
+        };
         let txn = crate::db::write_transaction(&self.db).await?;
         let row = self.row(&txn, id).await?;
         let mut active: webhooks::ActiveModel = row.into();
-        if let Some(url) = &patch.url {
-            active.url = Set(checked_url(url)?);
+        if let Some(url) = url {
+            active.url = Set(url);
         }
         if let Some(kind) = patch.kind.as_deref() {
             active.kind = Set(checked_kind(Some(kind))?.as_str().to_owned());

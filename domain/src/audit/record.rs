@@ -18,6 +18,17 @@ pub struct AuditEntry {
     pub details: serde_json::Value,
 }
 
+impl AuditEntry {
+    /// An event about `target` (`kind:id`), its details names and changes, never values.
+    pub fn new(action: AuditAction, target: impl Into<String>, details: serde_json::Value) -> Self {
+        Self {
+            action,
+            target: Some(target.into()),
+            details,
+        }
+    }
+}
+
 /// Who did it: a user (with the address they came from), or the operator and the
 /// instance itself (the command line, scheduled checks), which have neither.
 #[derive(Clone, Debug, Default)]
@@ -30,6 +41,11 @@ impl Actor {
     /// The operator on the command line, or the instance acting on its own.
     pub fn operator() -> Self {
         Self::default()
+    }
+
+    /// Someone not (yet) known, from an address: a failed sign-in.
+    pub fn from_address(ip: Option<String>) -> Self {
+        Self { id: None, ip }
     }
 }
 

@@ -13,14 +13,14 @@ use super::chain::{event_hash, GENESIS};
 use crate::access::Admin;
 use crate::entities::{audit_events, users};
 use crate::error::DomainResult;
+use crate::values::Page;
 
 #[derive(Default)]
 pub struct AuditFilter {
     pub action: Option<AuditAction>,
     pub actor: Option<UserId>,
     pub since: Option<DateTime<Utc>>,
-    pub page: u64,
-    pub per_page: u64,
+    pub page: Page,
 }
 
 /// An event with its actor's email (for people reading the log).
@@ -64,11 +64,11 @@ impl AuditService {
             select = select.filter(audit_events::Column::CreatedAt.gte(since));
         }
         let total = select.clone().count(&self.db).await?;
-        let per_page = filter.per_page.clamp(1, 200);
+
         let rows = select
             .order_by_desc(audit_events::Column::Seq)
-            .offset(filter.page.max(1).saturating_sub(1) * per_page)
-            .limit(per_page)
+            .offset(filter.page.offset())
+            .limit(filter.page.size())
             .all(&self.db)
             .await?;
         let actors: HashSet<Uuid> = rows.iter().filter_map(|r| r.actor_id).collect();

@@ -2,6 +2,7 @@
 //! with idle and absolute expiry, and the policy that bounds both.
 
 mod policy;
+mod reservations;
 mod service;
 pub mod session;
 pub mod throttle;

@@ -2,17 +2,21 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
-use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
+};
 use secrecy::SecretString;
+use serde_json::json;
 use uuid::Uuid;
+use vocab::AuditAction;
 
+use super::reservations::{self, Key};
 use super::session::{new_token, token_hash, Expiry};
-use super::throttle::{seconds_left, ThrottlePolicy};
 use super::AuthPolicy;
 use crate::access::{ClientInfo, CurrentUser};
-use crate::entities::{login_throttles, sessions, users};
+use crate::audit::{self, Actor, AuditEntry};
+use crate::entities::{sessions, users};
 use crate::error::{DomainError, DomainResult};
 use crate::passwords::{NewPassword, PasswordHasher};
 use crate::values::Email;
@@ -43,7 +47,9 @@ impl AuthService {
         &self.policy
     }
 
-    /// Checks a password and opens a session.
+    /// Checks a password and opens a session. The attempt is counted against the email
+    /// and the address before the password is checked (so concurrent guesses count each),
+    /// and given back when it was right; either way it is audited.
     ///
     /// # Errors
     /// `RateLimited` while the email or the IP is locked out, `Unauthorized` for a wrong
@@ -57,9 +63,8 @@ impl AuthService {
     ) -> DomainResult<SignedIn> {
         let email = Email::parse(email)?;
         let now = Utc::now();
-        let keys = self.throttle_keys(&email, client);
-        self.refuse_if_locked(&keys, now).await?;
-
+        let (account, address) = self.throttle_keys(&email, client);
+        reservations::reserve(&self.db, &keys(&account, address.as_ref()), now).await?;
         let user = users::Entity::find()
             .filter(users::Column::Email.eq(email.as_str()))
             .one(&self.db)
@@ -71,27 +76,47 @@ impl AuthService {
         let user = match user {
             Some(user) if matched => user,
             _ => {
-                self.record_failure(&keys, now).await?;
+                let entry = AuditEntry::new(
+                    AuditAction::SignInFailed,
+                    format!("email:{}", email.as_str()),
+                    json!({"email": email.as_str()}),
+                );
+                let txn = crate::db::write_transaction(&self.db).await?;
+                audit::record(&txn, &Actor::from_address(client.ip.clone()), entry).await?;
+                txn.commit().await?;
                 return Err(DomainError::unauthorized(WRONG_CREDENTIALS));
             }
         };
+        reservations::release(&self.db, &account, address.as_ref()).await?;
         if !user.active {
             return Err(DomainError::unauthorized(
                 "This account is disabled. Ask an admin to enable it.",
             ));
         }
-        login_throttles::Entity::delete_by_id(keys[0].0.clone())
-            .exec(&self.db)
-            .await?;
+        let txn = crate::db::write_transaction(&self.db).await?;
         let mut active: users::ActiveModel = user.clone().into();
         active.last_login_at = Set(Some(now));
-        active.update(&self.db).await?;
-        self.start_session(&user, client).await
+        active.update(&txn).await?;
+        let signed_in = self.open_session(&txn, &user, client).await?;
+        let entry = AuditEntry::new(
+            AuditAction::SignIn,
+            format!("user:{}", user.id),
+            json!({"email": user.email}),
+        );
+        audit::record(
+            &txn,
+            &(&signed_in.user.clone().at(client.ip.clone())).into(),
+            entry,
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(signed_in)
     }
 
-    /// Opens a session for a user whose identity is already proven.
-    pub(crate) async fn start_session(
+    /// Opens a session, in `db`, for a user whose identity is already proven.
+    pub(crate) async fn open_session(
         &self,
+        db: &impl ConnectionTrait,
         user: &users::Model,
         client: &ClientInfo,
     ) -> DomainResult<SignedIn> {
@@ -112,7 +137,7 @@ impl AuthService {
                 .as_ref()
                 .map(|ua| ua.chars().take(255).collect())),
         }
-        .insert(&self.db)
+        .insert(db)
         .await?;
         Ok(SignedIn {
             user: CurrentUser::from_row(user, None)?,
@@ -165,11 +190,12 @@ impl AuthService {
         Ok(())
     }
 
-    /// Changes the caller's password and ends their other sessions.
+    /// Changes the caller's password and ends their other sessions. The current password
+    /// is checked under the same throttle as signing in.
     ///
     /// # Errors
     /// `Validation` on `current_password` when it is wrong, on `new_password` when the
-    /// new one breaks the policy.
+    /// new one breaks the policy; `RateLimited` while the account is locked out.
     pub async fn change_password(
         &self,
         user: &CurrentUser,
@@ -182,12 +208,19 @@ impl AuthService {
             .one(&self.db)
             .await?
             .ok_or(DomainError::NotFound)?;
+        let client = ClientInfo {
+            ip: user.ip().map(str::to_owned),
+            user_agent: None,
+        };
+        let (account, address) = self.throttle_keys(&Email::parse(&row.email)?, &client);
+        reservations::reserve(&self.db, &keys(&account, address.as_ref()), Utc::now()).await?;
         if !self.hasher.verify(current, Some(&row.password_hash)).await {
             return Err(DomainError::validation(
                 "current_password",
                 "the current password is wrong",
             ));
         }
+        reservations::release(&self.db, &account, address.as_ref()).await?;
         let hash = self.hasher.hash(&new).await?;
         let txn = crate::db::write_transaction(&self.db).await?;
         let mut active: users::ActiveModel = row.into();
@@ -199,78 +232,39 @@ impl AuthService {
         if let Some(session_id) = user.session_id() {
             others = others.filter(sessions::Column::Id.ne(session_id));
         }
-        others.exec(&txn).await?;
-        txn.commit().await?;
-        Ok(())
+        let ended = others.exec(&txn).await?.rows_affected;
+        let entry = AuditEntry::new(
+            AuditAction::PasswordChange,
+            format!("user:{}", user.id()),
+            json!({"email": user.email(), "otherSessionsEnded": ended}),
+        );
+        audit::record(&txn, &user.into(), entry).await?;
+        Ok(txn.commit().await?)
     }
 
-    /// The account key first (it is cleared on success), then the IP key.
-    fn throttle_keys(&self, email: &Email, client: &ClientInfo) -> Vec<(String, &ThrottlePolicy)> {
-        let mut keys = vec![(
-            format!("account:{}", email.as_str()),
-            &self.policy.account_throttle,
-        )];
-        if let Some(ip) = &client.ip {
-            keys.push((format!("ip:{ip}"), &self.policy.ip_throttle));
-        }
-        keys
+    /// The account's key and the address's key (when the address is known).
+    fn throttle_keys(&self, email: &Email, client: &ClientInfo) -> (Key<'_>, Option<Key<'_>>) {
+        let account = Key {
+            name: format!("account:{}", email.as_str()),
+            policy: &self.policy.account_throttle,
+        };
+        let address = client.ip.as_ref().map(|ip| Key {
+            name: format!("ip:{ip}"),
+            policy: &self.policy.ip_throttle,
+        });
+        (account, address)
     }
+}
 
-    async fn refuse_if_locked(
-        &self,
-        keys: &[(String, &ThrottlePolicy)],
-        now: DateTime<Utc>,
-    ) -> DomainResult<()> {
-        let names: Vec<String> = keys.iter().map(|(key, _)| key.clone()).collect();
-        let rows = login_throttles::Entity::find()
-            .filter(login_throttles::Column::Key.is_in(names))
-            .all(&self.db)
-            .await?;
-        let wait = rows
-            .iter()
-            .filter_map(|row| seconds_left(row.locked_until, now))
-            .max();
-        match wait {
-            Some(retry_after_secs) => Err(DomainError::RateLimited { retry_after_secs }),
-            None => Ok(()),
-        }
-    }
-
-    async fn record_failure(
-        &self,
-        keys: &[(String, &ThrottlePolicy)],
-        now: DateTime<Utc>,
-    ) -> DomainResult<()> {
-        for (key, policy) in keys {
-            let previous = login_throttles::Entity::find_by_id(key.clone())
-                .one(&self.db)
-                .await?;
-            let failures = previous
-                .map(|row| policy.carried_failures(row.failures.max(0) as u32, row.last_failure_at, now))
-                .unwrap_or(0)
-                .saturating_add(1);
-            let locked_until = policy.lockout_after(failures).map(|lockout| now + lockout);
-            let row = login_throttles::ActiveModel {
-                key: Set(key.clone()),
-                failures: Set(failures.min(i32::MAX as u32) as i32),
-                last_failure_at: Set(now),
-                locked_until: Set(locked_until),
-            };
-            login_throttles::Entity::insert(row)
-                .on_conflict(
-                    OnConflict::column(login_throttles::Column::Key)
-                        .update_columns([
-                            login_throttles::Column::Failures,
-                            login_throttles::Column::LastFailureAt,
-                            login_throttles::Column::LockedUntil,
-                        ])
-                        .to_owned(),
-                )
-                .exec(&self.db)
-                .await?;
-        }
-        Ok(())
-    }
+/// The keys to reserve, the account's first.
+fn keys<'a>(account: &Key<'a>, address: Option<&Key<'a>>) -> Vec<Key<'a>> {
+    std::iter::once(account)
+        .chain(address)
+        .map(|key| Key {
+            name: key.name.clone(),
+            policy: key.policy,
+        })
+        .collect()
 }
 
 fn err_message(err: DomainError) -> String {

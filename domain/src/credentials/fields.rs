@@ -20,6 +20,16 @@ pub struct CheckedValues {
     pub plain: BTreeMap<String, String>,
 }
 
+impl CheckedValues {
+    /// The plain values in the shape stored fields come in (for working out destinations).
+    pub fn plain_as_secrets(&self) -> HashMap<String, SecretString> {
+        self.plain
+            .iter()
+            .map(|(k, v)| (k.clone(), SecretString::from(v.clone())))
+            .collect()
+    }
+}
+
 /// Checks `submitted` against the template. `stored` names the fields the credential
 /// already has: on an update, a required field that is stored need not be sent again,
 /// and an empty secret value means "keep the stored one".

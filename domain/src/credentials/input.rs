@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::values::ProviderRef;
+use crate::values::{Page, ProviderRef};
 
 pub struct NewCredential {
     pub name: String,
@@ -86,19 +86,8 @@ impl CredentialPatch {
     }
 }
 
+#[derive(Default)]
 pub struct ListQuery {
     pub provider: Option<ProviderRef>,
-    /// From 1.
-    pub page: u64,
-    pub per_page: u64,
-}
-
-impl Default for ListQuery {
-    fn default() -> Self {
-        Self {
-            provider: None,
-            page: 1,
-            per_page: 50,
-        }
-    }
+    pub page: Page,
 }

@@ -14,8 +14,7 @@ use super::view::{with_provider, CredentialView};
 use crate::access::{Admin, Owner};
 use crate::entities::{credentials, providers, users};
 use crate::error::{DomainError, DomainResult};
-
-const MAX_PER_PAGE: u64 = 200;
+use crate::values::Page;
 
 /// The order credentials are used in: priority, then name (then id, for ties).
 pub(super) fn ordered(select: Select<credentials::Entity>) -> Select<credentials::Entity> {
@@ -25,11 +24,8 @@ pub(super) fn ordered(select: Select<credentials::Entity>) -> Select<credentials
         .order_by_asc(credentials::Column::Id)
 }
 
-fn paged(select: Select<credentials::Entity>, page: u64, per_page: u64) -> Select<credentials::Entity> {
-    let per_page = per_page.clamp(1, MAX_PER_PAGE);
-    select
-        .offset(page.max(1).saturating_sub(1).saturating_mul(per_page))
-        .limit(per_page)
+fn paged(select: Select<credentials::Entity>, page: Page) -> Select<credentials::Entity> {
+    select.offset(page.offset()).limit(page.size())
 }
 
 impl CredentialService {
@@ -46,7 +42,7 @@ impl CredentialService {
             select = select.filter(credentials::Column::ProviderId.eq(provider.id));
         }
         let total = select.clone().count(&self.db).await?;
-        let page = paged(ordered(select), query.page, query.per_page);
+        let page = paged(ordered(select), query.page);
         Ok((self.views(page).await?, total))
     }
 
@@ -55,14 +51,13 @@ impl CredentialService {
     pub async fn list_all_connections(
         &self,
         admin: &Admin,
-        page: u64,
-        per_page: u64,
+        page: Page,
     ) -> DomainResult<(Vec<(CredentialView, String)>, u64)> {
         let total = credentials::Entity::find()
             .filter(in_scope(Scope::Personal))
             .count(&self.db)
             .await?;
-        Ok((self.connections_page(admin, page, per_page).await?, total))
+        Ok((self.connections_page(admin, page).await?, total))
     }
 
     /// The first `limit` of every user's connections, without counting them all.
@@ -71,21 +66,20 @@ impl CredentialService {
         admin: &Admin,
         limit: u64,
     ) -> DomainResult<Vec<(CredentialView, String)>> {
-        self.connections_page(admin, 1, limit).await
+        self.connections_page(admin, Page::first(limit)).await
     }
 
     /// One page of users' connections by owner and name, each with its owner's email.
     async fn connections_page(
         &self,
         _admin: &Admin,
-        page: u64,
-        per_page: u64,
+        page: Page,
     ) -> DomainResult<Vec<(CredentialView, String)>> {
         let select = credentials::Entity::find()
             .filter(in_scope(Scope::Personal))
             .order_by_asc(credentials::Column::OwnerId)
             .order_by_asc(credentials::Column::Name);
-        let views = self.views(paged(select, page, per_page)).await?;
+        let views = self.views(paged(select, page)).await?;
         let owners: HashSet<Uuid> = views.iter().filter_map(|v| v.row().owner_id).collect();
         let emails: HashMap<Uuid, String> = users::Entity::find()
             .filter(users::Column::Id.is_in(owners))

@@ -2,6 +2,7 @@
 //! rest. Global credentials belong to the admins; personal ones (the UI's *connections*)
 //! to one user, and every query for them filters by owner.
 
+mod destination;
 mod fields;
 mod input;
 mod listing;
@@ -16,4 +17,4 @@ pub use fields::{field_path, MAX_VALUE_BYTES};
 pub use input::{CredentialPatch, ListQuery, NewCredential};
 pub use service::CredentialService;
 pub use view::{month_of, CredentialDetails, CredentialView};
-pub(crate) use view::{scope_of, with_provider};
+pub(crate) use view::{owner_email, scope_of, with_provider};

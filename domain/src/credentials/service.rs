@@ -3,17 +3,20 @@
 //! nobody more), and every change is written with its audit event in one transaction.
 
 use std::collections::HashSet;
+use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use chrono::Utc;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
     QueryFilter, Set,
 };
 use uuid::Uuid;
-use vocab::{AuditAction, CredentialId, Direction, DisabledReason, ProviderId};
+use vocab::{AuditAction, CredentialId, Direction, DisabledReason, ProviderId, UserId};
 
+use super::destination::{check_override_allowed, destination, refused_destination, source_field, vet};
 use super::fields::{self, CheckedValues};
 use super::input::{CredentialPatch, NewCredential};
 use super::listing::ordered;
@@ -29,16 +32,27 @@ use crate::templates::TemplateDefinition;
 use crate::values::{BaseUrl, FailureLimit, MonthlyQuota, Name, Priority, ProviderRef, RateLimit, Weight};
 use crate::vault::Vault;
 
+/// Connection tests a user may start in a minute (each sends a request to a provider).
+const USER_TESTS_PER_MINUTE: u32 = 10;
+
 #[derive(Clone)]
 pub struct CredentialService {
     pub(super) db: DatabaseConnection,
     pub(super) vault: Arc<Vault>,
     pub(super) prober: Prober,
+    /// Users' tests, per user: a test is a request this server sends on their behalf.
+    pub(super) user_tests: Arc<DefaultKeyedRateLimiter<UserId>>,
 }
 
 impl CredentialService {
     pub fn new(db: DatabaseConnection, vault: Arc<Vault>, prober: Prober) -> Self {
-        Self { db, vault, prober }
+        let quota = Quota::per_minute(NonZeroU32::new(USER_TESTS_PER_MINUTE).unwrap_or(NonZeroU32::MIN));
+        Self {
+            db,
+            vault,
+            prober,
+            user_tests: Arc::new(RateLimiter::keyed(quota)),
+        }
     }
 
     /// # Errors
@@ -49,6 +63,14 @@ impl CredentialService {
         let definition = self.definition_of(&self.db, &provider).await?;
         let name = Name::parse(&new.name, "name")?;
         let checked = fields::check(&definition, &new.fields, &HashSet::new())?;
+        let endpoint_override = new.endpoint.as_deref().map(endpoint).transpose()?;
+        if endpoint_override.is_some() {
+            check_override_allowed(owner, &provider)?;
+        }
+        let plain = checked.plain_as_secrets();
+        let target = destination(&provider, endpoint_override.as_deref(), &plain);
+        let field = source_field(endpoint_override.as_deref(), &plain);
+        vet(&self.prober, &target, field).await?;
         let priority = Priority::new(
             new.priority.unwrap_or(i64::from(provider.default_priority)),
             "priority",
@@ -65,7 +87,8 @@ impl CredentialService {
             plain_fields: Set(plain_json(&checked.plain)),
             key_version: Set(self.vault.active_version()),
             hint: Set(fields::hint(&checked.secret).unwrap_or_default()),
-            endpoint_override: Set(new.endpoint.as_deref().map(endpoint).transpose()?),
+            endpoint_override: Set(endpoint_override),
+            bound_origin: Set(Some(target)),
             priority: Set(priority.get()),
             weight: Set(Weight::new(new.weight.unwrap_or(1))?.get()),
             active: Set(new.active.unwrap_or(true)),
@@ -129,6 +152,8 @@ impl CredentialService {
         id: CredentialId,
         patch: CredentialPatch,
     ) -> DomainResult<CredentialView> {
+        // Checks that may wait on DNS run before the write lock is taken.
+        let rebind = self.destination_change(owner, id, &patch).await?;
         let txn = crate::db::write_transaction(&self.db).await?;
         let row = self.owned_row(&txn, owner, id).await?;
         let provider = self.provider_of(&txn, &row).await?;
@@ -200,6 +225,9 @@ impl CredentialService {
                 .map(endpoint)
                 .transpose()?);
         }
+        if let Some(target) = rebind {
+            active.bound_origin = Set(Some(target));
+        }
         active.updated_at = Set(Utc::now());
         let row = active
             .update(&txn)
@@ -264,6 +292,70 @@ impl CredentialService {
         credentials::Entity::delete_by_id(row.id).exec(&txn).await?;
         record(&txn, owner, AuditAction::CredentialDelete, &view, &[]).await?;
         Ok(txn.commit().await?)
+    }
+
+    /// Where the credential's requests go after `patch`, checked, when that changes what
+    /// its secret is bound to: a new endpoint must be allowed for the owner and pass the
+    /// egress policy, and a new origin needs every secret typed again (a stored secret is
+    /// sent only where it was saved for). `None` when the binding stays.
+    ///
+    /// # Errors
+    /// `Validation` on `endpoint`, `fields.endpoint` or the secret field to type again.
+    async fn destination_change(
+        &self,
+        owner: &Owner,
+        id: CredentialId,
+        patch: &CredentialPatch,
+    ) -> DomainResult<Option<String>> {
+        let touches_destination = patch.endpoint.is_some() || patch.fields.is_some();
+        if !touches_destination {
+            return Ok(None);
+        }
+        let row = self.owned_row(&self.db, owner, id).await?;
+        let provider = self.provider_of(&self.db, &row).await?;
+        let definition = self.definition_of(&self.db, &provider).await?;
+        let endpoint_override = match &patch.endpoint {
+            Some(new) => new
+                .as_deref()
+                .filter(|u| !u.trim().is_empty())
+                .map(endpoint)
+                .transpose()?,
+            None => row.endpoint_override.clone(),
+        };
+        let mut values = self.stored_fields(&row)?;
+        let submitted = patch.fields.clone().unwrap_or_default();
+        let stored: HashSet<String> = values.keys().cloned().collect();
+        let checked = fields::check(&definition, &submitted, &stored)?;
+        let retyped: HashSet<&String> = checked.secret.keys().collect();
+        values.extend(checked.plain_as_secrets());
+        let target = destination(&provider, endpoint_override.as_deref(), &values);
+        let before = destination(
+            &provider,
+            row.endpoint_override.as_deref(),
+            &self.stored_fields(&row)?,
+        );
+        if endpoint_override.is_some() && endpoint_override != row.endpoint_override {
+            check_override_allowed(owner, &provider)?;
+        }
+        if target != before {
+            vet(
+                &self.prober,
+                &target,
+                source_field(endpoint_override.as_deref(), &values),
+            )
+            .await?;
+        }
+        if let Some(missing) = definition
+            .fields
+            .iter()
+            .find(|f| f.secret && !retyped.contains(&f.name))
+        {
+            if let Some(why) = refused_destination(&row, &target) {
+                return Err(DomainError::validation(&fields::field_path(&missing.name), why));
+            }
+            return Ok(None);
+        }
+        Ok(Some(target))
     }
 
     pub(super) async fn owned_row(

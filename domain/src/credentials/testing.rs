@@ -4,22 +4,21 @@
 
 use std::collections::{HashMap, HashSet};
 
+use governor::clock::{Clock, DefaultClock};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, UpdateMany};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use vocab::{CredentialId, LogKind, ProviderId};
 
+use super::destination::{check_override_allowed, destination, refused_destination, source_field, vet};
 use super::fields::{self, CheckedValues};
 use super::input::NewCredential;
 use super::ownership::provider_disabled;
 use super::service::{endpoint, CredentialService};
 use crate::access::Owner;
 use crate::entities::{credentials, providers};
-use crate::error::DomainResult;
+use crate::error::{DomainError, DomainResult};
 use crate::probe::{ProbeReport, ProbeTarget};
-
-/// A plain field that, when a template has it, is the address to call (Azure's endpoint).
-const ENDPOINT_FIELD: &str = "endpoint";
 
 impl CredentialService {
     /// Tests a saved credential with its stored values and records the result on it.
@@ -28,6 +27,7 @@ impl CredentialService {
     /// `NotFound` for another owner's credential; `Validation` on `provider` while the
     /// provider is disabled; `Internal` when its secret no longer decrypts.
     pub async fn test(&self, owner: &Owner, id: CredentialId) -> DomainResult<ProbeReport> {
+        self.throttle(owner)?;
         let row = self.owned_row(&self.db, owner, id).await?;
         let provider = self.provider_of(&self.db, &row).await?;
         if !provider.enabled {
@@ -50,7 +50,14 @@ impl CredentialService {
         form: &NewCredential,
         editing: Option<CredentialId>,
     ) -> DomainResult<ProbeReport> {
-        let (provider, mut fields, stored_endpoint) = match editing {
+        self.throttle(owner)?;
+        let typed = form
+            .endpoint
+            .as_deref()
+            .filter(|e| !e.trim().is_empty())
+            .map(endpoint)
+            .transpose()?;
+        let (provider, mut fields, endpoint, saved) = match editing {
             Some(id) => {
                 let row = self.owned_row(&self.db, owner, id).await?;
                 let provider = self.provider_of(&self.db, &row).await?;
@@ -61,9 +68,22 @@ impl CredentialService {
                 let stored: HashSet<String> = fields.keys().cloned().collect();
                 let definition = self.definition_of(&self.db, &provider).await?;
                 let CheckedValues { secret, plain } = fields::check(&definition, &form.fields, &stored)?;
+                let all_retyped = definition
+                    .fields
+                    .iter()
+                    .filter(|f| f.secret)
+                    .find(|f| !secret.contains_key(&f.name));
                 fields.extend(secret);
                 fields.extend(plain.into_iter().map(|(k, v)| (k, SecretString::from(v))));
-                (provider, fields, row.endpoint_override)
+                let endpoint = typed.clone().or(row.endpoint_override.clone());
+                // A stored secret goes only where it was saved for: elsewhere, type it again.
+                if let Some(missing) = all_retyped {
+                    let target = destination(&provider, endpoint.as_deref(), &fields);
+                    if let Some(why) = refused_destination(&row, &target) {
+                        return Err(DomainError::validation(&fields::field_path(&missing.name), why));
+                    }
+                }
+                (provider, fields, endpoint, Some(row))
             }
             None => {
                 let provider = self.usable_provider(owner, &form.provider).await?;
@@ -72,16 +92,33 @@ impl CredentialService {
                     fields::check(&definition, &form.fields, &HashSet::new())?;
                 let mut fields: HashMap<String, SecretString> = secret.into_iter().collect();
                 fields.extend(plain.into_iter().map(|(k, v)| (k, SecretString::from(v))));
-                (provider, fields, None)
+                (provider, fields, typed.clone(), None)
             }
         };
-        let endpoint = match form.endpoint.as_deref().filter(|e| !e.trim().is_empty()) {
-            Some(url) => Some(endpoint(url)?),
-            None => stored_endpoint,
-        };
+        if typed.is_some() && typed != saved.as_ref().and_then(|r| r.endpoint_override.clone()) {
+            check_override_allowed(owner, &provider)?;
+        }
+        let target = destination(&provider, endpoint.as_deref(), &fields);
+        vet(&self.prober, &target, source_field(endpoint.as_deref(), &fields)).await?;
         let report = self.probe(&provider, &mut fields, endpoint.as_deref()).await?;
         self.record_test(owner, None, &provider, &report).await?;
         Ok(report)
+    }
+
+    /// A user's tests are rate-limited (each sends a request for them); admins' are not.
+    ///
+    /// # Errors
+    /// `RateLimited` with the wait, in whole seconds.
+    fn throttle(&self, owner: &Owner) -> DomainResult<()> {
+        let Some(user) = owner.owner_id() else {
+            return Ok(());
+        };
+        self.user_tests.check_key(&user).map_err(|not_until| {
+            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            DomainError::RateLimited {
+                retry_after_secs: wait.as_secs().max(1),
+            }
+        })
     }
 
     /// Probes a saved credential with its stored values; records nothing. The scheduled
@@ -95,6 +132,10 @@ impl CredentialService {
         provider: &providers::Model,
     ) -> DomainResult<ProbeReport> {
         let mut fields = self.stored_fields(row)?;
+        let target = destination(provider, row.endpoint_override.as_deref(), &fields);
+        if let Some(why) = refused_destination(row, &target) {
+            return Ok(ProbeReport::not_sent(why));
+        }
         self.probe(provider, &mut fields, row.endpoint_override.as_deref())
             .await
     }
@@ -106,15 +147,9 @@ impl CredentialService {
         endpoint: Option<&str>,
     ) -> DomainResult<ProbeReport> {
         let definition = self.definition_of(&self.db, provider).await?;
-        let from_field = fields
-            .get(ENDPOINT_FIELD)
-            .map(|v| v.expose_secret().trim().to_owned())
-            .filter(|v| !v.is_empty());
-        let base_url = endpoint
-            .map(str::to_owned)
-            .or(from_field)
-            .unwrap_or_else(|| provider.base_url.clone());
+        let base_url = destination(provider, endpoint, fields);
         let target = ProbeTarget {
+            own_base_url: base_url == provider.base_url,
             base_url: &base_url,
             definition: &definition,
             fields,
@@ -144,7 +179,12 @@ impl CredentialService {
             ProviderId::from_uuid(provider.id),
             report,
         );
-        crate::logs::record(&txn, vec![log]).await?;
+        // A user's test says how their key does, not how the provider does: it is logged
+        // but left out of the providers' figures.
+        match owner {
+            Owner::Admins(_) => crate::logs::record(&txn, vec![log]).await?,
+            Owner::User(_) => crate::logs::record_uncounted(&txn, vec![log]).await?,
+        }
         Ok(txn.commit().await?)
     }
 }

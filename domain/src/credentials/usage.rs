@@ -50,11 +50,16 @@ pub(crate) async fn record_use(
     let reached = row
         .monthly_quota
         .is_some_and(|quota| row.current_month_usage == quota);
-    Ok(reached.then(|| Alert {
+    if !reached {
+        return Ok(None);
+    }
+    let owner = super::view::owner_email(db, &row).await?;
+    Ok(Some(Alert {
         event: AlertEvent::QuotaExhausted,
         credential_id: id,
         credential_name: row.name.clone(),
         provider: provider.to_owned(),
+        owner,
         reason: format!(
             "used {} of its monthly quota of {}; it is left out until the month ends",
             row.current_month_usage,

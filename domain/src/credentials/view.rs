@@ -26,6 +26,9 @@ pub struct CredentialDetails {
     pub owner_id: Option<UserId>,
     pub hint: Option<String>,
     pub endpoint: Option<String>,
+    /// The host its requests go to when not the provider's (an override or an endpoint
+    /// field), for admins watching where users' keys are sent.
+    pub endpoint_host: Option<String>,
     /// The non-secret field values (e.g. an Azure deployment name).
     pub plain_fields: serde_json::Map<String, serde_json::Value>,
     /// Which secret fields are set; never their values.
@@ -77,6 +80,19 @@ impl CredentialView {
         scope_of(&self.row)
     }
 
+    pub fn priority(&self) -> i32 {
+        self.row.priority
+    }
+
+    pub fn weight(&self) -> i32 {
+        self.row.weight
+    }
+
+    /// At most the key's last four characters.
+    pub fn hint(&self) -> Option<&str> {
+        Some(self.row.hint.as_str()).filter(|h| !h.is_empty())
+    }
+
     /// What may be shown of it, with this month's usage as of `now`.
     pub fn details(&self, now: DateTime<Utc>) -> CredentialDetails {
         let row = &self.row;
@@ -88,6 +104,7 @@ impl CredentialView {
             owner_id: row.owner_id.map(UserId::from_uuid),
             hint: Some(row.hint.clone()).filter(|h| !h.is_empty()),
             endpoint: row.endpoint_override.clone(),
+            endpoint_host: self.endpoint_host(),
             plain_fields: self.plain_fields(),
             secret_fields: self.secret_field_names(),
             priority: row.priority,
@@ -110,6 +127,17 @@ impl CredentialView {
             created_at: row.created_at,
             updated_at: row.updated_at,
         }
+    }
+
+    /// The host of the endpoint override or the endpoint field, when there is one.
+    fn endpoint_host(&self) -> Option<String> {
+        let field = self.row.plain_fields.get(super::destination::ENDPOINT_FIELD);
+        let url = self
+            .row
+            .endpoint_override
+            .as_deref()
+            .or_else(|| field.and_then(serde_json::Value::as_str))?;
+        url::Url::parse(url).ok()?.host_str().map(str::to_owned)
     }
 
     /// The non-secret field values (e.g. an Azure deployment name).
@@ -135,6 +163,22 @@ impl CredentialView {
             0
         }
     }
+}
+
+/// The email of the user a connection belongs to; `None` for a global credential (alerts
+/// say whose connection failed).
+pub(crate) async fn owner_email(
+    db: &impl sea_orm::ConnectionTrait,
+    row: &credentials::Model,
+) -> DomainResult<Option<String>> {
+    use sea_orm::EntityTrait;
+    let Some(owner) = row.owner_id else {
+        return Ok(None);
+    };
+    Ok(crate::entities::users::Entity::find_by_id(owner)
+        .one(db)
+        .await?
+        .map(|user| user.email))
 }
 
 /// A credential row with the provider a join found for it (the foreign key promises one).

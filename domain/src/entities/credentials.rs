@@ -14,6 +14,8 @@ pub struct Model {
     pub key_version: i32,
     pub hint: String,
     pub endpoint_override: Option<String>,
+    /// Where the secret was saved to be sent (its origin is what counts); it goes nowhere else.
+    pub bound_origin: Option<String>,
     pub priority: i32,
     pub weight: i32,
     pub active: bool,

@@ -14,6 +14,8 @@ pub struct Model {
     pub enabled: bool,
     pub default_priority: i32,
     pub settings: Json,
+    /// Whether users' connections may override the base URL.
+    pub allow_endpoint_override: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

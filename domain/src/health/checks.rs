@@ -194,7 +194,8 @@ impl HealthChecks {
             };
             audit::record(&txn, &Actor::operator(), entry).await?;
         }
-        let alerts = alerts(row, &provider.identifier, &report, &events);
+        let owner = crate::credentials::owner_email(&txn, row).await?;
+        let alerts = alerts(row, &provider.identifier, owner, &report, &events);
         self.alerts.queue(&txn, &alerts).await?;
         txn.commit().await?;
         Ok((report, alerts))
@@ -205,6 +206,7 @@ impl HealthChecks {
 fn alerts(
     row: &credentials::Model,
     provider: &str,
+    owner: Option<String>,
     report: &ProbeReport,
     events: &[HealthEvent],
 ) -> Vec<Alert> {
@@ -223,6 +225,7 @@ fn alerts(
                 credential_id: CredentialId::from_uuid(row.id),
                 credential_name: row.name.clone(),
                 provider: provider.to_owned(),
+                owner: owner.clone(),
                 reason,
                 at: report.tested_at,
             }

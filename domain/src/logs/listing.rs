@@ -11,7 +11,7 @@ use super::RequestLogs;
 use crate::access::Admin;
 use crate::entities::{credentials, providers, request_logs};
 use crate::error::{DomainError, DomainResult};
-use crate::values::ProviderRef;
+use crate::values::{Page, ProviderRef};
 
 /// Which rows to list; every filter is optional.
 #[derive(Clone, Debug, Default)]
@@ -22,9 +22,7 @@ pub struct LogFilter {
     pub kind: Option<LogKind>,
     pub since: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
-    /// From 1.
-    pub page: u64,
-    pub per_page: u64,
+    pub page: Page,
 }
 
 /// A row with the names a person reads it by.
@@ -71,12 +69,11 @@ impl RequestLogs {
             select = select.filter(request_logs::Column::CreatedAt.lt(until));
         }
         let total = select.clone().count(&self.db).await?;
-        let per_page = filter.per_page.clamp(1, 200);
         let rows = select
             .order_by_desc(request_logs::Column::CreatedAt)
             .order_by_desc(request_logs::Column::Id)
-            .offset(filter.page.max(1).saturating_sub(1) * per_page)
-            .limit(per_page)
+            .offset(filter.page.offset())
+            .limit(filter.page.size())
             .all(&self.db)
             .await?;
         let names = self.names(&rows).await?;

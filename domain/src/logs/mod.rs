@@ -21,6 +21,15 @@ pub use listing::{LogFilter, LogRecord};
 /// Rows per INSERT: well under SQLite's 32,766 bound values at 12 columns a row.
 const BATCH: usize = 2_000;
 
+/// Writes request-log rows that the providers' figures leave out (users' own tests).
+pub async fn record_uncounted(txn: &DatabaseTransaction, rows: Vec<request_logs::Model>) -> DomainResult<()> {
+    for chunk in rows.chunks(BATCH) {
+        let logs = chunk.iter().cloned().map(request_logs::ActiveModel::from);
+        request_logs::Entity::insert_many(logs).exec(txn).await?;
+    }
+    Ok(())
+}
+
 /// Writes request-log rows and counts them into the hourly figures, in the caller's
 /// transaction: the figures count exactly the rows the logs hold.
 pub async fn record(txn: &DatabaseTransaction, rows: Vec<request_logs::Model>) -> DomainResult<()> {
@@ -37,10 +46,7 @@ pub async fn record(txn: &DatabaseTransaction, rows: Vec<request_logs::Model>) -
         count.0 += 1;
         count.1 += i64::from(row.status == Outcome::Ok.as_str());
     }
-    for chunk in rows.chunks(BATCH) {
-        let logs = chunk.iter().cloned().map(request_logs::ActiveModel::from);
-        request_logs::Entity::insert_many(logs).exec(txn).await?;
-    }
+    record_uncounted(txn, rows).await?;
     let stats: Vec<request_stats::ActiveModel> = counts
         .into_iter()
         .map(

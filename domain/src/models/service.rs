@@ -4,13 +4,18 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, Set,
+};
 use secrecy::SecretString;
 use uuid::Uuid;
 
-use vocab::{ModelId, ModelSource, ProviderId};
+use serde_json::json;
+use vocab::{AuditAction, ModelId, ModelSource, ProviderId};
 
 use crate::access::Admin;
+use crate::audit::{self, AuditEntry};
 use crate::entities::{models, provider_templates, providers};
 use crate::error::{conflict_on, DomainError, DomainResult};
 use crate::probe::{ProbeTarget, Prober};
@@ -50,7 +55,7 @@ impl ModelService {
     /// `Validation` for an empty or too long id, `Conflict` when the provider has it.
     pub async fn add(
         &self,
-        _admin: &Admin,
+        admin: &Admin,
         provider_id: ProviderId,
         model_id: &str,
         display_name: Option<&str>,
@@ -85,35 +90,45 @@ impl ModelService {
                 "this provider already has this model",
             ));
         }
-        new_model(provider_id, model_id, display_name, ModelSource::Manual)
-            .insert(&self.db)
+        let txn = crate::db::write_transaction(&self.db).await?;
+        let row = new_model(provider_id, model_id, display_name, ModelSource::Manual)
+            .insert(&txn)
             .await
-            .map_err(conflict_on("model_id", "this provider already has this model"))
+            .map_err(conflict_on("model_id", "this provider already has this model"))?;
+        let details = json!({"modelId": row.model_id});
+        record(&txn, admin, AuditAction::ModelAdd, provider_id, details).await?;
+        txn.commit().await?;
+        Ok(row)
     }
 
     pub async fn set_enabled(
         &self,
-        _admin: &Admin,
+        admin: &Admin,
         provider_id: ProviderId,
         id: ModelId,
         enabled: bool,
     ) -> DomainResult<models::Model> {
+        let txn = crate::db::write_transaction(&self.db).await?;
         let row = models::Entity::find_by_id(id.uuid())
             .filter(models::Column::ProviderId.eq(provider_id.uuid()))
-            .one(&self.db)
+            .one(&txn)
             .await?
             .ok_or(DomainError::NotFound)?;
         let mut active: models::ActiveModel = row.into();
         active.enabled = Set(enabled);
         active.updated_at = Set(Utc::now());
-        Ok(active.update(&self.db).await?)
+        let row = active.update(&txn).await?;
+        let details = json!({"modelId": row.model_id, "enabled": enabled});
+        record(&txn, admin, AuditAction::ModelUpdate, provider_id, details).await?;
+        txn.commit().await?;
+        Ok(row)
     }
 
     /// Fetches the provider's list with `fields` (used for this request only, never
     /// stored) and returns the difference; `apply` makes it so.
     pub async fn sync(
         &self,
-        _admin: &Admin,
+        admin: &Admin,
         provider_id: ProviderId,
         fields: &HashMap<String, SecretString>,
         apply: bool,
@@ -124,6 +139,7 @@ impl ModelService {
             .prober
             .fetch_models(&ProbeTarget {
                 base_url: &provider.base_url,
+                own_base_url: true,
                 definition: &definition,
                 fields,
             })
@@ -173,6 +189,8 @@ impl ModelService {
                 .filter(models::Column::Source.eq(ModelSource::Synced.as_str()))
                 .exec(&txn)
                 .await?;
+            let details = json!({"added": diff.added, "removed": diff.removed});
+            record(&txn, admin, AuditAction::ModelsSync, provider_id, details).await?;
             txn.commit().await?;
             diff.applied = true;
         }
@@ -182,6 +200,17 @@ impl ModelService {
     async fn provider(&self, id: ProviderId) -> DomainResult<(providers::Model, provider_templates::Model)> {
         crate::providers::with_template(&self.db, id).await
     }
+}
+
+async fn record(
+    txn: &DatabaseTransaction,
+    admin: &Admin,
+    action: AuditAction,
+    provider: ProviderId,
+    details: serde_json::Value,
+) -> DomainResult<()> {
+    let entry = AuditEntry::new(action, format!("provider:{provider}"), details);
+    audit::record(txn, &admin.user().into(), entry).await
 }
 
 fn new_model(

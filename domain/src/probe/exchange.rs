@@ -8,6 +8,7 @@ use secrecy::ExposeSecret;
 
 use super::outcome::{retry_after_secs, Outcome};
 use super::{ProbeTarget, MAX_BODY_BYTES};
+use crate::egress::{refused_by_policy, Egress};
 use crate::templates::{AuthScheme, KEY_FIELD};
 
 /// Error answers are read only this far: enough for the provider's message.
@@ -25,6 +26,7 @@ impl Exchange {
     /// only: transport errors can quote the URL, which may carry the key.
     pub async fn send(
         client: &reqwest::Client,
+        egress: &Egress,
         timeout: Duration,
         target: &ProbeTarget<'_>,
         method: &str,
@@ -34,7 +36,10 @@ impl Exchange {
         let place = host_and_port(base);
         let url = format!("{base}{}", fill_placeholders(path, target));
         let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap_or(reqwest::Method::GET);
-        let mut request = client.request(method, &url).timeout(timeout);
+        let mut request = egress
+            .request(client, method, &url)
+            .map_err(|refused| (Outcome::ConnectFailed, refused.to_string()))?
+            .timeout(timeout);
         let key = target
             .fields
             .get(KEY_FIELD)
@@ -46,8 +51,10 @@ impl Exchange {
             AuthScheme::Query { name } => request.query(&[(name.as_str(), key)]),
             AuthScheme::None => request,
         };
-        for header in &target.definition.extra_headers {
-            request = request.header(header.name.as_str(), header.value.as_str());
+        if target.own_base_url {
+            for header in &target.definition.extra_headers {
+                request = request.header(header.name.as_str(), header.value.as_str());
+            }
         }
         let mut response = request
             .send()
@@ -100,18 +107,8 @@ fn fill_placeholders(path: &str, target: &ProbeTarget<'_>) -> String {
                 .get(&field.name)
                 .map(|v| v.expose_secret().trim())
                 .unwrap_or_default();
-            path.replace(&format!("{{{}}}", field.name), &encode_query_value(value))
+            path.replace(&format!("{{{}}}", field.name), &crate::redaction::percent(value))
         })
-}
-
-fn encode_query_value(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }
 
 /// `host:port` of a base URL, for messages (never the path or query).
@@ -127,6 +124,9 @@ fn host_and_port(base: &str) -> String {
 }
 
 fn transport_failure(err: &reqwest::Error, timeout: Duration, place: &str) -> (Outcome, String) {
+    if let Some(refused) = refused_by_policy(err) {
+        return (Outcome::ConnectFailed, refused);
+    }
     if err.is_timeout() {
         return (
             Outcome::Timeout,
@@ -225,6 +225,7 @@ mod tests {
         ]);
         let target = ProbeTarget {
             base_url: "https://example.openai.azure.com",
+            own_base_url: true,
             definition: &definition,
             fields: &fields,
         };
@@ -237,7 +238,7 @@ mod tests {
     #[test]
     fn query_values_are_percent_encoded() {
         assert_eq!(
-            encode_query_value("2024-02-01 preview&x"),
+            crate::redaction::percent("2024-02-01 preview&x"),
             "2024-02-01%20preview%26x"
         );
     }

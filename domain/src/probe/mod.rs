@@ -11,11 +11,12 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::egress::Egress;
 use crate::error::{DomainError, DomainResult};
 use crate::templates::TemplateDefinition;
 use exchange::Exchange;
 pub use models::parse_model_ids;
-pub use outcome::{classify_status, provider_message, redact, retry_after_secs, Outcome, ProbeReport};
+pub use outcome::{classify_status, provider_message, retry_after_secs, Outcome, ProbeReport};
 
 /// The largest answer we read; model lists are kilobytes, not megabytes.
 pub const MAX_BODY_BYTES: usize = 5 * 1024 * 1024;
@@ -24,6 +25,9 @@ pub const MAX_BODY_BYTES: usize = 5 * 1024 * 1024;
 pub struct ProbeTarget<'a> {
     /// The provider's base URL, or the credential's endpoint override.
     pub base_url: &'a str,
+    /// Whether `base_url` is the provider's own: the template's extra headers (which an
+    /// admin may have filled with a secret of theirs) go to the provider only.
+    pub own_base_url: bool,
     pub definition: &'a TemplateDefinition,
     pub fields: &'a HashMap<String, SecretString>,
 }
@@ -37,18 +41,30 @@ impl ProbeTarget<'_> {
 #[derive(Clone)]
 pub struct Prober {
     client: reqwest::Client,
+    egress: Egress,
     timeout: Duration,
 }
 
 impl Prober {
-    pub fn new(timeout: Duration) -> Self {
-        // No redirects: a key sent in a header or the query must not follow one to
-        // another host. A redirect is reported instead.
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap_or_default();
-        Self { client, timeout }
+    /// A prober whose every request goes through `egress` (no redirects: a key must not
+    /// follow one to another host; a redirect is reported instead).
+    ///
+    /// # Errors
+    /// `Internal` when the HTTP client cannot be built.
+    pub fn new(timeout: Duration, egress: Egress) -> DomainResult<Self> {
+        let client = egress
+            .client(reqwest::Client::builder())
+            .map_err(DomainError::internal)?;
+        Ok(Self {
+            client,
+            egress,
+            timeout,
+        })
+    }
+
+    /// The policy every probe goes through, for checking destinations before they are saved.
+    pub fn egress(&self) -> &Egress {
+        &self.egress
     }
 
     pub fn timeout(&self) -> Duration {
@@ -147,6 +163,6 @@ impl Prober {
         method: &str,
         path: &str,
     ) -> Result<Exchange, (Outcome, String)> {
-        Exchange::send(&self.client, self.timeout, target, method, path).await
+        Exchange::send(&self.client, &self.egress, self.timeout, target, method, path).await
     }
 }

@@ -21,6 +21,19 @@ impl ProbeReport {
     pub fn ok(&self) -> bool {
         self.outcome == Outcome::Ok
     }
+
+    /// A probe that was not sent, and why (a refused destination).
+    pub fn not_sent(message: String) -> Self {
+        Self {
+            outcome: Outcome::ConnectFailed,
+            http_status: None,
+            latency_ms: 0,
+            model_count: None,
+            message,
+            retry_after_secs: None,
+            tested_at: Utc::now(),
+        }
+    }
 }
 
 /// The outcome and sentence for an answer that is not a success. `provider_says` is the
@@ -89,7 +102,7 @@ pub fn provider_message(body: &[u8], secrets: &[&str]) -> Option<String> {
     let text = ["/error/message", "/message", "/error", "/detail"]
         .iter()
         .find_map(|pointer| json.pointer(pointer).and_then(serde_json::Value::as_str))?;
-    let clean: String = redact(text, secrets)
+    let clean: String = crate::redaction::redact(text, secrets)
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
@@ -102,15 +115,6 @@ pub fn provider_message(body: &[u8], secrets: &[&str]) -> Option<String> {
         Some((cut, _)) => format!("{}…", &clean[..cut]),
         None => clean.to_owned(),
     })
-}
-
-/// `text` with every occurrence of each secret replaced; short values are left alone
-/// (they would match ordinary words), as no key is that short.
-pub fn redact(text: &str, secrets: &[&str]) -> String {
-    secrets
-        .iter()
-        .filter(|s| s.len() >= 6)
-        .fold(text.to_owned(), |text, secret| text.replace(secret, "[redacted]"))
 }
 
 /// A `Retry-After` value in whole seconds: a number, or an HTTP date from now.

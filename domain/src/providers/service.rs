@@ -4,14 +4,17 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use uuid::Uuid;
 
-use vocab::ProviderId;
+use serde_json::json;
+use vocab::{AuditAction, ProviderId};
 
 use crate::access::{Admin, CurrentUser};
+use crate::audit::{self, AuditEntry};
+use crate::egress::Egress;
 use crate::entities::{credentials, models, provider_templates, providers};
 use crate::error::{conflict_on, DomainError, DomainResult};
 use crate::templates::{FieldSpec, TemplateDefinition, TemplateService};
@@ -37,6 +40,8 @@ pub struct NewProvider {
     pub base_url: Option<String>,
     pub default_priority: Option<i64>,
     pub enabled: Option<bool>,
+    /// Whether users' connections may use their own endpoint; off when left out.
+    pub allow_endpoint_override: Option<bool>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -45,16 +50,28 @@ pub struct ProviderPatch {
     pub base_url: Option<String>,
     pub default_priority: Option<i64>,
     pub enabled: Option<bool>,
+    pub allow_endpoint_override: Option<bool>,
 }
 
 #[derive(Clone)]
 pub struct ProviderService {
     db: DatabaseConnection,
+    egress: Egress,
 }
 
 impl ProviderService {
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+    pub fn new(db: DatabaseConnection, egress: Egress) -> Self {
+        Self { db, egress }
+    }
+
+    /// A base URL an admin gives, parsed and checked against the egress policy.
+    async fn base_url(&self, raw: &str) -> DomainResult<BaseUrl> {
+        let url = BaseUrl::parse(raw)?;
+        self.egress
+            .vet(url.as_str())
+            .await
+            .map_err(|refused| DomainError::validation("base_url", refused.to_string()))?;
+        Ok(url)
     }
 
     /// Providers by priority, then identifier.
@@ -144,14 +161,14 @@ impl ProviderService {
 
     /// # Errors
     /// `Validation` for a bad field or an unknown template, `Conflict` on `identifier`.
-    pub async fn create(&self, _admin: &Admin, new: NewProvider) -> DomainResult<providers::Model> {
+    pub async fn create(&self, admin: &Admin, new: NewProvider) -> DomainResult<providers::Model> {
         let identifier = Slug::parse(&new.identifier, "identifier")?;
         let name = Name::parse(&new.name, "name")?.into_string();
         let template = TemplateService::new(self.db.clone())
             .find(&new.template, "template_id")
             .await?;
         let base_url = match new.base_url.as_deref().or(template.default_base_url.as_deref()) {
-            Some(url) => BaseUrl::parse(url)?,
+            Some(url) => self.base_url(url).await?,
             None => {
                 return Err(DomainError::validation(
                     "base_url",
@@ -167,7 +184,7 @@ impl ProviderService {
             return Err(identifier_taken());
         }
         let now = Utc::now();
-        providers::ActiveModel {
+        let row = providers::ActiveModel {
             id: Set(Uuid::now_v7()),
             identifier: Set(identifier.as_str().to_owned()),
             name: Set(name),
@@ -177,15 +194,20 @@ impl ProviderService {
             enabled: Set(new.enabled.unwrap_or(true)),
             default_priority: Set(priority.get()),
             settings: Set(serde_json::json!({})),
+            allow_endpoint_override: Set(new.allow_endpoint_override.unwrap_or(false)),
             created_at: Set(now),
             updated_at: Set(now),
-        }
-        .insert(&self.db)
-        .await
-        .map_err(conflict_on(
+        };
+        let txn = crate::db::write_transaction(&self.db).await?;
+        let row = row.insert(&txn).await.map_err(conflict_on(
             "identifier",
             "a provider with this identifier already exists",
-        ))
+        ))?;
+        let details =
+            json!({"identifier": row.identifier, "template": template.key, "baseUrl": row.base_url});
+        record(&txn, admin, AuditAction::ProviderCreate, &row, details).await?;
+        txn.commit().await?;
+        Ok(row)
     }
 
     /// Changes what an admin may change; system providers too (they are only never deleted).
@@ -195,13 +217,20 @@ impl ProviderService {
         id: ProviderId,
         patch: ProviderPatch,
     ) -> DomainResult<providers::Model> {
-        let row = self.get(admin, id).await?;
-        let mut active: providers::ActiveModel = row.into();
-        if let Some(name) = patch.name {
-            active.name = Set(Name::parse(&name, "name")?.into_string());
+        let base_url = match &patch.base_url {
+            Some(url) => Some(self.base_url(url).await?),
+            None => None,
+        };
+        let txn = crate::db::write_transaction(&self.db).await?;
+        let before = find(&txn, &ProviderRef::Id(id))
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        let mut active: providers::ActiveModel = before.clone().into();
+        if let Some(name) = &patch.name {
+            active.name = Set(Name::parse(name, "name")?.into_string());
         }
-        if let Some(url) = patch.base_url {
-            active.base_url = Set(BaseUrl::parse(&url)?.as_str().to_owned());
+        if let Some(url) = base_url {
+            active.base_url = Set(url.as_str().to_owned());
         }
         if let Some(priority) = patch.default_priority {
             active.default_priority = Set(Priority::new(priority, "default_priority")?.get());
@@ -209,8 +238,18 @@ impl ProviderService {
         if let Some(enabled) = patch.enabled {
             active.enabled = Set(enabled);
         }
+        if let Some(allow) = patch.allow_endpoint_override {
+            active.allow_endpoint_override = Set(allow);
+        }
         active.updated_at = Set(Utc::now());
-        Ok(active.update(&self.db).await?)
+        let after = active.update(&txn).await?;
+        let details = json!({
+            "identifier": after.identifier,
+            "changed": changes(&before, &after),
+        });
+        record(&txn, admin, AuditAction::ProviderUpdate, &after, details).await?;
+        txn.commit().await?;
+        Ok(after)
     }
 
     /// # Errors
@@ -234,8 +273,11 @@ impl ProviderService {
                 format!("{in_use} credential(s) use this provider; delete or move them first"),
             ));
         }
-        providers::Entity::delete_by_id(id.uuid()).exec(&self.db).await?;
-        Ok(())
+        let txn = crate::db::write_transaction(&self.db).await?;
+        providers::Entity::delete_by_id(id.uuid()).exec(&txn).await?;
+        let details = json!({"identifier": row.identifier});
+        record(&txn, admin, AuditAction::ProviderDelete, &row, details).await?;
+        Ok(txn.commit().await?)
     }
 
     async fn identifier_taken(&self, identifier: &str) -> DomainResult<bool> {
@@ -273,6 +315,42 @@ pub(crate) async fn find(
         }
     };
     Ok(select.one(db).await?)
+}
+
+/// What an update changed, before and after, for the audit log (a base URL is not secret;
+/// its path and host are what an admin needs to see moved).
+fn changes(before: &providers::Model, after: &providers::Model) -> serde_json::Value {
+    let mut changed = serde_json::Map::new();
+    let mut note = |name: &str, old: serde_json::Value, new: serde_json::Value| {
+        if old != new {
+            changed.insert(name.to_owned(), json!({"before": old, "after": new}));
+        }
+    };
+    note("name", json!(before.name), json!(after.name));
+    note("baseUrl", json!(before.base_url), json!(after.base_url));
+    note(
+        "defaultPriority",
+        json!(before.default_priority),
+        json!(after.default_priority),
+    );
+    note("enabled", json!(before.enabled), json!(after.enabled));
+    note(
+        "allowEndpointOverride",
+        json!(before.allow_endpoint_override),
+        json!(after.allow_endpoint_override),
+    );
+    serde_json::Value::Object(changed)
+}
+
+async fn record(
+    txn: &DatabaseTransaction,
+    admin: &Admin,
+    action: AuditAction,
+    row: &providers::Model,
+    details: serde_json::Value,
+) -> DomainResult<()> {
+    let entry = AuditEntry::new(action, format!("provider:{}", row.id), details);
+    audit::record(txn, &admin.user().into(), entry).await
 }
 
 fn identifier_taken() -> DomainError {

@@ -135,6 +135,7 @@ mod tests {
             enabled,
             default_priority: 10,
             settings: serde_json::json!({}),
+            allow_endpoint_override: false,
             created_at: Utc::now(),
             updated_at: Utc::now(),
         }
@@ -152,6 +153,7 @@ mod tests {
             key_version: 1,
             hint: String::new(),
             endpoint_override: None,
+            bound_origin: None,
             priority,
             weight,
             active: true,

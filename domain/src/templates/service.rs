@@ -2,15 +2,17 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    Set,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
 };
 use uuid::Uuid;
 
-use vocab::TemplateId;
+use serde_json::json;
+use vocab::{AuditAction, TemplateId};
 
 use super::TemplateDefinition;
 use crate::access::Admin;
+use crate::audit::{self, AuditEntry};
 use crate::entities::{provider_templates, providers};
 use crate::error::{conflict_on, DomainError, DomainResult};
 use crate::values::{text, BaseUrl, Name, Slug};
@@ -63,7 +65,7 @@ impl TemplateService {
 
     /// # Errors
     /// `Validation` naming the bad part of the definition, `Conflict` on `key`.
-    pub async fn create(&self, _admin: &Admin, new: NewTemplate) -> DomainResult<provider_templates::Model> {
+    pub async fn create(&self, admin: &Admin, new: NewTemplate) -> DomainResult<provider_templates::Model> {
         let key = Slug::parse(&new.key, "key")?;
         let name = Name::parse(&new.name, "name")?.into_string();
         let source = match new.clone_from.as_deref() {
@@ -91,7 +93,7 @@ impl TemplateService {
             None => source.map(|s| s.description).unwrap_or_default(),
         };
         let now = Utc::now();
-        provider_templates::ActiveModel {
+        let row = provider_templates::ActiveModel {
             id: Set(Uuid::now_v7()),
             key: Set(key.as_str().to_owned()),
             name: Set(name),
@@ -102,10 +104,16 @@ impl TemplateService {
             builtin: Set(false),
             created_at: Set(now),
             updated_at: Set(now),
-        }
-        .insert(&self.db)
-        .await
-        .map_err(conflict_on("key", "a template with this key already exists"))
+        };
+        let txn = crate::db::write_transaction(&self.db).await?;
+        let row = row
+            .insert(&txn)
+            .await
+            .map_err(conflict_on("key", "a template with this key already exists"))?;
+        let details = json!({"key": row.key, "clonedFrom": new.clone_from});
+        record(&txn, admin, AuditAction::TemplateCreate, &row, details).await?;
+        txn.commit().await?;
+        Ok(row)
     }
 
     /// # Errors
@@ -123,6 +131,15 @@ impl TemplateService {
                 "built-in templates cannot be edited; clone it instead",
             ));
         }
+        let changed: Vec<&str> = [
+            ("name", patch.name.is_some()),
+            ("description", patch.description.is_some()),
+            ("defaultBaseUrl", patch.default_base_url.is_some()),
+            ("definition", patch.definition.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, set)| set.then_some(name))
+        .collect();
         let mut active: provider_templates::ActiveModel = row.into();
         if let Some(name) = patch.name {
             active.name = Set(Name::parse(&name, "name")?.into_string());
@@ -141,7 +158,12 @@ impl TemplateService {
             active.definition = Set(definition.to_json());
         }
         active.updated_at = Set(Utc::now());
-        Ok(active.update(&self.db).await?)
+        let txn = crate::db::write_transaction(&self.db).await?;
+        let row = active.update(&txn).await?;
+        let details = json!({"key": row.key, "changed": changed});
+        record(&txn, admin, AuditAction::TemplateUpdate, &row, details).await?;
+        txn.commit().await?;
+        Ok(row)
     }
 
     /// # Errors
@@ -164,10 +186,19 @@ impl TemplateService {
                 format!("{in_use} provider(s) use this template"),
             ));
         }
+        let txn = crate::db::write_transaction(&self.db).await?;
         provider_templates::Entity::delete_by_id(id.uuid())
-            .exec(&self.db)
+            .exec(&txn)
             .await?;
-        Ok(())
+        record(
+            &txn,
+            admin,
+            AuditAction::TemplateDelete,
+            &row,
+            json!({"key": row.key}),
+        )
+        .await?;
+        Ok(txn.commit().await?)
     }
 
     /// A template by id or key; `field` is where the caller named it, for the error.
@@ -180,6 +211,17 @@ impl TemplateService {
         };
         found.ok_or_else(|| DomainError::validation(field, "no such template"))
     }
+}
+
+async fn record(
+    txn: &DatabaseTransaction,
+    admin: &Admin,
+    action: AuditAction,
+    row: &provider_templates::Model,
+    details: serde_json::Value,
+) -> DomainResult<()> {
+    let entry = AuditEntry::new(action, format!("template:{}", row.id), details);
+    audit::record(txn, &admin.user().into(), entry).await
 }
 
 fn parse_definition(json: &serde_json::Value) -> DomainResult<TemplateDefinition> {

@@ -4,4 +4,4 @@
 
 mod service;
 
-pub use service::{scopes_of, NewToken, TokenService, TOKEN_PREFIX};
+pub use service::{NewToken, TokenService, TOKEN_PREFIX};

@@ -13,7 +13,7 @@ use secrecy::{ExposeSecret, SecretString};
 use uuid::Uuid;
 use vocab::{AuditAction, TokenId, TokenKind, TokenScope};
 
-use crate::access::{Admin, CurrentUser, TokenCaller};
+use crate::access::{granted_scopes, kind_of, scopes_of, Admin, CurrentUser, TokenCaller};
 use crate::audit::{self, AuditEntry};
 use crate::auth::session::token_hash;
 use crate::entities::{api_tokens, users};
@@ -246,21 +246,19 @@ impl TokenService {
                 .exec(&self.db)
                 .await?;
         }
-        let kind = TokenKind::parse(&token.kind).unwrap_or(TokenKind::Personal);
+        let owner = CurrentUser::from_row(&user, None)?;
+        let kind = kind_of(&token);
+        if kind == TokenKind::Service && !owner.is_admin() {
+            return Err(DomainError::unauthorized(
+                "The owner of this service token is no longer an admin.",
+            ));
+        }
+        let scopes = granted_scopes(&scopes_of(&token), owner.role());
         Ok(TokenCaller::new(
-            CurrentUser::from_row(&user, None)?,
+            owner,
             TokenId::from_uuid(token.id),
             kind,
-            scopes_of(&token),
+            scopes,
         ))
     }
-}
-
-/// The scopes a stored token carries (unknown ones, from a later version, are ignored).
-pub fn scopes_of(token: &api_tokens::Model) -> Vec<TokenScope> {
-    token
-        .scopes
-        .as_array()
-        .map(|a| a.iter().filter_map(|s| TokenScope::parse(s.as_str()?)).collect())
-        .unwrap_or_default()
 }

@@ -10,10 +10,12 @@ use sea_orm::{
 use secrecy::SecretString;
 use uuid::Uuid;
 
-use vocab::{Role, UserId};
+use serde_json::json;
+use vocab::{AuditAction, Role, UserId};
 
-use crate::access::Admin;
-use crate::entities::{sessions, users};
+use crate::access::{admin_only, kind_of, scopes_of, Admin};
+use crate::audit::{self, Actor, AuditEntry};
+use crate::entities::{api_tokens, sessions, users};
 use crate::error::{conflict_on, DomainError, DomainResult};
 use crate::passwords::{NewPassword, PasswordHasher};
 use crate::values::{DisplayName, Email};
@@ -54,13 +56,26 @@ impl UserService {
 
     /// # Errors
     /// `Validation` for a bad field, `Conflict` on `email` when it is taken.
-    pub async fn create(&self, _admin: &Admin, new: NewUser) -> DomainResult<users::Model> {
-        self.create_unchecked(new, &self.db).await
+    pub async fn create(&self, admin: &Admin, new: NewUser) -> DomainResult<users::Model> {
+        self.create_audited(new, &admin.user().into()).await
     }
 
-    /// For the operator's CLI and the first-admin set-up, which prove themselves otherwise.
+    /// For the operator's CLI, which proves itself otherwise.
     pub async fn create_by_operator(&self, new: NewUser) -> DomainResult<users::Model> {
-        self.create_unchecked(new, &self.db).await
+        self.create_audited(new, &Actor::operator()).await
+    }
+
+    async fn create_audited(&self, new: NewUser, actor: &Actor) -> DomainResult<users::Model> {
+        let txn = crate::db::write_transaction(&self.db).await?;
+        let row = self.create_unchecked(new, &txn).await?;
+        let entry = AuditEntry::new(
+            AuditAction::UserCreate,
+            format!("user:{}", row.id),
+            json!({"email": row.email, "role": row.role}),
+        );
+        audit::record(&txn, actor, entry).await?;
+        txn.commit().await?;
+        Ok(row)
     }
 
     pub(crate) async fn create_unchecked(
@@ -114,6 +129,7 @@ impl UserService {
                 "you cannot disable your own account",
             ));
         }
+        let before = row.clone();
         let mut active: users::ActiveModel = row.into();
         if let Some(role) = patch.role {
             active.role = Set(role.as_str().to_owned());
@@ -121,19 +137,54 @@ impl UserService {
         if let Some(name) = patch.display_name {
             active.display_name = Set(DisplayName::parse(&name)?.as_str().to_owned());
         }
+        let mut sessions_ended = 0;
         if let Some(enabled) = patch.active {
             active.active = Set(enabled);
             if !enabled {
-                sessions::Entity::delete_many()
+                sessions_ended = sessions::Entity::delete_many()
                     .filter(sessions::Column::UserId.eq(id.uuid()))
                     .exec(&txn)
-                    .await?;
+                    .await?
+                    .rows_affected;
             }
         }
         active.updated_at = Set(Utc::now());
         let updated = active.update(&txn).await?;
+        let details = json!({
+            "email": updated.email,
+            "changed": changes(&before, &updated),
+            "sessionsEnded": sessions_ended,
+            "tokensLimited": self.tokens_limited(&txn, &before, &updated).await?,
+        });
+        let entry = AuditEntry::new(AuditAction::UserUpdate, format!("user:{}", updated.id), details);
+        audit::record(&txn, &admin.user().into(), entry).await?;
         txn.commit().await?;
         Ok(updated)
+    }
+
+    /// The live tokens a change takes rights from: all of a disabled user's, and a demoted
+    /// admin's that carry what only admins may hold (`secrets:read`, service tokens). They
+    /// keep existing; what they may do is worked out from the owner at every use.
+    async fn tokens_limited(
+        &self,
+        db: &impl ConnectionTrait,
+        before: &users::Model,
+        after: &users::Model,
+    ) -> DomainResult<u64> {
+        let disabled = before.active && !after.active;
+        let demoted = before.role == Role::Admin.as_str() && after.role != Role::Admin.as_str();
+        if !disabled && !demoted {
+            return Ok(0);
+        }
+        let live = api_tokens::Entity::find()
+            .filter(api_tokens::Column::OwnerId.eq(after.id))
+            .filter(api_tokens::Column::RevokedAt.is_null())
+            .all(db)
+            .await?;
+        Ok(live
+            .iter()
+            .filter(|token| disabled || admin_only(kind_of(token), &scopes_of(token)))
+            .count() as u64)
     }
 
     pub async fn count(&self) -> DomainResult<u64> {
@@ -150,6 +201,25 @@ impl UserService {
             .one(db)
             .await?)
     }
+}
+
+/// What an update changed, before and after (role, whether enabled, name).
+fn changes(before: &users::Model, after: &users::Model) -> serde_json::Value {
+    let mut changed = serde_json::Map::new();
+    for (name, old, new) in [
+        ("role", json!(before.role), json!(after.role)),
+        ("active", json!(before.active), json!(after.active)),
+        (
+            "displayName",
+            json!(before.display_name),
+            json!(after.display_name),
+        ),
+    ] {
+        if old != new {
+            changed.insert(name.to_owned(), json!({"before": old, "after": new}));
+        }
+    }
+    serde_json::Value::Object(changed)
 }
 
 fn email_taken() -> DomainError {

@@ -2,10 +2,12 @@
 //! The bottom floor: it imports nothing of the crate but the error.
 
 mod numbers;
+mod paging;
 mod people;
 mod registry;
 pub mod text;
 
 pub use numbers::{FailureLimit, MonthlyQuota, Priority, RateLimit, Weight};
+pub use paging::Page;
 pub use people::{DisplayName, Email};
 pub use registry::{BaseUrl, Name, ProviderRef, Slug};

@@ -20,9 +20,9 @@ impl Email {
             && !domain.starts_with('.')
             && !domain.ends_with('.')
             && !domain.contains("..");
-        let clean = !value
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>');
+        let clean = !value.chars().any(|c| {
+            c.is_whitespace() || c.is_control() || super::text::is_invisible_format(c) || c == '<' || c == '>'
+        });
         if local.is_empty() || local.len() > 64 || domain.contains('@') || !domain_ok || !clean {
             return Err(invalid());
         }
@@ -75,6 +75,7 @@ mod tests {
             "ada@example..com",
             "ada@.example.com",
             "<ada@example.com>",
+            "ada\u{200B}@example.com",
         ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} was accepted");
         }

@@ -129,6 +129,17 @@ pub fn describe(config: &Config) -> String {
             config.log_retention_days.to_string(),
         ),
         ("SWITCHYARD_SCHEDULER", config.scheduler.to_string()),
+        ("SWITCHYARD_WEBHOOK_TIMEOUT", config.webhook_timeout.to_string()),
+        (
+            "SWITCHYARD_WEBHOOK_RETRY_BASE",
+            config.webhook_retry_base.to_string(),
+        ),
+        (
+            "SWITCHYARD_WEBHOOK_MAX_ATTEMPTS",
+            config.webhook_max_attempts.to_string(),
+        ),
+        ("SWITCHYARD_EGRESS_ALLOW", config.egress_allow().to_string()),
+        ("SWITCHYARD_ALLOWED_HOSTS", config.allowed_hosts().join(",")),
     ];
     lines
         .iter()

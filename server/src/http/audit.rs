@@ -6,6 +6,7 @@ use axum::Json;
 use chrono::{DateTime, Utc};
 use domain::audit::AuditFilter;
 use domain::error::optional_word;
+use domain::values::Page;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
@@ -39,8 +40,7 @@ pub async fn list(
         action: optional_word("action", query.action.as_deref())?,
         actor: query.actor.map(Into::into),
         since: query.since,
-        page: query.page.unwrap_or(1),
-        per_page: query.per_page.unwrap_or(50),
+        page: Page::new(query.page, query.per_page)?,
     };
     let (rows, total) = state.services.audit.list(&admin, &filter).await?;
     Ok(Json(ListResponse::page(rows, total)))

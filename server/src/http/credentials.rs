@@ -9,7 +9,7 @@ use axum::response::IntoResponse;
 use axum::Json;
 use domain::access::Owner;
 use domain::credentials::{CredentialPatch, ListQuery, NewCredential};
-use domain::values::ProviderRef;
+use domain::values::{Page, ProviderRef};
 use http::StatusCode;
 use secrecy::SecretString;
 use serde::Deserialize;
@@ -31,14 +31,14 @@ pub struct CredentialQuery {
     per_page: Option<u64>,
 }
 
-impl From<CredentialQuery> for ListQuery {
-    fn from(q: CredentialQuery) -> Self {
-        let default = ListQuery::default();
-        ListQuery {
+impl TryFrom<CredentialQuery> for ListQuery {
+    type Error = ApiError;
+
+    fn try_from(q: CredentialQuery) -> Result<Self, ApiError> {
+        Ok(ListQuery {
             provider: ProviderRef::parse_filter(q.provider.as_deref()),
-            page: q.page.unwrap_or(default.page),
-            per_page: q.per_page.unwrap_or(default.per_page),
-        }
+            page: Page::new(q.page, q.per_page)?,
+        })
     }
 }
 
@@ -132,7 +132,7 @@ async fn list(
     owner: &Owner,
     query: CredentialQuery,
 ) -> Result<Json<ListResponse<CredentialDto>>, ApiError> {
-    let (rows, total) = state.services.credentials.list(owner, &query.into()).await?;
+    let (rows, total) = state.services.credentials.list(owner, &query.try_into()?).await?;
     Ok(Json(ListResponse::page(rows, total)))
 }
 
@@ -242,7 +242,7 @@ pub async fn admin_connections(
     let (rows, total) = state
         .services
         .credentials
-        .list_all_connections(&admin, query.page.unwrap_or(1), query.per_page.unwrap_or(50))
+        .list_all_connections(&admin, Page::new(query.page, query.per_page)?)
         .await?;
     Ok(Json(ListResponse::page(rows, total)))
 }

@@ -6,7 +6,7 @@ use axum::Json;
 use chrono::{DateTime, Utc};
 use domain::error::optional_word;
 use domain::logs::LogFilter;
-use domain::values::ProviderRef;
+use domain::values::{Page, ProviderRef};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
@@ -50,8 +50,7 @@ pub async fn list(
         kind: optional_word("kind", query.kind.as_deref())?,
         since: query.since,
         until: query.until,
-        page: query.page.unwrap_or(1),
-        per_page: query.per_page.unwrap_or(50),
+        page: Page::new(query.page, query.per_page)?,
     };
     let (rows, total) = state.services.logs.list(&admin, &filter).await?;
     Ok(Json(ListResponse::page(rows, total)))

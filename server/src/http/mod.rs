@@ -75,6 +75,10 @@ pub struct StateInner {
     pub db_name: String,
     pub started_at: Instant,
     pub max_body_bytes: usize,
+    /// The host names requests may name.
+    pub hosts: Arc<middleware::HostPolicy>,
+    /// Served over https: responses tell browsers to keep to it.
+    pub hsts: bool,
 }
 
 impl AppState {
@@ -89,6 +93,11 @@ impl AppState {
             db_name: site::database_name(&url),
             started_at: Instant::now(),
             max_body_bytes: config.max_body_bytes,
+            hosts: Arc::new(middleware::HostPolicy::new(
+                config.allowed_hosts(),
+                config.public_url.is_none(),
+            )),
+            hsts: config.serves_https(),
         })))
     }
 }
@@ -183,6 +192,14 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .route("/api/{*rest}", any(api_error::unknown_route))
         .layer(Extension(openapi::publish(&document)?));
 
+    // Only over https: a plain-http instance must not tell browsers to refuse it.
+    let hsts = state.hsts.then(|| {
+        SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        )
+    });
+    let hosts = state.hosts.clone();
     Ok(Router::new()
         .merge(api)
         .leptos_routes_with_context(&state, route_list(), context.clone(), shell_fn)
@@ -195,8 +212,14 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
         ))
+        .layer(axum::middleware::from_fn(middleware::server_function_status))
         .layer(axum::middleware::from_fn(middleware::refuse_cross_origin))
+        .layer(axum::middleware::from_fn_with_state(
+            hosts,
+            middleware::refuse_foreign_host,
+        ))
         .layer(axum::middleware::from_fn(middleware::content_security_policy))
+        .layer(tower::util::option_layer(hsts))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

@@ -73,6 +73,8 @@ pub struct CreateProviderRequest {
     base_url: Option<String>,
     default_priority: Option<i64>,
     enabled: Option<bool>,
+    /// Whether users' connections may use their own endpoint (off when left out).
+    allow_endpoint_override: Option<bool>,
 }
 
 #[utoipa::path(post, path = "/api/admin/providers", tag = "providers", security(("session" = [])), request_body = CreateProviderRequest, responses(
@@ -89,6 +91,7 @@ pub async fn create(
         base_url: body.base_url,
         default_priority: body.default_priority,
         enabled: body.enabled,
+        allow_endpoint_override: body.allow_endpoint_override,
     };
     let row = state.services.providers.create(&admin, new).await?;
     Ok((StatusCode::CREATED, Json(ProviderDto::from(row))))
@@ -101,6 +104,8 @@ pub struct UpdateProviderRequest {
     base_url: Option<String>,
     default_priority: Option<i64>,
     enabled: Option<bool>,
+    /// Whether users' connections may use their own endpoint.
+    allow_endpoint_override: Option<bool>,
 }
 
 #[utoipa::path(patch, path = "/api/admin/providers/{id}", tag = "providers", security(("session" = [])), params(("id" = Uuid, Path)),
@@ -116,6 +121,7 @@ pub async fn update(
         base_url: body.base_url,
         default_priority: body.default_priority,
         enabled: body.enabled,
+        allow_endpoint_override: body.allow_endpoint_override,
     };
     let row = state
         .services

@@ -163,10 +163,11 @@ fn closed_port() -> String {
     format!("http://127.0.0.1:{port}")
 }
 
-/// Registers provider `fake` (OpenAI-compatible) at `base_url`.
+/// Registers provider `fake` (OpenAI-compatible) at `base_url`; connections may point it
+/// at the fake's other behaviours.
 pub async fn register(app: &TestApp, admin: &Client, base_url: &str) {
-    let body =
-        json!({"identifier": "fake", "name": "Fake", "templateId": "openai-compatible", "baseUrl": base_url});
+    let body = json!({"identifier": "fake", "name": "Fake", "templateId": "openai-compatible",
+        "baseUrl": base_url, "allowEndpointOverride": true});
     let (status, created) = json_of(admin, Method::POST, app.url("/api/admin/providers"), Some(body)).await;
     assert_eq!(status, reqwest::StatusCode::CREATED, "{created}");
 }

@@ -86,6 +86,8 @@ impl TestApp {
             data_dir: data.path().to_path_buf(),
             database_url: postgres.as_ref().map(|pg| pg.url.clone().into()),
             probe_timeout: 2,
+            // The fake providers and webhook receivers listen on loopback.
+            egress_allow: "127.0.0.0/8".into(),
             ..Config::default()
         };
         change(&mut config);

@@ -59,6 +59,7 @@ async fn a_canary_secret_never_leaves_through_pages_answers_errors_or_logs() {
         .arg("serve")
         .env("SWITCHYARD_DATA_DIR", data.path())
         .env("SWITCHYARD_ADDR", "127.0.0.1:0")
+        .env("SWITCHYARD_EGRESS_ALLOW", "127.0.0.1")
         .env("RUST_LOG", "debug")
         .env_remove("SWITCHYARD_DATABASE_URL")
         .stdout(Stdio::piped())
@@ -176,7 +177,8 @@ async fn a_canary_secret_never_leaves_through_pages_answers_errors_or_logs() {
     assert_clean("an unsaved test", &unsaved);
     admin
         .patch(format!("{base}/api/admin/credentials/{id}"))
-        .json(&json!({"endpoint": fake.url("ok")}))
+        // A stored key goes only where it was saved for: moving it means typing it again.
+        .json(&json!({"endpoint": fake.url("ok"), "fields": {"api_key": CANARY}}))
         .send()
         .await
         .unwrap();

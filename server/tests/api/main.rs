@@ -29,5 +29,6 @@ mod scheduler;
 mod templates;
 mod test_all;
 mod tokens;
+mod trust;
 mod users;
 mod webhooks;

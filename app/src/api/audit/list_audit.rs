@@ -12,8 +12,7 @@ pub async fn list_audit(action: Option<AuditAction>, page: u64) -> Result<Page<A
     let admin = crate::ssr::require_admin().await?;
     let filter = AuditFilter {
         action,
-        page,
-        per_page: 50,
+        page: domain::values::Page::new(Some(page), None)?,
         ..Default::default()
     };
     let (rows, total) = crate::ssr::services()?.audit.list(&admin, &filter).await?;

@@ -17,8 +17,7 @@ pub async fn list_credentials(
     let owner = crate::ssr::require_owner(scope).await?;
     let query = ListQuery {
         provider: ProviderRef::parse_filter(Some(&provider)),
-        page,
-        ..Default::default()
+        page: domain::values::Page::new(Some(page), None)?,
     };
     let (rows, total) = crate::ssr::services()?.credentials.list(&owner, &query).await?;
     Ok(Page::of(rows, total))

@@ -20,8 +20,7 @@ pub async fn list_request_logs(
         provider: ProviderRef::parse_filter(Some(&provider)),
         status,
         kind,
-        page,
-        per_page: 50,
+        page: domain::values::Page::new(Some(page), None)?,
         ..Default::default()
     };
     let (rows, total) = crate::ssr::services()?.logs.list(&admin, &filter).await?;

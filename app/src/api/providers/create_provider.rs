@@ -23,6 +23,7 @@ pub async fn create_provider(
         base_url,
         default_priority,
         enabled: None,
+        allow_endpoint_override: None,
     };
     let row = crate::ssr::services()?.providers.create(&admin, new).await?;
     Ok(row.into())

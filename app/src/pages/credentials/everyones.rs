@@ -19,13 +19,14 @@ pub fn EveryonesConnections(rows: Resource<Result<Vec<ConnectionSummaryDto>, App
                         }
                         view! {
                             <table class="list">
-                                <thead><tr><th>"Owner"</th><th>"Name"</th><th>"Provider"</th><th>"Status"</th><th>"Last used"</th></tr></thead>
+                                <thead><tr><th>"Owner"</th><th>"Name"</th><th>"Provider"</th><th>"Endpoint"</th><th>"Status"</th><th>"Last used"</th></tr></thead>
                                 <tbody>
                                     {rows.into_iter().map(|c| view! {
                                         <tr>
                                             <td>{c.owner_email}</td>
                                             <td>{c.name}</td>
                                             <td>{c.provider_name}</td>
+                                            <td class="endpoint">{c.endpoint_host.unwrap_or_else(|| "the provider's".into())}</td>
                                             <td>{if c.active { "active" } else { "inactive" }}</td>
                                             <td>{c.last_used_at.map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_else(|| "never".into())}</td>
                                         </tr>

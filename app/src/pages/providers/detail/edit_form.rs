@@ -24,6 +24,10 @@ pub fn EditProviderForm(provider: ProviderDto, update: ServerAction<UpdateProvid
                     <input type="number" name="default_priority" required min="0" max="10000" value=provider.default_priority/>
                 </label>
                 <FieldError error field="default_priority"/>
+                <label class="inline">
+                    <input type="checkbox" name="allow_endpoint_override" value="true" checked=provider.allow_endpoint_override/>
+                    "Users' connections may use their own endpoint (private addresses still need SWITCHYARD_EGRESS_ALLOW)"
+                </label>
                 <FormError error fields=FIELDS/>
                 <button type="submit" disabled=move || update.pending().get()>"Save"</button>
             </ActionForm>

@@ -1,0 +1,97 @@
+//! Where a credential's requests go, and where its secret may go: a stored secret is
+//! bound to the origin (scheme, host, port) it was saved for and is sent nowhere else,
+//! so neither a changed endpoint nor a provider's new base URL can carry it away.
+
+use std::collections::HashMap;
+
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::access::Owner;
+use crate::entities::{credentials, providers};
+use crate::error::{DomainError, DomainResult};
+use crate::probe::Prober;
+
+/// A plain field that, when a template has it, is the address to call (Azure's endpoint).
+pub(crate) const ENDPOINT_FIELD: &str = "endpoint";
+
+/// The base URL requests go to: the credential's endpoint override, else its endpoint
+/// field, else the provider's base URL.
+pub(crate) fn destination(
+    provider: &providers::Model,
+    endpoint_override: Option<&str>,
+    fields: &HashMap<String, SecretString>,
+) -> String {
+    let from_field = fields
+        .get(ENDPOINT_FIELD)
+        .map(|v| v.expose_secret().trim())
+        .filter(|v| !v.is_empty());
+    endpoint_override
+        .or(from_field)
+        .unwrap_or(&provider.base_url)
+        .to_owned()
+}
+
+/// `scheme://host:port` of a URL; `None` when it does not parse.
+pub(crate) fn origin(url: &str) -> Option<String> {
+    url::Url::parse(url)
+        .ok()
+        .map(|u| u.origin().ascii_serialization())
+}
+
+/// `None` when a row's stored secret may be sent to `destination`; else why not.
+pub(crate) fn refused_destination(row: &credentials::Model, destination: &str) -> Option<String> {
+    let bound = row.bound_origin.as_deref()?;
+    let (bound, now) = (origin(bound), origin(destination));
+    (bound != now).then(|| {
+        format!(
+            "this key was saved for {} and is not sent to {}; type the key again to use the new address",
+            bound.as_deref().unwrap_or("another address"),
+            now.as_deref().unwrap_or("an unreadable address")
+        )
+    })
+}
+
+/// Whether `owner` may point a credential of `provider` at its own endpoint: admins may,
+/// users only where the provider allows it.
+///
+/// # Errors
+/// `Validation` on `endpoint` for a user and a provider that does not allow overrides.
+pub(crate) fn check_override_allowed(owner: &Owner, provider: &providers::Model) -> DomainResult<()> {
+    match owner {
+        Owner::User(_) if !provider.allow_endpoint_override => Err(DomainError::validation(
+            "endpoint",
+            format!(
+                "{} does not allow connections to use their own endpoint",
+                provider.name
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Refuses a destination the egress policy would refuse, before it is saved or tested,
+/// naming the field the address came from.
+///
+/// # Errors
+/// `Validation` on `field`, with the policy's sentence.
+pub(crate) async fn vet(prober: &Prober, destination: &str, field: &str) -> DomainResult<()> {
+    prober
+        .egress()
+        .vet(destination)
+        .await
+        .map(drop)
+        .map_err(|refused| DomainError::validation(field, refused.to_string()))
+}
+
+/// The field a destination came from, for errors: the override, the endpoint field, or
+/// the provider (whose base URL is the admins').
+pub(crate) fn source_field(
+    endpoint_override: Option<&str>,
+    fields: &HashMap<String, SecretString>,
+) -> &'static str {
+    match (endpoint_override, fields.contains_key(ENDPOINT_FIELD)) {
+        (Some(_), _) => "endpoint",
+        (None, true) => "fields.endpoint",
+        (None, false) => "provider",
+    }
+}
