@@ -4,6 +4,8 @@
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WASM_BINDGEN_VERSION="0.2.130"
+SCHEMATHESIS_VERSION="4.32.5"
+OPENAI_SDK_VERSION="3.57.0"
 export PATH="$HOME/.cargo/bin:$ROOT/tools/node_modules/.bin:$PATH"
 
 say() { printf '==> %s\n' "$*" >&2; }
@@ -44,6 +46,22 @@ apt_install() {
   [ "$(id -u)" = 0 ] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
+# One virtualenv, tools/venv, for the Python the tests use: the official openai SDK (the
+# gateway's SDK test, server/tests/sdk/gateway_sdk.py) and Schemathesis
+# (scripts/schemathesis). A venv already holding both pinned versions is reused.
+ensure_python_tools() {
+  local venv="$ROOT/tools/venv"
+  local check="import sys, importlib.metadata as m; sys.exit(m.version('openai') != '$OPENAI_SDK_VERSION' or m.version('schemathesis') != '$SCHEMATHESIS_VERSION')"
+  if ! "$venv/bin/python" -c "$check" 2>/dev/null; then
+    say "installing openai $OPENAI_SDK_VERSION and Schemathesis $SCHEMATHESIS_VERSION (PyPI) into tools/venv"
+    # Debian's python3 makes venvs only with python3-venv.
+    python3 -c 'import ensurepip, venv' 2>/dev/null || apt_install python3 python3-venv
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check \
+      "openai==$OPENAI_SDK_VERSION" "schemathesis==$SCHEMATHESIS_VERSION"
+  fi
 }
 
 ensure_chromium() {

@@ -7,9 +7,9 @@ use leptos_router::{path, SsrMode};
 
 use crate::components::{NavBar, NotFound};
 use crate::pages::{
-    AccountPage, AuditLogPage, ConnectionsPage, CredentialsPage, LoginPage, OverviewPage, ProviderDetailPage,
-    ProvidersPage, RequestLogsPage, SetupPage, TemplateDetailPage, TemplatesPage, TokensPage, UsersPage,
-    WebhooksPage,
+    AccountPage, AuditLogPage, ConnectionsPage, CredentialsPage, GatewayPage, LoginPage, OverviewPage,
+    ProviderDetailPage, ProvidersPage, RequestLogsPage, SetupPage, TemplateDetailPage, TemplatesPage,
+    TokensPage, UsersPage, WebhooksPage,
 };
 
 /// The document around the app; rendered on the server only.
@@ -61,6 +61,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/credentials") view=CredentialsPage ssr=SsrMode::Async/>
                     <Route path=path!("/connections") view=ConnectionsPage ssr=SsrMode::Async/>
                     <Route path=path!("/tokens") view=TokensPage ssr=SsrMode::Async/>
+                    <Route path=path!("/gateway") view=GatewayPage ssr=SsrMode::Async/>
                     <Route path=path!("/audit") view=AuditLogPage ssr=SsrMode::Async/>
                     <Route path=path!("/logs") view=RequestLogsPage ssr=SsrMode::Async/>
                     <Route path=path!("/webhooks") view=WebhooksPage ssr=SsrMode::Async/>

@@ -42,10 +42,33 @@ fn parts() -> Option<http::request::Parts> {
 }
 
 fn current_request_id() -> String {
+    request_id().unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// The current request's id (`x-request-id`), when the server gave it one.
+pub fn request_id() -> Option<String> {
     parts()
         .and_then(|p| p.extensions.get::<RequestId>().map(|id| id.0.clone()))
         .or_else(|| CURRENT_REQUEST_ID.try_with(Clone::clone).ok())
-        .unwrap_or_else(|| "unknown".to_owned())
+        .filter(|id| id != "unknown")
+}
+
+/// `scheme://host` as the current request names this site: its `Host` (which the
+/// server checks against the allowed hosts), https when cookies are marked Secure.
+pub fn request_origin() -> Option<String> {
+    let parts = parts()?;
+    let host = parts
+        .headers
+        .get(http::header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| parts.uri.authority().map(ToString::to_string))?;
+    let scheme = if web_config().secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    Some(format!("{scheme}://{host}"))
 }
 
 impl From<DomainError> for AppError {
@@ -58,7 +81,8 @@ impl From<DomainError> for AppError {
             DomainError::Upstream(message) => AppError::Upstream(message),
             DomainError::Validation { field, message } => AppError::Validation { field, message },
             DomainError::Conflict { field, message } => AppError::Conflict { field, message },
-            DomainError::RateLimited { retry_after_secs } => AppError::RateLimited { retry_after_secs },
+            DomainError::RateLimited { retry_after_secs }
+            | DomainError::Exhausted { retry_after_secs, .. } => AppError::RateLimited { retry_after_secs },
             DomainError::Unavailable(message) => {
                 tracing::warn!(%message, "service unavailable");
                 AppError::Unavailable("The service is temporarily unavailable. Try again shortly.".into())

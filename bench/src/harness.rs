@@ -108,6 +108,37 @@ pub fn rss_mb(pid: u32) -> Result<f64> {
     Ok(kb / 1024.0)
 }
 
+/// CPU time (user + system) the process has used, in seconds, from /proc.
+pub fn cpu_seconds(pid: u32) -> Result<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
+    // The command name may hold spaces; the fields after its closing parenthesis do not.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .ok_or("unreadable /proc stat")?
+        .1
+        .split_whitespace()
+        .collect();
+    // utime and stime are the 14th and 15th fields: 12th and 13th after the name.
+    let ticks: f64 = fields
+        .get(11..13)
+        .ok_or("short /proc stat")?
+        .iter()
+        .map(|v| v.parse::<f64>().unwrap_or(0.0))
+        .sum();
+    Ok(ticks / clock_ticks_per_second())
+}
+
+/// `getconf CLK_TCK`, 100 on Linux unless someone changed it.
+fn clock_ticks_per_second() -> f64 {
+    std::process::Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(100.0)
+}
+
 pub async fn sign_in(client: &reqwest::Client, base: &str) -> Result<String> {
     sign_in_as(client, base, ADMIN_EMAIL).await
 }

@@ -23,6 +23,22 @@ impl Figures {
         self.latencies[index].as_secs_f64() * 1000.0
     }
 
+    pub fn p50(&self) -> f64 {
+        self.percentile(0.50)
+    }
+
+    pub fn p99(&self) -> f64 {
+        self.percentile(0.99)
+    }
+
+    pub fn count(&self) -> usize {
+        self.latencies.len()
+    }
+
+    pub fn errors(&self) -> usize {
+        self.errors
+    }
+
     pub fn print(&self, label: &str) {
         println!(
             "{label}: {} requests, {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms, errors {}",

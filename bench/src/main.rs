@@ -1,7 +1,7 @@
 //! Switchyard's benchmark: boots the release binary on a fresh database and drives it
 //! over loopback, printing figures. Build the release binary first
 //! (`bash -c 'source scripts/tools.sh; build_release'`), then
-//! `cargo run --release -p bench [-- [--only basics|credentials|test-all|overview|rotation] [--hold] [path/to/switchyard]]`.
+//! `cargo run --release -p bench [-- [--only basics|gateway|credentials|test-all|overview|rotation] [--hold] [path/to/switchyard]]`.
 //!
 //! The load generator shares the machine with the server, so figures are conservative.
 
@@ -15,9 +15,11 @@ mod load;
 // The workloads, one file each.
 mod basics;
 mod credentials;
+mod gateway;
 mod overview;
 mod rotation;
 mod test_all;
+mod upstream;
 
 use harness::{rss_mb, sign_in, wait_ready, Instance};
 
@@ -62,6 +64,9 @@ async fn main() -> Result<()> {
         basics::basic_figures(&client, &base, &cookie).await?;
         println!("loaded RSS: {:.1} MB", rss_mb(server.pid())?);
     }
+    if options.runs("gateway") {
+        gateway::gateway_figures(&client, &base, &cookie, server.pid()).await?;
+    }
     if options.runs("credentials") {
         credentials::credential_figures(&client, &base, &data, &cookie).await?;
         println!(
@@ -104,7 +109,14 @@ struct Options {
 }
 
 impl Options {
-    const WORKLOADS: [&'static str; 5] = ["basics", "credentials", "test-all", "overview", "rotation"];
+    const WORKLOADS: [&'static str; 6] = [
+        "basics",
+        "gateway",
+        "credentials",
+        "test-all",
+        "overview",
+        "rotation",
+    ];
 
     fn from_args(mut args: impl Iterator<Item = String>) -> Result<Self> {
         let mut options = Options {

@@ -61,6 +61,11 @@ async fn fill(db: &DatabaseConnection, span: chrono::Duration) -> Result<()> {
                 model: None,
                 error: None,
                 created_at: now - chrono::Duration::milliseconds(step * i as i64),
+                request_id: None,
+                ttfb_ms: None,
+                prompt_tokens: None,
+                completion_tokens: None,
+                endpoint: None,
             }
         });
         // The app's own write path: the logs and their hourly counts.

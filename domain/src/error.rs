@@ -22,6 +22,10 @@ pub enum DomainError {
     Conflict { field: String, message: String },
     #[error("too many attempts; try again in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
+    /// Everything that could serve a request is at its rate limit or quota; the message
+    /// says which, and when the first frees up.
+    #[error("{message}")]
+    Exhausted { message: String, retry_after_secs: u64 },
     /// A dependency (database, vault) cannot serve; the message is safe to show.
     #[error("{0}")]
     Unavailable(String),

@@ -12,9 +12,11 @@ pub mod redaction;
 
 // Floor 1: parsed values, who is asking, the database, the vault.
 pub mod access;
+pub mod changes;
 pub mod db;
 pub mod egress;
 pub mod kv;
+pub mod limits;
 pub mod passwords;
 pub mod values;
 pub mod vault;
@@ -48,7 +50,8 @@ pub mod overview;
 pub mod routing;
 pub mod test_all;
 
-// Floor 7: the scheduled jobs.
+// Floor 7: the scheduled jobs, the gateway.
+pub mod gateway;
 pub mod scheduler;
 
 // Top: the bundle adapters hold.

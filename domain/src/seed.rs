@@ -1,5 +1,6 @@
-//! Built-in templates and system providers, seeded on every start. Seeding only adds
-//! what is missing: it never overwrites what an admin changed.
+//! Built-in templates and system providers, seeded on every start. Seeding adds what is
+//! missing and brings the built-in templates (which no one can edit) up to this
+//! version's definitions; it never touches what an admin made or changed.
 
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
@@ -10,7 +11,8 @@ use uuid::Uuid;
 use crate::entities::{provider_templates, providers};
 use crate::error::DomainResult;
 use crate::templates::{
-    AuthScheme, FieldSpec, HeaderSpec, ModelsRequestSpec, RequestSpec, TemplateDefinition, KEY_FIELD,
+    AuthScheme, FieldSpec, GatewaySpec, HeaderSpec, ModelsRequestSpec, RequestSpec, TemplateDefinition,
+    KEY_FIELD,
 };
 
 struct BuiltinTemplate {
@@ -52,6 +54,7 @@ fn openai_like(auth: AuthScheme, fields: Vec<FieldSpec>) -> TemplateDefinition {
             items_pointer: "/data".into(),
             id_field: "id".into(),
         }),
+        gateway: Some(GatewaySpec::default()),
     }
 }
 
@@ -74,11 +77,21 @@ fn builtin_templates() -> Vec<BuiltinTemplate> {
         name: "anthropic-version".into(),
         value: "2023-06-01".into(),
     });
+    anthropic.gateway = Some(GatewaySpec {
+        auth: Some(AuthScheme::Bearer),
+        messages: true,
+        ..GatewaySpec::default()
+    });
     let mut gemini = openai_like(AuthScheme::Query { name: "key".into() }, vec![api_key()]);
     gemini.models_request = Some(ModelsRequestSpec {
         path: "/models".into(),
         items_pointer: "/models".into(),
         id_field: "name".into(),
+    });
+    gemini.gateway = Some(GatewaySpec {
+        path_prefix: "/openai".into(),
+        auth: Some(AuthScheme::Bearer),
+        ..GatewaySpec::default()
     });
     let mut azure = openai_like(
         AuthScheme::Header {
@@ -108,6 +121,11 @@ fn builtin_templates() -> Vec<BuiltinTemplate> {
         path: "/openai/models?api-version={api_version}".into(),
     });
     azure.models_request = None;
+    azure.gateway = Some(GatewaySpec {
+        path_prefix: "/openai/deployments/{deployment}".into(),
+        query: Some("api-version={api_version}".into()),
+        ..GatewaySpec::default()
+    });
     let ollama = TemplateDefinition {
         auth: AuthScheme::None,
         extra_headers: vec![],
@@ -120,6 +138,10 @@ fn builtin_templates() -> Vec<BuiltinTemplate> {
             path: "/api/tags".into(),
             items_pointer: "/models".into(),
             id_field: "name".into(),
+        }),
+        gateway: Some(GatewaySpec {
+            path_prefix: "/v1".into(),
+            ..GatewaySpec::default()
         }),
     };
     vec![
@@ -186,12 +208,16 @@ fn builtin_templates() -> Vec<BuiltinTemplate> {
             name: "Generic HTTP",
             description: "Any API that takes its key in a header; clone it to name the header",
             base_url: None,
-            definition: openai_like(
-                AuthScheme::Header {
-                    name: "X-API-Key".into(),
-                },
-                vec![api_key()],
-            ),
+            definition: TemplateDefinition {
+                // Not necessarily OpenAI-compatible: the gateway leaves it alone.
+                gateway: None,
+                ..openai_like(
+                    AuthScheme::Header {
+                        name: "X-API-Key".into(),
+                    },
+                    vec![api_key()],
+                )
+            },
         },
     ]
 }
@@ -211,6 +237,8 @@ const SYSTEM_PROVIDERS: &[(&str, &str, &str, i32)] = &[
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SeedReport {
     pub templates_added: Vec<String>,
+    /// Built-in templates whose stored definition was an older version's.
+    pub templates_updated: Vec<String>,
     pub providers_added: Vec<String>,
 }
 
@@ -222,12 +250,21 @@ pub async fn seed(db: &impl ConnectionTrait) -> DomainResult<SeedReport> {
     let mut report = SeedReport::default();
     let now = Utc::now();
     for template in builtin_templates() {
-        let exists = provider_templates::Entity::find()
+        let existing = provider_templates::Entity::find()
             .filter(provider_templates::Column::Key.eq(template.key))
             .one(db)
-            .await?
-            .is_some();
-        if exists {
+            .await?;
+        if let Some(row) = existing {
+            let current = template.definition.to_json();
+            if row.builtin && row.definition != current {
+                let mut active: provider_templates::ActiveModel = row.into();
+                active.definition = Set(current);
+                active.auth_scheme = Set(template.definition.auth.kind().to_owned());
+                active.updated_at = Set(now);
+                active.update(db).await?;
+                crate::changes::announce(db).await?;
+                report.templates_updated.push(template.key.to_owned());
+            }
             continue;
         }
         provider_templates::ActiveModel {

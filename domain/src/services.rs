@@ -15,7 +15,9 @@ use crate::auth::{AuthPolicy, AuthService};
 use crate::credentials::CredentialService;
 use crate::egress::{AllowList, Egress};
 use crate::error::DomainResult;
+use crate::gateway::{Gateway, GatewaySettings};
 use crate::health::{HealthChecks, HealthPolicy};
+use crate::limits::Limiter;
 use crate::logs::RequestLogs;
 use crate::models::ModelService;
 use crate::overview::OverviewService;
@@ -60,6 +62,7 @@ pub struct ServiceConfig {
     pub alerts: AlertSettings,
     /// The private addresses and names outbound requests may reach.
     pub egress_allow: AllowList,
+    pub gateway: GatewaySettings,
     /// The SQLite file, whose disappearance makes the database unhealthy.
     pub sqlite_file: Option<PathBuf>,
 }
@@ -96,6 +99,9 @@ pub struct ServiceSet {
     pub webhooks: WebhookService,
     pub alerts: Dispatcher,
     pub system: SystemService,
+    pub gateway: Gateway,
+    /// Rate limits' state, shared by resolve and the gateway.
+    pub limiter: Limiter,
 }
 
 impl Services {
@@ -115,7 +121,7 @@ impl Services {
         let logs = RequestLogs::new(db.clone());
         let test_all = TestAll::new(db.clone(), credentials.clone(), config.probes.concurrency);
         let webhooks = WebhookService::new(db.clone(), vault.clone(), egress.clone());
-        let alerts = Dispatcher::new(db.clone(), webhooks.clone(), config.alerts, egress)?;
+        let alerts = Dispatcher::new(db.clone(), webhooks.clone(), config.alerts, egress.clone())?;
         let checks = HealthChecks::new(
             db.clone(),
             credentials.clone(),
@@ -123,7 +129,21 @@ impl Services {
             config.health,
             config.probes.concurrency,
         );
-        let resolve = ResolveService::new(db.clone(), credentials.clone(), alerts.clone());
+        // Instances sharing PostgreSQL share their rate limits; SQLite is one instance.
+        let limiter = match db.get_database_backend() {
+            sea_orm::DbBackend::Postgres => Limiter::shared(db.clone()),
+            _ => Limiter::local(),
+        };
+        let resolve = ResolveService::new(db.clone(), credentials.clone(), alerts.clone(), limiter.clone());
+        let gateway = Gateway::new(
+            db.clone(),
+            credentials.clone(),
+            egress.clone(),
+            alerts.clone(),
+            limiter.clone(),
+            config.health,
+            config.gateway,
+        )?;
         let retention = Retention {
             logs: logs.clone(),
             runs: test_all.clone(),
@@ -156,6 +176,8 @@ impl Services {
             webhooks,
             alerts,
             system: SystemService::new(db, config.sqlite_file),
+            gateway,
+            limiter,
         })))
     }
 }

@@ -9,6 +9,7 @@ mod m20261124_000001_health_checks;
 mod m20261125_000001_alerts;
 mod m20261127_000001_connection_list_index;
 mod m20261129_000001_trust;
+mod m20261130_000001_gateway;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_alerts::Migration),
             Box::new(m20261127_000001_connection_list_index::Migration),
             Box::new(m20261129_000001_trust::Migration),
+            Box::new(m20261130_000001_gateway::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 use domain::alerts::AlertSettings;
 use domain::auth::AuthPolicy;
 use domain::egress::AllowList;
+use domain::gateway::GatewaySettings;
 use domain::health::HealthPolicy;
 use domain::scheduler::Schedule;
 use domain::services::{ProbeSettings, ServiceConfig};
@@ -71,6 +72,14 @@ pub struct Config {
     pub egress_allow: String,
     /// Host names (besides the public URL's) requests may name in `Host`, comma-separated.
     pub allowed_hosts: String,
+    /// The largest gateway request body (images in messages), apart from the admin API's.
+    pub gateway_max_body_bytes: usize,
+    /// Seconds a gateway attempt waits for the upstream's first byte before failing over.
+    pub gateway_first_byte_timeout: u64,
+    /// Credentials one gateway request tries at most.
+    pub gateway_max_attempts: u32,
+    /// Seconds all attempts of one gateway request may take together until the first byte.
+    pub gateway_deadline: u64,
 }
 
 impl Default for Config {
@@ -100,6 +109,10 @@ impl Default for Config {
             webhook_max_attempts: 6,
             egress_allow: String::new(),
             allowed_hosts: String::new(),
+            gateway_max_body_bytes: 20 * 1024 * 1024,
+            gateway_first_byte_timeout: 30,
+            gateway_max_attempts: 3,
+            gateway_deadline: 60,
         }
     }
 }
@@ -155,7 +168,31 @@ impl Config {
                 "SWITCHYARD_PROBE_TIMEOUT must be from 1 to 300 seconds".into(),
             ));
         }
-        let ranges: [(&str, u64, u64, u64); 9] = [
+        let ranges: [(&str, u64, u64, u64); 13] = [
+            (
+                "SWITCHYARD_GATEWAY_MAX_BODY_BYTES",
+                self.gateway_max_body_bytes as u64,
+                1024,
+                1024 * 1024 * 1024,
+            ),
+            (
+                "SWITCHYARD_GATEWAY_FIRST_BYTE_TIMEOUT",
+                self.gateway_first_byte_timeout,
+                1,
+                3600,
+            ),
+            (
+                "SWITCHYARD_GATEWAY_MAX_ATTEMPTS",
+                u64::from(self.gateway_max_attempts),
+                1,
+                10,
+            ),
+            (
+                "SWITCHYARD_GATEWAY_DEADLINE",
+                self.gateway_deadline,
+                self.gateway_first_byte_timeout,
+                3 * 3600,
+            ),
             ("SWITCHYARD_WEBHOOK_TIMEOUT", self.webhook_timeout, 1, 60),
             ("SWITCHYARD_WEBHOOK_RETRY_BASE", self.webhook_retry_base, 1, 3600),
             (
@@ -281,6 +318,12 @@ impl Config {
                 max_attempts: self.webhook_max_attempts,
             },
             egress_allow: self.egress_allow(),
+            gateway: GatewaySettings {
+                first_byte_timeout: Duration::from_secs(self.gateway_first_byte_timeout),
+                max_attempts: self.gateway_max_attempts,
+                deadline: Duration::from_secs(self.gateway_deadline),
+                ..GatewaySettings::default()
+            },
             sqlite_file: crate::http::sqlite_file(&self.database_url()),
         }
     }

@@ -26,6 +26,8 @@ pub struct Application {
     /// The one-time first-admin link, while no admin exists.
     pub setup_url: Option<String>,
     run_scheduler: bool,
+    /// The gateway's watcher and writers, started with its first load.
+    gateway_jobs: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl Application {
@@ -46,6 +48,11 @@ impl Application {
         if let Some(url) = &setup_url {
             tracing::warn!("No admin exists yet. Create the first admin here (one-time link): {url}");
         }
+        let gateway_jobs = services
+            .gateway
+            .start()
+            .await
+            .context("the gateway could not load its routing data")?;
         let state = AppState::new(services.clone(), &config)?;
         Ok(Self {
             listener,
@@ -54,6 +61,7 @@ impl Application {
             services,
             setup_url,
             run_scheduler: config.scheduler,
+            gateway_jobs,
         })
     }
 
@@ -69,9 +77,17 @@ impl Application {
         };
         // Webhook deliveries go out from every instance: a lease keeps each to one sender.
         jobs.push(tokio::spawn(self.services.alerts.clone().run()));
+        jobs.extend(self.gateway_jobs);
         tracing::info!(port = self.port, "Switchyard is ready");
+        // Stream chunks are small writes: without TCP_NODELAY, Nagle's algorithm holds
+        // each one back until the client's delayed ACK (about 40 ms).
+        let listener = axum::serve::ListenerExt::tap_io(self.listener, |tcp| {
+            if let Err(err) = tcp.set_nodelay(true) {
+                tracing::debug!(%err, "TCP_NODELAY could not be set");
+            }
+        });
         let served = axum::serve(
-            self.listener,
+            listener,
             self.router.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown)

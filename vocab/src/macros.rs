@@ -1,9 +1,13 @@
 //! The two shapes every word set and id follows, written once.
 
-/// A closed set of words: the enum, its wire spelling (`as_str`, serde, `Display`),
-/// `ALL` in the order pages list them, and `FromStr`.
+/// A closed set of words: the enum, its wire spelling (`as_str`, serde, `Display`, the
+/// OpenAPI schema), `ALL` in the order pages list them, and `FromStr`.
+///
+/// The spelling is taken as a `tt`, not a `literal`: a `literal` fragment reaches derive
+/// macros wrapped in an invisible group, which serde unwraps but utoipa does not, so the
+/// schema would list the Rust names (`Admin`) instead of the wire's (`admin`).
 macro_rules! words {
-    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $wire:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $wire:tt),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

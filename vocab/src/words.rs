@@ -49,6 +49,9 @@ words! {
         Timeout = "timeout",
         ConnectFailed = "connect_failed",
         BadResponse = "bad_response",
+        /// The provider refused the request itself (a 4xx other than 401, 403 and 429):
+        /// the caller's problem, not the key's.
+        Rejected = "rejected",
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod credentials;
+pub mod gateway;
 pub mod logs;
 pub mod models;
 pub mod overview;

@@ -2,6 +2,7 @@
 
 mod charts;
 mod confirm_button;
+mod copy_button;
 mod credential_fields;
 mod form_error;
 mod nav;
@@ -12,6 +13,7 @@ mod status_pages;
 
 pub use charts::{BarChart, BarGroup, LineChart, LineSeries};
 pub use confirm_button::ConfirmButton;
+pub use copy_button::CopyButton;
 pub use credential_fields::CredentialFields;
 pub use form_error::{FieldError, FormError};
 pub use nav::NavBar;

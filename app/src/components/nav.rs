@@ -25,6 +25,7 @@ pub fn NavBar() -> impl IntoView {
                                 {admin.then(|| view! { <A href="/credentials">"Credentials"</A> })}
                                 <A href="/connections">"My connections"</A>
                                 <A href="/tokens">"API tokens"</A>
+                                <A href="/gateway">"Use the gateway"</A>
                                 {admin.then(|| view! {
                                     <A href="/templates">"Templates"</A>
                                     <A href="/users">"Users"</A>

@@ -15,9 +15,9 @@ pub fn Pager(
     let pages = total.div_ceil(per_page.max(1)).max(1);
     view! {
         <p class="pager">
-            <button class="secondary" disabled=move || page.get() <= 1 on:click=move |_| page.update(|p| *p -= 1)>{labels.0}</button>
+            <button class="secondary" disabled=move || { page.get() <= 1 } on:click=move |_| page.update(|p| *p -= 1)>{labels.0}</button>
             {format!(" Page {} of {pages} · {total} {noun} ", page.get_untracked())}
-            <button class="secondary" disabled=move || page.get() >= pages on:click=move |_| page.update(|p| *p += 1)>{labels.1}</button>
+            <button class="secondary" disabled=move || { page.get() >= pages } on:click=move |_| page.update(|p| *p += 1)>{labels.1}</button>
         </p>
     }
 }

@@ -15,7 +15,7 @@ pub struct FiguresDto {
     pub sidelined: Vec<SidelinedDto>,
 }
 
-/// One provider's requests (tests, scheduled checks, gateway attempts) in the window.
+/// One provider's requests (tests, scheduled checks, gateway attempts) and tokens in the window.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
@@ -28,6 +28,8 @@ pub struct ProviderFiguresDto {
     pub ok: u64,
     /// Requests with any outcome other than `ok`.
     pub errors: u64,
+    /// Prompt and completion tokens of its gateway answers.
+    pub tokens: u64,
     /// From 0 to 1; null without requests.
     pub success_rate: Option<f64>,
     pub avg_latency_ms: Option<f64>,
@@ -45,6 +47,7 @@ pub struct HourDto {
     pub hour: DateTime<Utc>,
     pub requests: u64,
     pub errors: u64,
+    pub tokens: u64,
 }
 
 /// A credential in cooldown or disabled, and why.
@@ -91,6 +94,7 @@ mod from_domain {
                 errors: p.requests - p.ok,
                 requests: p.requests,
                 ok: p.ok,
+                tokens: p.tokens,
                 success_rate: p.success_rate,
                 avg_latency_ms: p.avg_latency_ms,
                 p95_latency_ms: p.p95_latency_ms,
@@ -101,6 +105,7 @@ mod from_domain {
                         hour: h.hour,
                         requests: h.requests,
                         errors: h.errors,
+                        tokens: h.tokens,
                     })
                     .collect(),
             }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-use vocab::{CredentialId, LogKind, Outcome, UserId};
+use vocab::{CredentialId, LogKind, Outcome, TokenId, UserId};
 
 /// One request Switchyard sent to a provider: a test, a scheduled check, a gateway call.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -25,6 +25,15 @@ pub struct RequestLogDto {
     pub model: Option<String>,
     pub error: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// The gateway request this attempt belongs to: attempts of one request share it.
+    pub request_id: Option<String>,
+    /// `chat`, `embeddings` or `messages`, for a gateway attempt.
+    pub endpoint: Option<String>,
+    pub token_id: Option<TokenId>,
+    /// Milliseconds until the answer's first byte.
+    pub ttfb_ms: Option<i32>,
+    pub prompt_tokens: Option<i32>,
+    pub completion_tokens: Option<i32>,
 }
 
 #[cfg(feature = "ssr")]
@@ -47,6 +56,12 @@ mod from_domain {
                 model: row.model,
                 error: row.error,
                 created_at: row.created_at,
+                request_id: row.request_id,
+                endpoint: row.endpoint,
+                token_id: row.token_id.map(TokenId::from_uuid),
+                ttfb_ms: row.ttfb_ms,
+                prompt_tokens: row.prompt_tokens,
+                completion_tokens: row.completion_tokens,
             }
         }
     }

@@ -20,6 +20,15 @@ pub struct ApiTokenDto {
     pub last_used_at: Option<DateTime<Utc>>,
     pub expires_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// Model ids the gateway serves it; absent: any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_models: Option<Vec<String>>,
+    /// Provider identifiers the gateway may use for it; absent: any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_providers: Option<Vec<String>>,
+    /// Gateway requests per minute; absent: no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_limit_per_minute: Option<i32>,
 }
 
 /// The answer to creating a token: the only time `token` is ever shown.
@@ -62,8 +71,14 @@ mod from_domain {
 
     impl From<api_tokens::Model> for ApiTokenDto {
         fn from(row: api_tokens::Model) -> Self {
+            let strings = |list: Option<serde_json::Value>| {
+                list.and_then(|v| serde_json::from_value::<Vec<String>>(v).ok())
+            };
             Self {
                 scopes: domain::access::scopes_of(&row),
+                allowed_models: strings(row.allowed_models),
+                allowed_providers: strings(row.allowed_providers),
+                rate_limit_per_minute: row.rate_limit_per_minute,
                 id: TokenId::from_uuid(row.id),
                 kind: TokenKind::parse(&row.kind).unwrap_or(TokenKind::Personal),
                 name: row.name,

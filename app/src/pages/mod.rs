@@ -3,6 +3,7 @@
 mod account;
 mod audit;
 mod credentials;
+mod gateway;
 mod login;
 mod logs;
 mod overview;
@@ -16,6 +17,7 @@ mod webhooks;
 pub use account::AccountPage;
 pub use audit::AuditLogPage;
 pub use credentials::{ConnectionsPage, CredentialsPage};
+pub use gateway::GatewayPage;
 pub use login::LoginPage;
 pub use logs::RequestLogsPage;
 pub use overview::OverviewPage;

@@ -1,5 +1,6 @@
-//! The overview: counts for everyone; for admins, each provider's health over the last
-//! 24 hours (charts and a table with the same numbers) and what is out of rotation.
+//! The overview: counts for everyone; for admins, each provider's requests, tokens and
+//! health over the last 24 hours (charts and a table with the same numbers) and what is
+//! out of rotation.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -91,9 +92,22 @@ fn HealthSection(health: FiguresDto) -> impl IntoView {
             values: vec![p.success_rate.map(|r| r * 100.0)],
         })
         .collect();
+    let tokens: Vec<LineSeries> = busy
+        .iter()
+        .filter(|p| p.tokens > 0)
+        .map(|p| LineSeries {
+            name: p.provider.clone(),
+            values: p.hourly.iter().map(|h| h.tokens as f64).collect(),
+        })
+        .collect();
+    let token_chart = (!tokens.is_empty()).then(|| {
+        let hours = hours.clone();
+        view! { <LineChart title="Tokens per hour" y_unit="tokens / hour" x_unit="hour (UTC)" x_labels=hours label_every=3 series=tokens/> }
+    });
     let charts = (!busy.is_empty()).then(|| view! {
         <div class="charts">
             <LineChart title="Errors per hour" y_unit="errors / hour" x_unit="hour (UTC)" x_labels=hours label_every=3 series=errors/>
+            {token_chart}
             <BarChart title="Latency" unit="ms" series=vec!["average", "p95"] groups=latency/>
             <BarChart title="Success rate" unit="%" series=vec!["success rate"] groups=success fixed_max=100.0/>
         </div>
@@ -103,7 +117,8 @@ fn HealthSection(health: FiguresDto) -> impl IntoView {
             <h2>"Health, last 24 hours"</h2>
             <p class="subtitle">
                 "Since " {health.since.format("%Y-%m-%d %H:%M UTC").to_string()}
-                ": every test, scheduled check and gateway call; an error is any outcome other than ok."
+                ": every test, scheduled check and gateway call; an error is any outcome other than ok. \
+                Tokens are the prompt and completion tokens the gateway's answers reported."
             </p>
             {charts}
             {busy.is_empty().then(|| view! { <p class="empty">"No requests in the last 24 hours."</p> })}
@@ -112,6 +127,19 @@ fn HealthSection(health: FiguresDto) -> impl IntoView {
             <SidelinedTable rows=health.sidelined/>
         </section>
     }
+}
+
+/// `1234567` as `1,234,567`: token counts run into millions.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
 }
 
 #[component]
@@ -124,6 +152,7 @@ fn HealthTable(providers: Vec<ProviderFiguresDto>) -> impl IntoView {
                 <tr data-provider=p.provider.clone()>
                     <td>{p.name.clone()} " " <code>{p.provider.clone()}</code></td>
                     <td class="num" data-col="requests">{p.requests}</td>
+                    <td class="num" data-col="tokens">{thousands(p.tokens)}</td>
                     <td class="num" data-col="errors">{p.errors}</td>
                     <td class="num" data-col="success">{p.success_rate.map_or("–".to_owned(), |r| format!("{:.1} %", r * 100.0))}</td>
                     <td class="num" data-col="avg">{p.avg_latency_ms.map_or("–".to_owned(), |v| format!("{v:.0} ms"))}</td>
@@ -136,7 +165,7 @@ fn HealthTable(providers: Vec<ProviderFiguresDto>) -> impl IntoView {
     view! {
         <table class="list health-table">
             <thead><tr>
-                <th>"Provider"</th><th>"Requests"</th><th>"Errors"</th><th>"Success rate"</th>
+                <th>"Provider"</th><th>"Requests"</th><th>"Tokens"</th><th>"Errors"</th><th>"Success rate"</th>
                 <th>"Avg latency"</th><th>"p95 latency"</th><th>"Most errors in an hour"</th>
             </tr></thead>
             <tbody>{rows}</tbody>
@@ -187,4 +216,17 @@ fn SidelinedTable(rows: Vec<SidelinedDto>) -> impl IntoView {
         </table>
     }
     .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thousands;
+
+    #[test]
+    fn big_counts_are_grouped_by_thousands() {
+        assert_eq!(
+            [0, 21, 999, 1_000, 1_234_567].map(thousands),
+            ["0", "21", "999", "1,000", "1,234,567"]
+        );
+    }
 }

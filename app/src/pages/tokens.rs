@@ -8,7 +8,14 @@ use crate::api::tokens::{list_tokens, CreateToken, RevokeToken};
 use crate::components::{page_result, signed_in, FieldError, FormError};
 use crate::dto::ApiTokenDto;
 
-const FIELDS: &[&str] = &["name", "scopes", "expiresAt"];
+const FIELDS: &[&str] = &[
+    "name",
+    "scopes",
+    "expiresAt",
+    "allowedModels",
+    "allowedProviders",
+    "rateLimitPerMinute",
+];
 
 #[component]
 pub fn TokensPage() -> impl IntoView {
@@ -45,7 +52,7 @@ pub fn TokensPage() -> impl IntoView {
                 <fieldset class="scopes">
                     <legend>"Scopes"</legend>
                     <label class="inline"><input type="checkbox" name="scopes[resolve]" value="true" checked/>"resolve: ask which credential to use"</label>
-                    <label class="inline"><input type="checkbox" name="scopes[gateway]" value="true"/>"gateway: send requests through Switchyard"</label>
+                    <label class="inline"><input type="checkbox" name="scopes[gateway]" value="true" checked/>"gateway: send requests through Switchyard"</label>
                     <Suspense>
                         {move || Suspend::new(async move {
                             signed_in(user.await).ok().filter(|u| u.is_admin()).map(|_| view! {
@@ -58,11 +65,52 @@ pub fn TokensPage() -> impl IntoView {
                 <FieldError error field="scopes"/>
                 <label>"Expires on (empty: never)" <input type="date" name="expires_on"/></label>
                 <FieldError error field="expiresAt"/>
+                <details class="limits">
+                    <summary>"Gateway limits"</summary>
+                    <label>"Models it may use (comma-separated; empty: any)" <input type="text" name="allowed_models" maxlength="5000" placeholder="gpt-4o-mini, groq/llama-3.1-8b-instant"/></label>
+                    <FieldError error field="allowedModels"/>
+                    <label>"Providers it may use (identifiers; empty: any)" <input type="text" name="allowed_providers" maxlength="5000" placeholder="openai, groq"/></label>
+                    <FieldError error field="allowedProviders"/>
+                    <label>"Requests per minute (empty: no limit)" <input type="number" name="rate_limit" min="1" max="1000000"/></label>
+                    <FieldError error field="rateLimitPerMinute"/>
+                </details>
                 <FormError error fields=FIELDS/>
                 <button type="submit" disabled=move || create.pending().get()>"Create token"</button>
             </ActionForm>
         </section>
     }
+}
+
+/// A token's allow-lists and rate limit, one line each; "none" without any.
+fn limits(token: &ApiTokenDto) -> AnyView {
+    let list = |items: &Option<Vec<String>>| items.as_ref().map(|items| items.join(", "));
+    let lines: Vec<(&'static str, String)> = [
+        (
+            "models",
+            list(&token.allowed_models).map(|m| format!("models: {m}")),
+        ),
+        (
+            "providers",
+            list(&token.allowed_providers).map(|p| format!("providers: {p}")),
+        ),
+        (
+            "rate",
+            token
+                .rate_limit_per_minute
+                .map(|n| format!("{n} requests / minute")),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(what, text)| Some((what, text?)))
+    .collect();
+    if lines.is_empty() {
+        return view! { <span class="muted">"none"</span> }.into_any();
+    }
+    lines
+        .into_iter()
+        .map(|(what, text)| view! { <span class="limit" data-limit=what>{text}</span> })
+        .collect_view()
+        .into_any()
 }
 
 #[component]
@@ -76,17 +124,19 @@ fn TokenTable(rows: Vec<ApiTokenDto>, revoke: ServerAction<RevokeToken>) -> impl
     };
     view! {
         <table class="list" id="tokens">
-            <thead><tr><th>"Name"</th><th>"Token"</th><th>"Kind"</th><th>"Scopes"</th><th>"Last used"</th><th>"Expires"</th><th>"Status"</th><th></th></tr></thead>
+            <thead><tr><th>"Name"</th><th>"Token"</th><th>"Kind"</th><th>"Scopes"</th><th>"Gateway limits"</th><th>"Last used"</th><th>"Expires"</th><th>"Status"</th><th></th></tr></thead>
             <tbody>
                 {rows.into_iter().map(|t| {
                     let name = t.name.clone();
                     let status = if t.revoked_at.is_some() { "revoked" } else { "active" };
+                    let limits = limits(&t);
                     view! {
                         <tr data-name=name>
                             <td>{t.name}</td>
                             <td><code>{format!("{}…", t.prefix)}</code></td>
                             <td>{t.kind.as_str()}</td>
                             <td>{t.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")}</td>
+                            <td class="limits">{limits}</td>
                             <td>{day(t.last_used_at, "never")}</td>
                             <td>{day(t.expires_at, "never")}</td>
                             <td class="status">{status}</td>

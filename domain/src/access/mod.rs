@@ -7,5 +7,5 @@ mod token;
 mod user;
 
 pub use owner::Owner;
-pub use token::{admin_only, granted_scopes, kind_of, scopes_of, Caller, TokenCaller};
+pub use token::{admin_only, granted_scopes, kind_of, scopes_of, Caller, Restrictions, TokenCaller};
 pub use user::{Admin, ClientInfo, CurrentUser};

@@ -37,6 +37,16 @@ pub fn kind_of(token: &api_tokens::Model) -> TokenKind {
     TokenKind::parse(&token.kind).unwrap_or(TokenKind::Personal)
 }
 
+/// What a token may reach through the gateway beyond its scopes; `None` is anything.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Restrictions {
+    /// Model ids, as asked or as `provider/model`.
+    pub models: Option<Vec<String>>,
+    /// Provider identifiers.
+    pub providers: Option<Vec<String>>,
+    pub rate_limit_per_minute: Option<i32>,
+}
+
 /// A request authenticated by a token. Built only by the token service.
 #[derive(Clone, Debug)]
 pub struct TokenCaller {
@@ -44,6 +54,7 @@ pub struct TokenCaller {
     token_id: TokenId,
     kind: TokenKind,
     scopes: Vec<TokenScope>,
+    restrictions: Restrictions,
 }
 
 impl TokenCaller {
@@ -58,7 +69,17 @@ impl TokenCaller {
             token_id,
             kind,
             scopes,
+            restrictions: Restrictions::default(),
         }
+    }
+
+    pub(crate) fn restricted(mut self, restrictions: Restrictions) -> Self {
+        self.restrictions = restrictions;
+        self
+    }
+
+    pub fn restrictions(&self) -> &Restrictions {
+        &self.restrictions
     }
 
     /// The token's owner.

@@ -20,6 +20,7 @@ use crate::audit::{self, AuditEntry};
 use crate::egress::Egress;
 use crate::entities::{webhook_deliveries, webhooks};
 use crate::error::{DomainError, DomainResult};
+use crate::values::text;
 use crate::vault::Vault;
 
 const MAX_URL_LEN: usize = 2048;
@@ -328,6 +329,16 @@ fn checked_url(url: &str) -> DomainResult<String> {
         return Err(DomainError::validation(
             "url",
             format!("must be at most {MAX_URL_LEN} characters"),
+        ));
+    }
+    // It is stored as typed and shown: nothing in it may hide (PostgreSQL refuses NUL).
+    if url
+        .chars()
+        .any(|c| c.is_control() || text::is_invisible_format(c))
+    {
+        return Err(DomainError::validation(
+            "url",
+            "remove control and invisible characters",
         ));
     }
     let parsed = reqwest::Url::parse(url)

@@ -76,6 +76,7 @@ pub async fn record(txn: &DatabaseTransaction, actor: &Actor, entry: AuditEntry)
         .order_by_desc(audit_events::Column::Seq)
         .one(txn)
         .await?;
+    let action = entry.action;
     let mut event = audit_events::Model {
         id: Uuid::now_v7(),
         seq: tail.as_ref().map_or(1, |t| t.seq + 1),
@@ -91,5 +92,51 @@ pub async fn record(txn: &DatabaseTransaction, actor: &Actor, entry: AuditEntry)
     };
     event.hash = event_hash(&event);
     audit_events::ActiveModel::from(event).insert(txn).await?;
+    if changes_routing(action) {
+        crate::changes::announce(txn).await?;
+    }
     Ok(())
+}
+
+/// Whether a change of this kind can alter what the gateway routes to or who may call
+/// it; recording one also announces it to every instance. Every action is listed, so a
+/// new one must say.
+fn changes_routing(action: AuditAction) -> bool {
+    use AuditAction as A;
+    match action {
+        A::CredentialCreate
+        | A::CredentialUpdate
+        | A::CredentialReplaceSecret
+        | A::CredentialReorder
+        | A::CredentialDelete
+        | A::CredentialAutoDisabled
+        | A::CredentialRecovered
+        | A::TokenCreate
+        | A::TokenRevoke
+        | A::SettingsUpdate
+        | A::UserCreate
+        | A::UserUpdate
+        | A::ProviderCreate
+        | A::ProviderUpdate
+        | A::ProviderDelete
+        | A::RegistryRefresh
+        | A::TemplateCreate
+        | A::TemplateUpdate
+        | A::TemplateDelete
+        | A::ModelAdd
+        | A::ModelUpdate
+        | A::ModelsSync => true,
+        // Usage moves quotas, but the periodic refresh covers that; the rest touch
+        // neither credentials nor callers.
+        A::CredentialReveal
+        | A::WebhookCreated
+        | A::WebhookUpdated
+        | A::WebhookDeleted
+        | A::VaultRotate
+        | A::VaultRewrap
+        | A::VaultRetire
+        | A::SignIn
+        | A::SignInFailed
+        | A::PasswordChange => false,
+    }
 }

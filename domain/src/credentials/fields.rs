@@ -6,10 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::{DomainError, DomainResult};
-use crate::templates::{FieldSpec, TemplateDefinition, KEY_FIELD};
-
-/// No field value is longer (keys are short; 100 KB pasted by mistake is refused).
-pub const MAX_VALUE_BYTES: usize = 8 * 1024;
+use crate::templates::{field_path, TemplateDefinition, KEY_FIELD};
 
 /// Submitted values that passed the template's rules.
 #[derive(Default)]
@@ -46,16 +43,12 @@ pub fn check(
     let mut names: Vec<&String> = submitted.keys().collect();
     names.sort();
     for name in names {
-        let spec = definition
-            .fields
-            .iter()
-            .find(|f| &f.name == name)
-            .ok_or_else(|| unknown_field(name))?;
+        let spec = definition.field(name)?;
         let value = submitted[name].expose_secret().trim();
         if value.is_empty() {
             continue;
         }
-        check_value(spec, value)?;
+        spec.check_value(value)?;
         if spec.secret {
             checked
                 .secret
@@ -74,48 +67,6 @@ pub fn check(
         }
     }
     Ok(checked)
-}
-
-fn check_value(spec: &FieldSpec, value: &str) -> DomainResult<()> {
-    let field = field_path(&spec.name);
-    if value.len() > MAX_VALUE_BYTES {
-        return Err(DomainError::validation(
-            &field,
-            format!("use at most {} KB", MAX_VALUE_BYTES / 1024),
-        ));
-    }
-    if value.chars().any(char::is_control) {
-        return Err(DomainError::validation(
-            &field,
-            "remove line breaks and control characters",
-        ));
-    }
-    if let Some(pattern) = &spec.pattern {
-        // Patterns were compiled when the template was saved; a pattern that no longer
-        // compiles refuses every value rather than accepting anything.
-        let matches = regex::Regex::new(&format!("^(?:{pattern})$")).is_ok_and(|re| re.is_match(value));
-        if !matches {
-            return Err(DomainError::validation(
-                &field,
-                format!("does not look like a valid {}", spec.label),
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// Where a form shows an error about a field's value.
-pub fn field_path(name: &str) -> String {
-    format!("fields.{name}")
-}
-
-fn unknown_field(name: &str) -> DomainError {
-    // The name is the client's own input, but it may be anything; keep the message short.
-    let shown: String = name.chars().take(64).filter(|c| !c.is_control()).collect();
-    DomainError::validation(
-        &field_path(&shown),
-        format!("this provider's template has no field `{shown}`"),
-    )
 }
 
 /// The last four characters of the key, shown as `••••abcd`; nothing for a key too
@@ -154,6 +105,7 @@ mod tests {
             ],
             test_request: None,
             models_request: None,
+            gateway: None,
         }
     }
 

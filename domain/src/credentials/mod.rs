@@ -13,7 +13,7 @@ pub(crate) mod testing;
 pub(crate) mod usage;
 mod view;
 
-pub use fields::{field_path, MAX_VALUE_BYTES};
+pub(crate) use destination::{destination, refused_destination};
 pub use input::{CredentialPatch, ListQuery, NewCredential};
 pub use service::CredentialService;
 pub use view::{month_of, CredentialDetails, CredentialView};

@@ -61,7 +61,7 @@ impl CredentialService {
     }
 
     /// Secret and plain values of a saved credential, by field name.
-    pub(super) fn stored_fields(
+    pub(crate) fn stored_fields(
         &self,
         row: &credentials::Model,
     ) -> DomainResult<HashMap<String, SecretString>> {

@@ -28,7 +28,7 @@ use crate::entities::{credentials, providers};
 use crate::error::{conflict_on, DomainError, DomainResult};
 use crate::probe::Prober;
 use crate::providers::with_template;
-use crate::templates::TemplateDefinition;
+use crate::templates::{field_path, TemplateDefinition};
 use crate::values::{BaseUrl, FailureLimit, MonthlyQuota, Name, Priority, ProviderRef, RateLimit, Weight};
 use crate::vault::Vault;
 
@@ -351,7 +351,7 @@ impl CredentialService {
             .find(|f| f.secret && !retyped.contains(&f.name))
         {
             if let Some(why) = refused_destination(&row, &target) {
-                return Err(DomainError::validation(&fields::field_path(&missing.name), why));
+                return Err(DomainError::validation(&field_path(&missing.name), why));
             }
             return Ok(None);
         }
@@ -449,10 +449,5 @@ fn plain_json(plain: &std::collections::BTreeMap<String, String>) -> serde_json:
 }
 
 pub(super) fn endpoint(url: &str) -> DomainResult<String> {
-    BaseUrl::parse(url)
-        .map(|u| u.as_str().to_owned())
-        .map_err(|err| match err {
-            DomainError::Validation { message, .. } => DomainError::validation("endpoint", message),
-            other => other,
-        })
+    BaseUrl::parse(url, "endpoint").map(|u| u.as_str().to_owned())
 }

@@ -19,6 +19,7 @@ use crate::access::Owner;
 use crate::entities::{credentials, providers};
 use crate::error::{DomainError, DomainResult};
 use crate::probe::{ProbeReport, ProbeTarget};
+use crate::templates::field_path;
 
 impl CredentialService {
     /// Tests a saved credential with its stored values and records the result on it.
@@ -80,7 +81,7 @@ impl CredentialService {
                 if let Some(missing) = all_retyped {
                     let target = destination(&provider, endpoint.as_deref(), &fields);
                     if let Some(why) = refused_destination(&row, &target) {
-                        return Err(DomainError::validation(&fields::field_path(&missing.name), why));
+                        return Err(DomainError::validation(&field_path(&missing.name), why));
                     }
                 }
                 (provider, fields, endpoint, Some(row))

@@ -1,6 +1,6 @@
-//! One use of a credential: its counters move, and the use that reaches the monthly
-//! quota raises `credential.quota_exhausted` (once: only that use sees the count equal
-//! the quota).
+//! Uses of a credential: its counters move, and the uses that reach the monthly quota
+//! raise `credential.quota_exhausted` (once: only the batch that crosses it sees the
+//! count pass the quota).
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -12,14 +12,15 @@ use crate::alerts::Alert;
 use crate::entities::credentials;
 use crate::error::{DomainError, DomainResult};
 
-/// Counts one use (a secret handed out through resolve; a gateway success) at `now`,
-/// in the caller's transaction: usage, this month's usage (restarting with a new month)
-/// and last use. Returns the quota alert when this use is the one that reaches the
-/// monthly quota.
-pub(crate) async fn record_use(
+/// Counts `count` uses (a secret handed out through resolve; gateway successes), the last
+/// at `now`, in the caller's transaction: usage, this month's usage (restarting with a
+/// new month) and last use. Returns the quota alert when these uses reach the monthly
+/// quota.
+pub(crate) async fn record_uses(
     db: &impl ConnectionTrait,
     id: CredentialId,
     provider: &str,
+    count: i64,
     now: DateTime<Utc>,
 ) -> DomainResult<Option<Alert>> {
     let month = month_of(now);
@@ -27,15 +28,15 @@ pub(crate) async fn record_use(
     credentials::Entity::update_many()
         .col_expr(
             credentials::Column::UsageCount,
-            Expr::col(credentials::Column::UsageCount).add(1),
+            Expr::col(credentials::Column::UsageCount).add(count),
         )
         .col_expr(
             credentials::Column::CurrentMonthUsage,
             Expr::case(
                 same_month,
-                Expr::col(credentials::Column::CurrentMonthUsage).add(1),
+                Expr::col(credentials::Column::CurrentMonthUsage).add(count),
             )
-            .finally(1)
+            .finally(count)
             .into(),
         )
         .col_expr(credentials::Column::UsageMonth, Expr::value(month))
@@ -47,9 +48,10 @@ pub(crate) async fn record_use(
         .one(db)
         .await?
         .ok_or(DomainError::NotFound)?;
+    let used = row.current_month_usage;
     let reached = row
         .monthly_quota
-        .is_some_and(|quota| row.current_month_usage == quota);
+        .is_some_and(|quota| used >= quota && used - count < quota);
     if !reached {
         return Ok(None);
     }

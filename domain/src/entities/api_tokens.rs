@@ -16,6 +16,12 @@ pub struct Model {
     pub last_used_at: Option<DateTimeUtc>,
     pub expires_at: Option<DateTimeUtc>,
     pub revoked_at: Option<DateTimeUtc>,
+    /// Model ids the token may ask the gateway for; `None` is any.
+    pub allowed_models: Option<Json>,
+    /// Provider identifiers the gateway may use for it; `None` is any.
+    pub allowed_providers: Option<Json>,
+    /// Gateway requests per minute; `None` is unlimited.
+    pub rate_limit_per_minute: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

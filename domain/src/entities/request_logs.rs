@@ -16,6 +16,14 @@ pub struct Model {
     pub model: Option<String>,
     pub error: Option<String>,
     pub created_at: DateTimeUtc,
+    /// The gateway request this attempt belongs to (attempts of one request share it).
+    pub request_id: Option<String>,
+    /// Time to the first byte of the answer.
+    pub ttfb_ms: Option<i32>,
+    pub prompt_tokens: Option<i32>,
+    pub completion_tokens: Option<i32>,
+    /// `chat`, `embeddings` or `messages` for a gateway attempt.
+    pub endpoint: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -13,6 +13,8 @@ pub struct Model {
     pub latency_ms: i32,
     pub requests: i64,
     pub ok: i64,
+    /// Prompt and completion tokens of these requests.
+    pub tokens: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

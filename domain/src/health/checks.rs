@@ -6,15 +6,14 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use vocab::{CredentialId, DisabledReason, LogKind, ProviderId};
 
-use super::policy::{Health, HealthEvent, HealthPolicy};
+use super::apply::{apply, Source, Verdict};
+use super::policy::HealthPolicy;
 use crate::alerts::{Alert, Dispatcher};
-use crate::audit::{self, Actor, AuditEntry};
 use crate::credentials::testing::with_test_result;
 use crate::credentials::{with_provider, CredentialService};
 use crate::entities::{credentials, providers};
@@ -118,8 +117,7 @@ impl HealthChecks {
     }
 
     /// Probes one credential and applies the health rule to it. When an admin changed
-    /// the credential's state while the probe ran, their change wins and nothing is
-    /// reported.
+    /// the credential's state while the probe ran, their change wins.
     ///
     /// # Errors
     /// `Internal` when its secret no longer decrypts (nothing is sent then).
@@ -129,44 +127,15 @@ impl HealthChecks {
         provider: &providers::Model,
     ) -> DomainResult<(ProbeReport, Vec<Alert>)> {
         let report = self.credentials.probe_saved(row, provider).await?;
-        let before = Health {
-            active: row.active,
-            disabled_reason: row.disabled_reason.clone(),
-            disabled_at: row.disabled_at,
-            consecutive_failures: row.consecutive_failures,
-            cooldown_until: row.cooldown_until,
-        };
-        let own_limit = row.auto_disable_after.and_then(|n| u32::try_from(n).ok());
-        let (after, events) = before.after_check(
-            report.outcome,
-            report.retry_after_secs,
-            Utc::now(),
-            &self.policy,
-            own_limit,
-        );
-        let unchanged_reason = match &row.disabled_reason {
-            Some(reason) => credentials::Column::DisabledReason.eq(reason.clone()),
-            None => credentials::Column::DisabledReason.is_null(),
+        let verdict = Verdict {
+            outcome: report.outcome,
+            retry_after_secs: report.retry_after_secs,
+            message: report.message.clone(),
+            at: Utc::now(),
         };
         let txn = crate::db::write_transaction(&self.db).await?;
-        let updated = with_test_result(credentials::Entity::update_many(), &report)
-            .col_expr(credentials::Column::Active, Expr::value(after.active))
-            .col_expr(
-                credentials::Column::DisabledReason,
-                Expr::value(after.disabled_reason.clone()),
-            )
-            .col_expr(credentials::Column::DisabledAt, Expr::value(after.disabled_at))
-            .col_expr(
-                credentials::Column::ConsecutiveFailures,
-                Expr::value(after.consecutive_failures),
-            )
-            .col_expr(
-                credentials::Column::CooldownUntil,
-                Expr::value(after.cooldown_until),
-            )
+        with_test_result(credentials::Entity::update_many(), &report)
             .filter(credentials::Column::Id.eq(row.id))
-            .filter(credentials::Column::Active.eq(row.active))
-            .filter(unchanged_reason)
             .exec(&txn)
             .await?;
         let log = crate::logs::probe_row(
@@ -177,58 +146,19 @@ impl HealthChecks {
             &report,
         );
         crate::logs::record(&txn, vec![log]).await?;
-        if updated.rows_affected == 0 {
-            txn.commit().await?;
-            return Ok((report, Vec::new()));
-        }
-        for action in events.iter().filter_map(|event| event.audited()) {
-            let entry = AuditEntry {
-                action,
-                target: Some(format!("credential:{}", row.id)),
-                details: serde_json::json!({
-                    "name": row.name,
-                    "provider": provider.identifier,
-                    "reason": report.message,
-                    "consecutiveFailures": after.consecutive_failures,
-                }),
-            };
-            audit::record(&txn, &Actor::operator(), entry).await?;
-        }
         let owner = crate::credentials::owner_email(&txn, row).await?;
-        let alerts = alerts(row, &provider.identifier, owner, &report, &events);
-        self.alerts.queue(&txn, &alerts).await?;
+        let alerts = apply(
+            &txn,
+            row,
+            &provider.identifier,
+            owner,
+            &verdict,
+            &self.policy,
+            Source::ScheduledCheck,
+            &self.alerts,
+        )
+        .await?;
         txn.commit().await?;
         Ok((report, alerts))
     }
-}
-
-/// The alerts for what one check changed, with the probe's (redacted) message as reason.
-fn alerts(
-    row: &credentials::Model,
-    provider: &str,
-    owner: Option<String>,
-    report: &ProbeReport,
-    events: &[HealthEvent],
-) -> Vec<Alert> {
-    events
-        .iter()
-        .map(|event| {
-            let reason = match event {
-                HealthEvent::TestFailed => format!("its scheduled check failed: {}", report.message),
-                HealthEvent::AutoDisabled => {
-                    format!("disabled after failing its scheduled checks: {}", report.message)
-                }
-                HealthEvent::Recovered => format!("its scheduled check passed again: {}", report.message),
-            };
-            Alert {
-                event: event.alert(),
-                credential_id: CredentialId::from_uuid(row.id),
-                credential_name: row.name.clone(),
-                provider: provider.to_owned(),
-                owner: owner.clone(),
-                reason,
-                at: report.tested_at,
-            }
-        })
-        .collect()
 }

@@ -83,6 +83,8 @@ impl Health {
         let mut next = self.clone();
         let mut events = Vec::new();
         match outcome {
+            // Says nothing about the key.
+            Outcome::Rejected => {}
             Outcome::Ok => {
                 next.consecutive_failures = 0;
                 next.cooldown_until = None;
@@ -218,7 +220,7 @@ mod tests {
         /// Whatever the outcomes, a manual disable stays, the cooldown never passes the
         /// cap, and only a pass clears the failure count.
         #[test]
-        fn any_sequence_keeps_the_rules(outcomes in proptest::collection::vec(0_usize..9, 1..40), manual in any::<bool>()) {
+        fn any_sequence_keeps_the_rules(outcomes in proptest::collection::vec(0_usize..Outcome::ALL.len(), 1..40), manual in any::<bool>()) {
             let policy = HealthPolicy::default();
             let mut health = if manual { Health { active: false, disabled_reason: Some("manual".into()), ..healthy() } } else { healthy() };
             for index in outcomes {
@@ -233,7 +235,7 @@ mod tests {
                 }
                 match outcome {
                     Outcome::Ok => prop_assert_eq!(next.consecutive_failures, 0),
-                    Outcome::RateLimited => prop_assert_eq!(next.consecutive_failures, health.consecutive_failures),
+                    Outcome::RateLimited | Outcome::Rejected => prop_assert_eq!(next.consecutive_failures, health.consecutive_failures),
                     _ => prop_assert_eq!(next.consecutive_failures, health.consecutive_failures + 1),
                 }
                 health = next;

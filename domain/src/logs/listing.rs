@@ -20,6 +20,8 @@ pub struct LogFilter {
     pub credential: Option<CredentialId>,
     pub status: Option<Outcome>,
     pub kind: Option<LogKind>,
+    /// The attempts of one gateway request.
+    pub request_id: Option<String>,
     pub since: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
     pub page: Page,
@@ -53,6 +55,14 @@ impl RequestLogs {
         }
         if let Some(kind) = filter.kind {
             select = select.filter(request_logs::Column::Kind.eq(kind.as_str()));
+        }
+        if let Some(request_id) = filter
+            .request_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+        {
+            select = select.filter(request_logs::Column::RequestId.eq(request_id));
         }
         if let (Some(since), Some(until)) = (filter.since, filter.until) {
             if until < since {

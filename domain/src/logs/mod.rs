@@ -18,8 +18,8 @@ use crate::probe::ProbeReport;
 
 pub use listing::{LogFilter, LogRecord};
 
-/// Rows per INSERT: well under SQLite's 32,766 bound values at 12 columns a row.
-const BATCH: usize = 2_000;
+/// Rows per INSERT: well under SQLite's 32,766 bound values at 17 columns a row.
+const BATCH: usize = 1_500;
 
 /// Writes request-log rows that the providers' figures leave out (users' own tests).
 pub async fn record_uncounted(txn: &DatabaseTransaction, rows: Vec<request_logs::Model>) -> DomainResult<()> {
@@ -35,7 +35,9 @@ pub async fn record_uncounted(txn: &DatabaseTransaction, rows: Vec<request_logs:
 pub async fn record(txn: &DatabaseTransaction, rows: Vec<request_logs::Model>) -> DomainResult<()> {
     // Here only: its `max` would shadow `Ord::max` elsewhere in this file.
     use sea_orm::sea_query::ExprTrait;
-    let mut counts: HashMap<(DateTime<Utc>, Uuid, i32), (i64, i64)> = HashMap::new();
+    // (hour, provider, latency) -> (requests, successes, tokens)
+    type Bucket = (DateTime<Utc>, Uuid, i32);
+    let mut counts: HashMap<Bucket, (i64, i64, i64)> = HashMap::new();
     for row in &rows {
         let Some(provider) = row.provider_id else { continue };
         let hour = row
@@ -45,17 +47,19 @@ pub async fn record(txn: &DatabaseTransaction, rows: Vec<request_logs::Model>) -
         let count = counts.entry((hour, provider, row.latency_ms)).or_default();
         count.0 += 1;
         count.1 += i64::from(row.status == Outcome::Ok.as_str());
+        count.2 += i64::from(row.prompt_tokens.unwrap_or(0)) + i64::from(row.completion_tokens.unwrap_or(0));
     }
     record_uncounted(txn, rows).await?;
     let stats: Vec<request_stats::ActiveModel> = counts
         .into_iter()
         .map(
-            |((hour, provider_id, latency_ms), (requests, ok))| request_stats::ActiveModel {
+            |((hour, provider_id, latency_ms), (requests, ok, tokens))| request_stats::ActiveModel {
                 hour: Set(hour),
                 provider_id: Set(provider_id),
                 latency_ms: Set(latency_ms),
                 requests: Set(requests),
                 ok: Set(ok),
+                tokens: Set(tokens),
             },
         )
         .collect();
@@ -75,6 +79,10 @@ pub async fn record(txn: &DatabaseTransaction, rows: Vec<request_logs::Model>) -
                     added(request_stats::Column::Requests),
                 )
                 .value(request_stats::Column::Ok, added(request_stats::Column::Ok))
+                .value(
+                    request_stats::Column::Tokens,
+                    added(request_stats::Column::Tokens),
+                )
                 .to_owned(),
             )
             .exec(txn)
@@ -136,5 +144,10 @@ pub fn probe_row(
         model: None,
         error: (!report.ok()).then(|| report.message.clone()),
         created_at: Utc::now(),
+        request_id: None,
+        ttfb_ms: None,
+        prompt_tokens: None,
+        completion_tokens: None,
+        endpoint: None,
     }
 }

@@ -8,7 +8,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
     QueryOrder, Set,
 };
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use uuid::Uuid;
 
 use serde_json::json;
@@ -20,6 +20,7 @@ use crate::entities::{models, provider_templates, providers};
 use crate::error::{conflict_on, DomainError, DomainResult};
 use crate::probe::{ProbeTarget, Prober};
 use crate::templates::TemplateDefinition;
+use crate::values::text;
 
 /// What a sync would change (or changed, once applied).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -52,7 +53,8 @@ impl ModelService {
     }
 
     /// # Errors
-    /// `Validation` for an empty or too long id, `Conflict` when the provider has it.
+    /// `Validation` for an id that is empty, too long, holds spaces or hidden characters
+    /// (or a display name like that), `Conflict` when the provider has it.
     pub async fn add(
         &self,
         admin: &Admin,
@@ -61,23 +63,14 @@ impl ModelService {
         display_name: Option<&str>,
     ) -> DomainResult<models::Model> {
         self.provider(provider_id).await?;
-        let model_id = model_id.trim();
-        if model_id.is_empty() || model_id.len() > 200 || model_id.chars().any(char::is_whitespace) {
-            return Err(DomainError::validation(
-                "model_id",
-                "use 1 to 200 characters without spaces",
-            ));
-        }
-        let display_name = display_name
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-            .unwrap_or(model_id);
-        if display_name.chars().count() > 200 {
-            return Err(DomainError::validation(
-                "display_name",
-                "use at most 200 characters",
-            ));
-        }
+        // An id is the provider's word, so markup is only text in it; spaces are not.
+        let model_id = text::identifier("model_id", model_id)?;
+        let model_id = model_id.as_str();
+        let display_name = match display_name.filter(|n| !n.trim().is_empty()) {
+            Some(name) => text::line("display_name", name, 1, 200)?,
+            None => model_id.to_owned(),
+        };
+        let display_name = display_name.as_str();
         let exists = models::Entity::find()
             .filter(models::Column::ProviderId.eq(provider_id.uuid()))
             .filter(models::Column::ModelId.eq(model_id))
@@ -126,6 +119,10 @@ impl ModelService {
 
     /// Fetches the provider's list with `fields` (used for this request only, never
     /// stored) and returns the difference; `apply` makes it so.
+    ///
+    /// # Errors
+    /// `Validation` on `fields.<name>` for a value a credential could not hold (unknown,
+    /// too long, control characters); `Upstream` when the provider answers badly.
     pub async fn sync(
         &self,
         admin: &Admin,
@@ -135,6 +132,13 @@ impl ModelService {
     ) -> DomainResult<SyncDiff> {
         let (provider, template) = self.provider(provider_id).await?;
         let definition = TemplateDefinition::from_json(&template.definition)?;
+        // The values are typed for this request: the same rules as a credential's.
+        for (name, value) in fields {
+            let value = value.expose_secret().trim();
+            if !value.is_empty() {
+                definition.field(name)?.check_value(value)?;
+            }
+        }
         let listed: BTreeSet<String> = self
             .prober
             .fetch_models(&ProbeTarget {

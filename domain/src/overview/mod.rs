@@ -1,5 +1,5 @@
-//! The overview's figures: per provider over the last 24 hours, success rate, average
-//! and p95 latency and errors per hour, aggregated in SQL from the hourly request
+//! The overview's figures: per provider over the last 24 hours, requests, tokens,
+//! success rate, average and p95 latency and errors per hour, aggregated in SQL from the hourly request
 //! counts that `logs::record` keeps; and the credentials that are resting (cooldown)
 //! or disabled, with why.
 
@@ -27,6 +27,8 @@ pub struct ProviderFigures {
     pub name: String,
     pub requests: u64,
     pub ok: u64,
+    /// Prompt and completion tokens the gateway's answers reported.
+    pub tokens: u64,
     /// `ok / requests`, from 0 to 1; `None` without requests.
     pub success_rate: Option<f64>,
     pub avg_latency_ms: Option<f64>,
@@ -41,6 +43,7 @@ pub struct HourFigures {
     pub hour: DateTime<Utc>,
     pub requests: u64,
     pub errors: u64,
+    pub tokens: u64,
 }
 
 /// Why a credential is out of the rotation at the moment.
@@ -105,6 +108,7 @@ impl OverviewService {
                 let requests: u64 = rows.iter().map(|r| unsigned(r.requests)).sum();
                 let ok: u64 = rows.iter().map(|r| unsigned(r.ok)).sum();
                 let latency_total: u64 = rows.iter().map(|r| unsigned(r.latency_total)).sum();
+                let tokens: u64 = rows.iter().map(|r| unsigned(r.tokens)).sum();
                 let per_hour = (0..HOURS)
                     .map(|i| {
                         let hour = since + Duration::hours(i as i64);
@@ -113,6 +117,7 @@ impl OverviewService {
                             hour,
                             requests: row.map_or(0, |r| unsigned(r.requests)),
                             errors: row.map_or(0, |r| unsigned(r.requests - r.ok)),
+                            tokens: row.map_or(0, |r| unsigned(r.tokens)),
                         }
                     })
                     .collect();
@@ -122,6 +127,7 @@ impl OverviewService {
                     name: p.name,
                     requests,
                     ok,
+                    tokens,
                     success_rate: (requests > 0).then(|| ok as f64 / requests as f64),
                     avg_latency_ms: (requests > 0).then(|| latency_total as f64 / requests as f64),
                     p95_latency_ms: p95.get(&p.id).copied(),

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::error::DomainResult;
 
-/// Requests, successes and summed latency of one provider in one hour.
+/// Requests, successes, summed latency and tokens of one provider in one hour.
 #[derive(FromQueryResult)]
 pub struct HourRow {
     pub provider_id: Uuid,
@@ -19,6 +19,7 @@ pub struct HourRow {
     pub requests: i64,
     pub ok: i64,
     pub latency_total: i64,
+    pub tokens: i64,
 }
 
 #[derive(FromQueryResult)]
@@ -32,7 +33,8 @@ pub async fn hourly(db: &DatabaseConnection, since: DateTime<Utc>) -> DomainResu
     let sql = format!(
         "SELECT provider_id, hour, CAST(SUM(requests) AS BIGINT) AS requests, \
          CAST(SUM(ok) AS BIGINT) AS ok, \
-         CAST(SUM(CAST(latency_ms AS BIGINT) * requests) AS BIGINT) AS latency_total \
+         CAST(SUM(CAST(latency_ms AS BIGINT) * requests) AS BIGINT) AS latency_total, \
+         CAST(SUM(tokens) AS BIGINT) AS tokens \
          FROM request_stats WHERE hour >= {since} GROUP BY provider_id, hour",
         since = placeholder(backend),
     );

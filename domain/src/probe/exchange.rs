@@ -34,7 +34,10 @@ impl Exchange {
     ) -> Result<Self, (Outcome, String)> {
         let base = target.base_url.trim_end_matches('/');
         let place = host_and_port(base);
-        let url = format!("{base}{}", fill_placeholders(path, target));
+        let url = format!(
+            "{base}{}",
+            target.definition.fill_placeholders(path, target.fields)
+        );
         let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap_or(reqwest::Method::GET);
         let mut request = egress
             .request(client, method, &url)
@@ -94,25 +97,8 @@ impl Exchange {
     }
 }
 
-/// `{name}` in a request path is a plain field's value (e.g. Azure's API version).
-fn fill_placeholders(path: &str, target: &ProbeTarget<'_>) -> String {
-    target
-        .definition
-        .fields
-        .iter()
-        .filter(|f| !f.secret)
-        .fold(path.to_owned(), |path, field| {
-            let value = target
-                .fields
-                .get(&field.name)
-                .map(|v| v.expose_secret().trim())
-                .unwrap_or_default();
-            path.replace(&format!("{{{}}}", field.name), &crate::redaction::percent(value))
-        })
-}
-
 /// `host:port` of a base URL, for messages (never the path or query).
-fn host_and_port(base: &str) -> String {
+pub(crate) fn host_and_port(base: &str) -> String {
     match reqwest::Url::parse(base) {
         Ok(url) => format!(
             "{}:{}",
@@ -123,7 +109,8 @@ fn host_and_port(base: &str) -> String {
     }
 }
 
-fn transport_failure(err: &reqwest::Error, timeout: Duration, place: &str) -> (Outcome, String) {
+/// The outcome and our own sentence for a request that got no answer.
+pub(crate) fn transport_failure(err: &reqwest::Error, timeout: Duration, place: &str) -> (Outcome, String) {
     if let Some(refused) = refused_by_policy(err) {
         return (Outcome::ConnectFailed, refused);
     }
@@ -188,51 +175,6 @@ mod tests {
         );
         assert_eq!(host_and_port("http://127.0.0.1:9/x"), "127.0.0.1:9");
         assert!(host_and_port("not a url").contains("not a valid URL"));
-    }
-
-    #[test]
-    fn plain_fields_fill_the_path_and_secret_ones_never_do() {
-        use std::collections::HashMap;
-
-        use secrecy::SecretString;
-
-        use crate::templates::{FieldSpec, TemplateDefinition};
-        let field = |name: &str, secret| FieldSpec {
-            name: name.into(),
-            label: name.into(),
-            help: None,
-            secret,
-            required: false,
-            placeholder: None,
-            pattern: None,
-        };
-        let definition = TemplateDefinition {
-            auth: AuthScheme::Bearer,
-            extra_headers: vec![],
-            fields: vec![field("api_key", true), field("api_version", false)],
-            test_request: None,
-            models_request: None,
-        };
-        let fields = HashMap::from([
-            (
-                "api_key".to_owned(),
-                SecretString::from("sk-secret-value".to_owned()),
-            ),
-            (
-                "api_version".to_owned(),
-                SecretString::from("2024-10-21".to_owned()),
-            ),
-        ]);
-        let target = ProbeTarget {
-            base_url: "https://example.openai.azure.com",
-            own_base_url: true,
-            definition: &definition,
-            fields: &fields,
-        };
-        assert_eq!(
-            fill_placeholders("/openai/models?api-version={api_version}&k={api_key}", &target),
-            "/openai/models?api-version=2024-10-21&k={api_key}"
-        );
     }
 
     #[test]

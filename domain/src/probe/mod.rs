@@ -15,6 +15,7 @@ use crate::egress::Egress;
 use crate::error::{DomainError, DomainResult};
 use crate::templates::TemplateDefinition;
 use exchange::Exchange;
+pub(crate) use exchange::{host_and_port, transport_failure};
 pub use models::parse_model_ids;
 pub use outcome::{classify_status, provider_message, retry_after_secs, Outcome, ProbeReport};
 

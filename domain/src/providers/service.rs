@@ -18,7 +18,7 @@ use crate::egress::Egress;
 use crate::entities::{credentials, models, provider_templates, providers};
 use crate::error::{conflict_on, DomainError, DomainResult};
 use crate::templates::{FieldSpec, TemplateDefinition, TemplateService};
-use crate::values::{BaseUrl, Name, Priority, ProviderRef, Slug};
+use crate::values::{text, BaseUrl, Name, Priority, ProviderRef, Slug};
 
 /// Priority for a provider created without one: after every seeded provider.
 const DEFAULT_PRIORITY: i64 = 100;
@@ -66,7 +66,7 @@ impl ProviderService {
 
     /// A base URL an admin gives, parsed and checked against the egress policy.
     async fn base_url(&self, raw: &str) -> DomainResult<BaseUrl> {
-        let url = BaseUrl::parse(raw)?;
+        let url = BaseUrl::parse(raw, "base_url")?;
         self.egress
             .vet(url.as_str())
             .await
@@ -310,6 +310,7 @@ pub(crate) async fn find(
 ) -> DomainResult<Option<providers::Model>> {
     let select = match reference {
         ProviderRef::Id(id) => providers::Entity::find_by_id(id.uuid()),
+        ProviderRef::Identifier(identifier) if !text::may_name_something(identifier) => return Ok(None),
         ProviderRef::Identifier(identifier) => {
             providers::Entity::find().filter(providers::Column::Identifier.eq(identifier.as_str()))
         }

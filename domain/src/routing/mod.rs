@@ -4,6 +4,6 @@ mod order;
 mod resolve;
 mod settings;
 
-pub use order::{exclusion, order, Exclusion, Ranked};
+pub use order::{exclusion, order, rank, standing, Candidate, Exclusion, Ranked, Standing};
 pub use resolve::{Answer, Resolution, ResolveService, Target};
 pub use settings::{RoutingSettings, Settings, SettingsPatch, PERSONAL_FIRST_KEY};

@@ -1,5 +1,6 @@
 //! The rules of the order, as pure functions: what excludes a credential, and how the
 //! usable ones are ranked (personal first, then priority, equal priorities by weight).
+//! `resolve` and the gateway both rank with these.
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -15,9 +16,20 @@ pub enum Exclusion {
     ProviderDisabled,
     Inactive,
     DisabledByHealth,
-    Cooldown { until: DateTime<Utc> },
-    QuotaReached { used: i64, quota: i64 },
-    RateLimited { recent: u64, limit: i32 },
+    Cooldown {
+        until: DateTime<Utc>,
+    },
+    QuotaReached {
+        used: i64,
+        quota: i64,
+    },
+    RateLimited {
+        limit: i32,
+        retry_after_secs: u64,
+    },
+    /// The gateway cannot send to it, and why (its template has no gateway section, its
+    /// key does not decrypt, its address is refused).
+    Unreachable(String),
 }
 
 impl fmt::Display for Exclusion {
@@ -32,85 +44,157 @@ impl fmt::Display for Exclusion {
                 until.to_rfc3339_opts(SecondsFormat::Secs, true)
             ),
             Exclusion::QuotaReached { used, quota } => write!(f, "monthly quota reached ({used} of {quota})"),
-            Exclusion::RateLimited { recent, limit } => {
-                write!(
-                    f,
-                    "rate limit reached ({recent} of {limit} requests in the last minute)"
-                )
-            }
+            Exclusion::RateLimited {
+                limit,
+                retry_after_secs,
+            } => write!(
+                f,
+                "rate limit reached ({limit} request{} a minute); free again in {retry_after_secs} s",
+                if *limit == 1 { "" } else { "s" }
+            ),
+            Exclusion::Unreachable(why) => write!(f, "the gateway cannot use it: {why}"),
         }
     }
 }
 
-/// The first rule a credential breaks, checked in the order an admin would look.
-pub fn exclusion(view: &CredentialView, now: DateTime<Utc>, requests_last_minute: u64) -> Option<Exclusion> {
-    let row = view.row();
-    if !view.provider_enabled {
+/// What decides whether a credential may be used now, apart from its rate limit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Standing {
+    pub provider_enabled: bool,
+    pub active: bool,
+    pub disabled_reason: Option<DisabledReason>,
+    pub cooldown_until: Option<DateTime<Utc>>,
+    pub monthly_quota: Option<i64>,
+    /// Uses in the current month.
+    pub used_this_month: i64,
+}
+
+/// The first rule a credential breaks, checked in the order an admin would look. Rate
+/// limits are checked apart: a limiter holds their state.
+pub fn exclusion(standing: &Standing, now: DateTime<Utc>) -> Option<Exclusion> {
+    if !standing.provider_enabled {
         return Some(Exclusion::ProviderDisabled);
     }
-    if !row.active {
-        return Some(
-            match row.disabled_reason.as_deref().and_then(DisabledReason::parse) {
-                Some(DisabledReason::Health) => Exclusion::DisabledByHealth,
-                _ => Exclusion::Inactive,
-            },
-        );
+    if !standing.active {
+        return Some(match standing.disabled_reason {
+            Some(DisabledReason::Health) => Exclusion::DisabledByHealth,
+            _ => Exclusion::Inactive,
+        });
     }
-    if let Some(until) = row.cooldown_until.filter(|until| *until > now) {
+    if let Some(until) = standing.cooldown_until.filter(|until| *until > now) {
         return Some(Exclusion::Cooldown { until });
     }
-    if let Some(quota) = row.monthly_quota {
-        let used = view.current_month_usage(now);
-        if used >= quota {
-            return Some(Exclusion::QuotaReached { used, quota });
-        }
-    }
-    if let Some(limit) = row.rate_limit_per_minute {
-        if requests_last_minute >= u64::try_from(limit).unwrap_or(0) {
-            return Some(Exclusion::RateLimited {
-                recent: requests_last_minute,
-                limit,
+    if let Some(quota) = standing.monthly_quota {
+        if standing.used_this_month >= quota {
+            return Some(Exclusion::QuotaReached {
+                used: standing.used_this_month,
+                quota,
             });
         }
     }
     None
 }
 
+/// A stored credential's standing as of `now`.
+pub fn standing(view: &CredentialView, now: DateTime<Utc>) -> Standing {
+    let row = view.row();
+    Standing {
+        provider_enabled: view.provider_enabled,
+        active: row.active,
+        disabled_reason: row.disabled_reason.as_deref().and_then(DisabledReason::parse),
+        cooldown_until: row.cooldown_until,
+        monthly_quota: row.monthly_quota,
+        used_this_month: view.current_month_usage(now),
+    }
+}
+
+/// What the order looks at.
+pub trait Candidate {
+    fn scope(&self) -> Scope;
+    fn priority(&self) -> i32;
+    fn weight(&self) -> i32;
+    fn name(&self) -> &str;
+}
+
+impl Candidate for CredentialView {
+    fn scope(&self) -> Scope {
+        CredentialView::scope(self)
+    }
+
+    fn priority(&self) -> i32 {
+        CredentialView::priority(self)
+    }
+
+    fn weight(&self) -> i32 {
+        CredentialView::weight(self)
+    }
+
+    fn name(&self) -> &str {
+        CredentialView::name(self)
+    }
+}
+
 /// A usable credential with the random draw that places it among equal priorities.
-pub struct Ranked {
-    pub view: CredentialView,
+pub struct Ranked<T> {
+    pub item: T,
     /// A uniform draw in (0, 1].
     pub draw: f64,
 }
 
-impl Ranked {
+impl<T: Candidate> Ranked<T> {
+    /// A fresh draw for `item`.
+    pub fn drawn(item: T) -> Self {
+        Self {
+            item,
+            draw: 1.0 - rand::random::<f64>(),
+        }
+    }
+
     /// Efraimidis–Spirakis: sorting by `draw^(1/weight)`, largest first, puts each
     /// credential first with probability proportional to its weight.
     fn weighted_key(&self) -> f64 {
-        let weight = f64::from(self.view.row().weight.max(1));
+        let weight = f64::from(self.item.weight().max(1));
         self.draw.powf(1.0 / weight)
     }
 }
 
 /// Personal connections first (when `personal_first`), then priority ascending, then
 /// the weighted draw; the name last, so equal draws still give one order.
-pub fn order(mut ranked: Vec<Ranked>, personal_first: bool) -> Vec<CredentialView> {
-    let group = |r: &Ranked| match (personal_first, r.view.scope()) {
+pub fn order<T: Candidate>(mut ranked: Vec<Ranked<T>>, personal_first: bool) -> Vec<T> {
+    let group = |r: &Ranked<T>| match (personal_first, r.item.scope()) {
         (true, Scope::Personal) => 0,
         _ => 1,
     };
     ranked.sort_by(|a, b| {
         group(a)
             .cmp(&group(b))
-            .then(a.view.row().priority.cmp(&b.view.row().priority))
+            .then(a.item.priority().cmp(&b.item.priority()))
             .then(
                 b.weighted_key()
                     .partial_cmp(&a.weighted_key())
                     .unwrap_or(Ordering::Equal),
             )
-            .then(a.view.row().name.cmp(&b.view.row().name))
+            .then(a.item.name().cmp(b.item.name()))
     });
-    ranked.into_iter().map(|r| r.view).collect()
+    ranked.into_iter().map(|r| r.item).collect()
+}
+
+/// The usable ones in order, and the excluded ones with their reason by priority, then
+/// name.
+pub fn rank<T: Candidate>(
+    items: impl IntoIterator<Item = (T, Option<Exclusion>)>,
+    personal_first: bool,
+) -> (Vec<T>, Vec<(T, Exclusion)>) {
+    let mut ranked = Vec::new();
+    let mut excluded = Vec::new();
+    for (item, exclusion) in items {
+        match exclusion {
+            Some(reason) => excluded.push((item, reason)),
+            None => ranked.push(Ranked::drawn(item)),
+        }
+    }
+    excluded.sort_by(|(a, _), (b, _)| (a.priority(), a.name()).cmp(&(b.priority(), b.name())));
+    (order(ranked, personal_first), excluded)
 }
 
 #[cfg(test)]
@@ -121,7 +205,6 @@ mod tests {
     use uuid::Uuid;
 
     use super::*;
-    use crate::credentials::CredentialView;
     use crate::entities::{credentials, providers};
 
     fn provider(enabled: bool) -> providers::Model {
@@ -186,11 +269,10 @@ mod tests {
         let now = Utc::now();
         let month = crate::credentials::month_of(now);
         let base = || credential("k", 10, 1, Scope::Global);
-        let cases: Vec<(CredentialView, u64, Option<&str>)> = vec![
-            (view(base()), 0, None),
+        let cases: Vec<(CredentialView, Option<&str>)> = vec![
+            (view(base()), None),
             (
                 CredentialView::new(base(), &provider(false)),
-                0,
                 Some("provider disabled"),
             ),
             (
@@ -199,7 +281,6 @@ mod tests {
                     disabled_reason: Some("manual".into()),
                     ..base()
                 }),
-                0,
                 Some("inactive"),
             ),
             (
@@ -208,7 +289,6 @@ mod tests {
                     disabled_reason: Some("health".into()),
                     ..base()
                 }),
-                0,
                 Some("disabled automatically after failing health checks"),
             ),
             (
@@ -216,7 +296,6 @@ mod tests {
                     cooldown_until: Some(now + Duration::minutes(5)),
                     ..base()
                 }),
-                0,
                 Some("in cooldown until"),
             ),
             (
@@ -224,7 +303,6 @@ mod tests {
                     cooldown_until: Some(now - Duration::minutes(5)),
                     ..base()
                 }),
-                0,
                 None,
             ),
             (
@@ -234,7 +312,6 @@ mod tests {
                     usage_month: Some(month.clone()),
                     ..base()
                 }),
-                0,
                 Some("monthly quota reached (100 of 100)"),
             ),
             (
@@ -245,28 +322,11 @@ mod tests {
                     usage_month: Some("1999-01".into()),
                     ..base()
                 }),
-                0,
-                None,
-            ),
-            (
-                view(credentials::Model {
-                    rate_limit_per_minute: Some(3),
-                    ..base()
-                }),
-                3,
-                Some("rate limit reached (3 of 3"),
-            ),
-            (
-                view(credentials::Model {
-                    rate_limit_per_minute: Some(3),
-                    ..base()
-                }),
-                2,
                 None,
             ),
         ];
-        for (view, recent, expected) in cases {
-            let reason = exclusion(&view, now, recent).map(|e| e.to_string());
+        for (view, expected) in cases {
+            let reason = exclusion(&standing(&view, now), now).map(|e| e.to_string());
             match expected {
                 None => assert_eq!(reason, None),
                 Some(start) => assert!(
@@ -282,25 +342,21 @@ mod tests {
         let ranked = || {
             vec![
                 Ranked {
-                    view: view(credential("global-5", 5, 1, Scope::Global)),
+                    item: view(credential("global-5", 5, 1, Scope::Global)),
                     draw: 0.5,
                 },
                 Ranked {
-                    view: view(credential("mine-50", 50, 1, Scope::Personal)),
+                    item: view(credential("mine-50", 50, 1, Scope::Personal)),
                     draw: 0.5,
                 },
                 Ranked {
-                    view: view(credential("global-1", 1, 1, Scope::Global)),
+                    item: view(credential("global-1", 1, 1, Scope::Global)),
                     draw: 0.5,
                 },
             ]
         };
-        let names = |views: Vec<CredentialView>| {
-            views
-                .into_iter()
-                .map(|v| v.row().name.clone())
-                .collect::<Vec<_>>()
-        };
+        let names =
+            |views: Vec<CredentialView>| views.into_iter().map(|v| v.name().to_owned()).collect::<Vec<_>>();
         assert_eq!(names(order(ranked(), true)), ["mine-50", "global-1", "global-5"]);
         assert_eq!(names(order(ranked(), false)), ["global-1", "global-5", "mine-50"]);
     }
@@ -313,15 +369,15 @@ mod tests {
         for _ in 0..rounds {
             let ranked = vec![
                 Ranked {
-                    view: view(credential("heavy", 10, 3, Scope::Global)),
+                    item: view(credential("heavy", 10, 3, Scope::Global)),
                     draw: 1.0 - rng.random::<f64>(),
                 },
                 Ranked {
-                    view: view(credential("light", 10, 1, Scope::Global)),
+                    item: view(credential("light", 10, 1, Scope::Global)),
                     draw: 1.0 - rng.random::<f64>(),
                 },
             ];
-            if order(ranked, true)[0].row().name == "heavy" {
+            if order(ranked, true)[0].name() == "heavy" {
                 heavy_first += 1;
             }
         }
@@ -338,20 +394,20 @@ mod tests {
             rows in prop::collection::vec((0..20i32, 1..5i32, any::<bool>(), 0.001..1.0f64), 0..30),
             personal_first in any::<bool>(),
         ) {
-            let ranked: Vec<Ranked> = rows
+            let ranked: Vec<Ranked<CredentialView>> = rows
                 .iter()
                 .enumerate()
                 .map(|(i, (priority, weight, personal, draw))| {
                     let scope = if *personal { Scope::Personal } else { Scope::Global };
-                    Ranked { view: view(credential(&format!("c{i}"), *priority, *weight, scope)), draw: *draw }
+                    Ranked { item: view(credential(&format!("c{i}"), *priority, *weight, scope)), draw: *draw }
                 })
                 .collect();
-            let ids: std::collections::BTreeSet<Uuid> = ranked.iter().map(|r| r.view.row().id).collect();
+            let ids: std::collections::BTreeSet<Uuid> = ranked.iter().map(|r| r.item.id().uuid()).collect();
             let ordered = order(ranked, personal_first);
-            let out: std::collections::BTreeSet<Uuid> = ordered.iter().map(|v| v.row().id).collect();
+            let out: std::collections::BTreeSet<Uuid> = ordered.iter().map(|v| v.id().uuid()).collect();
             prop_assert_eq!(ordered.len(), ids.len());
             prop_assert_eq!(out, ids);
-            let key = |v: &CredentialView| (u8::from(!(personal_first && v.scope() == Scope::Personal)), v.row().priority);
+            let key = |v: &CredentialView| (u8::from(!(personal_first && v.scope() == Scope::Personal)), Candidate::priority(v));
             for pair in ordered.windows(2) {
                 prop_assert!(key(&pair[0]) <= key(&pair[1]));
             }

@@ -1,27 +1,27 @@
 //! `resolve`: for a caller and a provider (or a model), the usable credentials in order
 //! and the excluded ones with their reason.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
-use chrono::{Duration, Utc};
-use sea_orm::sea_query::{Expr, Func, Query, UnionType};
+use chrono::Utc;
+use sea_orm::sea_query::{Query, UnionType};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
-    QueryTrait,
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryTrait,
 };
 use secrecy::SecretString;
-use uuid::Uuid;
-use vocab::{AuditAction, LogKind, Scope, TokenKind, TokenScope};
+use vocab::{AuditAction, Scope, TokenKind, TokenScope};
 
-use super::order::{exclusion, order, Exclusion, Ranked};
+use super::order::{exclusion, rank, standing, Exclusion};
 use super::settings::RoutingSettings;
 use crate::access::{Caller, CurrentUser, TokenCaller};
 use crate::alerts::Dispatcher;
 use crate::audit::{self, AuditEntry};
 use crate::credentials::ownership::in_scope;
 use crate::credentials::{with_provider, CredentialService, CredentialView};
-use crate::entities::{credentials, models, providers, request_logs};
+use crate::entities::{credentials, models, providers};
 use crate::error::{DomainError, DomainResult};
+use crate::limits::{credential_key, Limiter, PerMinute};
+use crate::values::text;
 
 /// What the caller wants to reach.
 #[derive(Clone, Debug)]
@@ -39,6 +39,12 @@ impl Target {
     /// `Validation` on `provider` when both or neither are given.
     pub fn from_request(provider: Option<String>, model: Option<String>) -> DomainResult<Self> {
         match (provider, model) {
+            (Some(provider), None) if !text::may_name_something(&provider) => {
+                Err(DomainError::validation("provider", "no such provider"))
+            }
+            (None, Some(model)) if !text::may_name_something(&model) => {
+                Err(DomainError::validation("model", "no provider offers this model"))
+            }
             (Some(provider), None) => Ok(Target::Provider(provider)),
             (None, Some(model)) => Ok(Target::Model(model)),
             _ => Err(DomainError::validation(
@@ -67,15 +73,22 @@ pub struct ResolveService {
     credentials: CredentialService,
     alerts: Dispatcher,
     settings: RoutingSettings,
+    limiter: Limiter,
 }
 
 impl ResolveService {
-    pub fn new(db: DatabaseConnection, credentials: CredentialService, alerts: Dispatcher) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        credentials: CredentialService,
+        alerts: Dispatcher,
+        limiter: Limiter,
+    ) -> Self {
         Self {
             settings: RoutingSettings::new(db.clone()),
             db,
             credentials,
             alerts,
+            limiter,
         }
     }
 
@@ -129,33 +142,33 @@ impl ResolveService {
             // Only an empty answer pays for telling "nothing matches" from "no credentials".
             self.ensure_exists(target).await?;
         }
-        let recent = self.requests_last_minute(&rows).await?;
         let now = Utc::now();
-        let mut ranked = Vec::new();
-        let mut excluded = Vec::new();
+        let mut items = Vec::with_capacity(rows.len());
         for (row, provider) in rows {
             let view = CredentialView::new(row, &provider);
-            let used = recent.get(&view.row().id).copied().unwrap_or(0);
-            match exclusion(&view, now, used) {
-                Some(reason) => excluded.push((view, reason)),
-                None => ranked.push(Ranked {
-                    view,
-                    draw: 1.0 - rand::random::<f64>(),
-                }),
+            let mut excluded = exclusion(&standing(&view, now), now);
+            if excluded.is_none() {
+                excluded = self.rate_limited(&view).await?;
             }
+            items.push((view, excluded));
         }
-        excluded.sort_by(|(a, _), (b, _)| {
-            (a.row().priority, &a.row().name).cmp(&(b.row().priority, &b.row().name))
-        });
-        // The setting only matters when both groups have a candidate.
-        let both_groups = [Scope::Personal, Scope::Global]
-            .iter()
-            .all(|scope| ranked.iter().any(|r| r.view.scope() == *scope));
-        let personal_first = !both_groups || personal_first;
-        Ok(Resolution {
-            candidates: order(ranked, personal_first),
-            excluded,
-        })
+        let (candidates, excluded) = rank(items, personal_first);
+        Ok(Resolution { candidates, excluded })
+    }
+
+    /// Whether the credential's rate limit admits a request now (without taking it).
+    async fn rate_limited(&self, view: &CredentialView) -> DomainResult<Option<Exclusion>> {
+        let Some(limit) = view.row().rate_limit_per_minute else {
+            return Ok(None);
+        };
+        let Some(per_minute) = PerMinute::new(limit) else {
+            return Ok(None);
+        };
+        let wait = self.limiter.peek(&credential_key(view.id()), per_minute).await?;
+        Ok(wait.map(|wait| Exclusion::RateLimited {
+            limit,
+            retry_after_secs: wait.as_secs() + 1,
+        }))
     }
 
     /// The target's global credentials and the caller's own connections (never anyone
@@ -236,9 +249,14 @@ impl ResolveService {
         };
         let txn = crate::db::write_transaction(&self.db).await?;
         audit::record(&txn, &token.user().into(), entry).await?;
-        let reached =
-            crate::credentials::usage::record_use(&txn, first.id(), &first.provider_identifier, Utc::now())
-                .await?;
+        let reached = crate::credentials::usage::record_uses(
+            &txn,
+            first.id(),
+            &first.provider_identifier,
+            1,
+            Utc::now(),
+        )
+        .await?;
         let queued = match reached {
             Some(alert) => self.alerts.queue(&txn, &[alert]).await?,
             None => 0,
@@ -273,37 +291,6 @@ impl ResolveService {
             (0, Target::Model(_)) => Err(DomainError::validation("model", "no provider offers this model")),
             _ => Ok(()),
         }
-    }
-
-    /// Gateway requests per credential in the last minute, for the ones with a rate limit;
-    /// one grouped query.
-    async fn requests_last_minute(
-        &self,
-        rows: &[(credentials::Model, providers::Model)],
-    ) -> DomainResult<HashMap<Uuid, u64>> {
-        let limited: Vec<Uuid> = rows
-            .iter()
-            .filter(|(r, _)| r.rate_limit_per_minute.is_some())
-            .map(|(r, _)| r.id)
-            .collect();
-        if limited.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let counts: Vec<(Option<Uuid>, i64)> = request_logs::Entity::find()
-            .select_only()
-            .column(request_logs::Column::CredentialId)
-            .column_as(Expr::expr(Func::count(Expr::col(request_logs::Column::Id))), "n")
-            .filter(request_logs::Column::CredentialId.is_in(limited))
-            .filter(request_logs::Column::Kind.eq(LogKind::Gateway.as_str()))
-            .filter(request_logs::Column::CreatedAt.gt(Utc::now() - Duration::minutes(1)))
-            .group_by(request_logs::Column::CredentialId)
-            .into_tuple()
-            .all(&self.db)
-            .await?;
-        Ok(counts
-            .into_iter()
-            .filter_map(|(id, n)| Some((id?, u64::try_from(n).unwrap_or(0))))
-            .collect())
     }
 
     /// The instance-wide routing settings.

@@ -1,10 +1,20 @@
 //! What a template says about a kind of provider, and the rules a definition must meet.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
+use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{DomainError, DomainResult};
+use crate::values::text;
+
+/// No field value is longer (keys are short; 100 KB pasted by mistake is refused).
+pub const MAX_VALUE_BYTES: usize = 8 * 1024;
+
+/// Where a form (and a REST error) shows a problem with a field's value.
+pub fn field_path(name: &str) -> String {
+    format!("fields.{name}")
+}
 
 /// How the key reaches the provider.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,6 +67,42 @@ pub struct FieldSpec {
     pub pattern: Option<String>,
 }
 
+impl FieldSpec {
+    /// Whether `value` (trimmed, not empty) may be this field's: not too long, on one
+    /// line without control characters, and matching the field's pattern. Messages never
+    /// quote the value.
+    ///
+    /// # Errors
+    /// `Validation` on `fields.<name>`.
+    pub fn check_value(&self, value: &str) -> DomainResult<()> {
+        let field = field_path(&self.name);
+        if value.len() > MAX_VALUE_BYTES {
+            return Err(DomainError::validation(
+                &field,
+                format!("use at most {} KB", MAX_VALUE_BYTES / 1024),
+            ));
+        }
+        if value.chars().any(char::is_control) {
+            return Err(DomainError::validation(
+                &field,
+                "remove line breaks and control characters",
+            ));
+        }
+        if let Some(pattern) = &self.pattern {
+            // Patterns were compiled when the template was saved; a pattern that no longer
+            // compiles refuses every value rather than accepting anything.
+            let matches = regex::Regex::new(&format!("^(?:{pattern})$")).is_ok_and(|re| re.is_match(value));
+            if !matches {
+                return Err(DomainError::validation(
+                    &field,
+                    format!("does not look like a valid {}", self.label),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// A request relative to the provider's base URL.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -81,6 +127,28 @@ fn get() -> String {
     "GET".to_owned()
 }
 
+/// How the gateway reaches the provider's OpenAI-compatible API: the base URL, then
+/// `pathPrefix`, then `/chat/completions` or `/embeddings`, then `?query`. `{name}` in
+/// the prefix and the query is a plain field's value (Azure's deployment and version).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GatewaySpec {
+    /// `/openai` for Gemini, `/v1` for Ollama, `/openai/deployments/{deployment}` for Azure.
+    #[serde(default)]
+    pub path_prefix: String,
+    /// e.g. `api-version={api_version}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    /// How the key is sent to the compatible API when not as `auth` says (Gemini's and
+    /// Anthropic's take a bearer token there).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth: Option<AuthScheme>,
+    /// The provider also speaks Anthropic's Messages API at `/messages`, reached with the
+    /// template's own `auth` and extra headers.
+    #[serde(default)]
+    pub messages: bool,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TemplateDefinition {
@@ -94,6 +162,9 @@ pub struct TemplateDefinition {
     pub test_request: Option<RequestSpec>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub models_request: Option<ModelsRequestSpec>,
+    /// Absent: the gateway does not route to providers of this template.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<GatewaySpec>,
 }
 
 /// The field that carries the key for schemes that send one.
@@ -111,6 +182,36 @@ impl TemplateDefinition {
 
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::to_value(self).unwrap_or_default()
+    }
+
+    /// `{name}` in `text` replaced by the plain field `name`'s value, percent-encoded;
+    /// secret fields are never filled in (a path or query can end up in a log).
+    pub fn fill_placeholders(&self, text: &str, fields: &HashMap<String, SecretString>) -> String {
+        self.fields
+            .iter()
+            .filter(|f| !f.secret)
+            .fold(text.to_owned(), |text, field| {
+                let value = fields
+                    .get(&field.name)
+                    .map(|v| v.expose_secret().trim())
+                    .unwrap_or_default();
+                text.replace(&format!("{{{}}}", field.name), &crate::redaction::percent(value))
+            })
+    }
+
+    /// The field called `name`.
+    ///
+    /// # Errors
+    /// `Validation` on `fields.<name>` when the template has no such field.
+    pub fn field(&self, name: &str) -> DomainResult<&FieldSpec> {
+        self.fields.iter().find(|f| f.name == name).ok_or_else(|| {
+            // The name is the client's own input, but it may be anything; keep it short.
+            let shown: String = name.chars().take(64).filter(|c| !c.is_control()).collect();
+            DomainError::validation(
+                &field_path(&shown),
+                format!("this provider's template has no field `{shown}`"),
+            )
+        })
     }
 
     /// # Errors
@@ -138,11 +239,17 @@ impl TemplateDefinition {
                     format!("`{}` is used twice", field.name),
                 ));
             }
-            if field.label.trim().is_empty() || field.label.chars().count() > 100 {
-                return Err(DomainError::validation(&at("label"), "use 1 to 100 characters"));
+            // The form shows these as text: one line (help: lines) without hidden characters.
+            text::line(&at("label"), &field.label, 1, 100)?;
+            if let Some(help) = &field.help {
+                text::paragraph(&at("help"), help, 1000)?;
+            }
+            if let Some(placeholder) = &field.placeholder {
+                text::line(&at("placeholder"), placeholder, 0, 200)?;
             }
             if let Some(pattern) = &field.pattern {
-                if pattern.len() > 500 || regex::Regex::new(&format!("^(?:{pattern})$")).is_err() {
+                let broken = pattern.len() > 500 || pattern.chars().any(char::is_control);
+                if broken || regex::Regex::new(&format!("^(?:{pattern})$")).is_err() {
                     return Err(DomainError::validation(
                         &at("pattern"),
                         "not a valid regular expression",
@@ -199,6 +306,9 @@ impl TemplateDefinition {
                 ));
             }
         }
+        if let Some(gateway) = &self.gateway {
+            gateway.validate(&self.fields)?;
+        }
         if let Some(models) = &self.models_request {
             check_path("modelsRequest.path", &models.path)?;
             if !(models.items_pointer.is_empty() || models.items_pointer.starts_with('/')) {
@@ -207,7 +317,13 @@ impl TemplateDefinition {
                     "a JSON pointer starts with /",
                 ));
             }
-            if models.id_field.trim().is_empty() {
+            if models.items_pointer.chars().any(char::is_control) {
+                return Err(DomainError::validation(
+                    "modelsRequest.itemsPointer",
+                    "remove control characters",
+                ));
+            }
+            if models.id_field.trim().is_empty() || models.id_field.chars().any(char::is_control) {
                 return Err(DomainError::validation(
                     "modelsRequest.idField",
                     "name the field that holds the id",
@@ -215,6 +331,42 @@ impl TemplateDefinition {
             }
         }
         Ok(())
+    }
+}
+
+impl GatewaySpec {
+    fn validate(&self, fields: &[FieldSpec]) -> DomainResult<()> {
+        if !self.path_prefix.is_empty() {
+            check_path("gateway.pathPrefix", &self.path_prefix)?;
+        }
+        if let Some(query) = &self.query {
+            let clean = !query.is_empty()
+                && query.len() <= 500
+                && !query.starts_with('?')
+                && !query
+                    .chars()
+                    .any(|c| c.is_whitespace() || c.is_control() || c == '#');
+            if !clean {
+                return Err(DomainError::validation(
+                    "gateway.query",
+                    "use name=value pairs joined by &, without the leading ?",
+                ));
+            }
+        }
+        match &self.auth {
+            Some(AuthScheme::Header { name } | AuthScheme::Query { name }) if !is_token(name) => Err(
+                DomainError::validation("gateway.auth.name", "use letters, digits, - and _"),
+            ),
+            Some(AuthScheme::Bearer | AuthScheme::Header { .. } | AuthScheme::Query { .. })
+                if !fields.iter().any(|f| f.name == KEY_FIELD && f.secret) =>
+            {
+                Err(DomainError::validation(
+                    "gateway.auth",
+                    format!("this auth scheme sends a key: declare a secret field named `{KEY_FIELD}`"),
+                ))
+            }
+            _ => Ok(()),
+        }
     }
 }
 
@@ -272,6 +424,7 @@ mod tests {
                 items_pointer: "/data".into(),
                 id_field: "id".into(),
             }),
+            gateway: Some(GatewaySpec::default()),
         }
     }
 
@@ -324,6 +477,40 @@ mod tests {
     }
 
     #[test]
+    fn text_the_form_shows_holds_no_control_or_invisible_character() {
+        // PostgreSQL refuses NUL in a stored definition: each used to be a 500 there.
+        type Spoil = fn(&mut TemplateDefinition);
+        let cases: [(Spoil, &str); 6] = [
+            (|d| d.fields[0].label = "API\u{202E}key".into(), "fields[0].label"),
+            (|d| d.fields[0].help = Some("nul\0".into()), "fields[0].help"),
+            (
+                |d| d.fields[0].placeholder = Some("bell\u{7}".into()),
+                "fields[0].placeholder",
+            ),
+            (
+                |d| d.fields[0].pattern = Some("sk-\0.*".into()),
+                "fields[0].pattern",
+            ),
+            (
+                |d| d.models_request.as_mut().unwrap().items_pointer = "/da\0ta".into(),
+                "modelsRequest.itemsPointer",
+            ),
+            (
+                |d| d.models_request.as_mut().unwrap().id_field = "i\0d".into(),
+                "modelsRequest.idField",
+            ),
+        ];
+        for (spoil, field) in cases {
+            let mut d = definition();
+            spoil(&mut d);
+            assert_eq!(field_of(d.validate().unwrap_err()), field);
+        }
+        let mut d = definition();
+        d.fields[0].help = Some("Two lines:\nboth shown.".into());
+        d.validate().unwrap();
+    }
+
+    #[test]
     fn paths_must_be_relative() {
         for bad in [
             "models",
@@ -339,6 +526,68 @@ mod tests {
             });
             assert_eq!(field_of(d.validate().unwrap_err()), "testRequest.path", "{bad}");
         }
+    }
+
+    #[test]
+    fn gateway_prefixes_and_queries_are_checked() {
+        let with = |spec: GatewaySpec| {
+            let mut d = definition();
+            d.gateway = Some(spec);
+            d.validate().map_err(field_of)
+        };
+        assert_eq!(
+            with(GatewaySpec {
+                path_prefix: "/openai/deployments/{deployment}".into(),
+                query: Some("api-version={api_version}".into()),
+                ..GatewaySpec::default()
+            }),
+            Ok(())
+        );
+        assert_eq!(
+            with(GatewaySpec {
+                path_prefix: "https://evil.example".into(),
+                ..GatewaySpec::default()
+            }),
+            Err("gateway.pathPrefix".into())
+        );
+        assert_eq!(
+            with(GatewaySpec {
+                query: Some("?a=b".into()),
+                ..GatewaySpec::default()
+            }),
+            Err("gateway.query".into())
+        );
+        assert_eq!(
+            with(GatewaySpec {
+                auth: Some(AuthScheme::Header {
+                    name: "bad name".into()
+                }),
+                ..GatewaySpec::default()
+            }),
+            Err("gateway.auth.name".into())
+        );
+    }
+
+    #[test]
+    fn placeholders_take_plain_fields_only() {
+        let mut d = definition();
+        d.fields.push(FieldSpec {
+            name: "deployment".into(),
+            label: "Deployment".into(),
+            help: None,
+            secret: false,
+            required: true,
+            placeholder: None,
+            pattern: None,
+        });
+        let fields = HashMap::from([
+            ("api_key".to_owned(), SecretString::from("sk-secret".to_owned())),
+            ("deployment".to_owned(), SecretString::from("gpt 4o".to_owned())),
+        ]);
+        assert_eq!(
+            d.fill_placeholders("/d/{deployment}/{api_key}", &fields),
+            "/d/gpt%204o/{api_key}"
+        );
     }
 
     #[test]

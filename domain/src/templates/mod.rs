@@ -5,7 +5,8 @@ mod definition;
 mod service;
 
 pub use definition::{
-    AuthScheme, FieldSpec, HeaderSpec, ModelsRequestSpec, RequestSpec, TemplateDefinition, KEY_FIELD,
+    field_path, AuthScheme, FieldSpec, GatewaySpec, HeaderSpec, ModelsRequestSpec, RequestSpec,
+    TemplateDefinition, KEY_FIELD, MAX_VALUE_BYTES,
 };
 pub use service::{NewTemplate, TemplatePatch, TemplateService};
 

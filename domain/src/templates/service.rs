@@ -85,9 +85,7 @@ impl TemplateService {
         let base_url = new
             .default_base_url
             .or_else(|| source.as_ref().and_then(|s| s.default_base_url.clone()));
-        let base_url = base_url
-            .map(|url| BaseUrl::parse(&url).map(|u| u.as_str().to_owned()))
-            .transpose()?;
+        let base_url = base_url.map(|url| default_base_url(&url)).transpose()?;
         let description = match new.description {
             Some(description) => text::paragraph("description", &description, 1000)?,
             None => source.map(|s| s.description).unwrap_or_default(),
@@ -148,9 +146,7 @@ impl TemplateService {
             active.description = Set(text::paragraph("description", &description, 1000)?);
         }
         if let Some(url) = patch.default_base_url {
-            active.default_base_url = Set(url
-                .map(|url| BaseUrl::parse(&url).map(|u| u.as_str().to_owned()))
-                .transpose()?);
+            active.default_base_url = Set(url.map(|url| default_base_url(&url)).transpose()?);
         }
         if let Some(json) = patch.definition {
             let definition = parse_definition(&json)?;
@@ -204,6 +200,9 @@ impl TemplateService {
     /// A template by id or key; `field` is where the caller named it, for the error.
     pub(crate) async fn find(&self, id_or_key: &str, field: &str) -> DomainResult<provider_templates::Model> {
         let id_or_key = id_or_key.trim();
+        if !text::may_name_something(id_or_key) {
+            return Err(DomainError::validation(field, "no such template"));
+        }
         let by_key = provider_templates::Entity::find().filter(provider_templates::Column::Key.eq(id_or_key));
         let found = match Uuid::parse_str(id_or_key) {
             Ok(id) => provider_templates::Entity::find_by_id(id).one(&self.db).await?,
@@ -222,6 +221,11 @@ async fn record(
 ) -> DomainResult<()> {
     let entry = AuditEntry::new(action, format!("template:{}", row.id), details);
     audit::record(txn, &admin.user().into(), entry).await
+}
+
+/// Errors name the field as the template calls it, not as a provider does.
+fn default_base_url(url: &str) -> DomainResult<String> {
+    BaseUrl::parse(url, "default_base_url").map(|u| u.as_str().to_owned())
 }
 
 fn parse_definition(json: &serde_json::Value) -> DomainResult<TemplateDefinition> {

@@ -4,4 +4,4 @@
 
 mod service;
 
-pub use service::{NewToken, TokenService, TOKEN_PREFIX};
+pub use service::{admit, NewToken, TokenService, DEFAULT_SCOPES, TOKEN_PREFIX};

@@ -13,12 +13,12 @@ use secrecy::{ExposeSecret, SecretString};
 use uuid::Uuid;
 use vocab::{AuditAction, TokenId, TokenKind, TokenScope};
 
-use crate::access::{granted_scopes, kind_of, scopes_of, Admin, CurrentUser, TokenCaller};
+use crate::access::{granted_scopes, kind_of, scopes_of, Admin, CurrentUser, Restrictions, TokenCaller};
 use crate::audit::{self, AuditEntry};
 use crate::auth::session::token_hash;
-use crate::entities::{api_tokens, users};
+use crate::entities::{api_tokens, providers, users};
 use crate::error::{DomainError, DomainResult};
-use crate::values::Name;
+use crate::values::{text, Name, RateLimit};
 
 /// Every token starts with this, so leaked ones are easy to find (secret scanners).
 pub const TOKEN_PREFIX: &str = "sy_";
@@ -27,11 +27,23 @@ const SHOWN_CHARS: usize = 10;
 /// `last_used_at` is written at most this often per token.
 const TOUCH_EVERY: Duration = Duration::seconds(60);
 
+/// The scopes a token gets when none are named: sending requests through the gateway.
+pub const DEFAULT_SCOPES: &[TokenScope] = &[TokenScope::Gateway];
+
 pub struct NewToken {
     pub name: String,
-    pub scopes: Vec<String>,
+    /// `None` gives [`DEFAULT_SCOPES`].
+    pub scopes: Option<Vec<String>>,
     pub expires_at: Option<DateTime<Utc>>,
+    /// Model ids the gateway serves it (either as listed or as `provider/model`).
+    pub allowed_models: Option<Vec<String>>,
+    /// Provider identifiers the gateway may use for it.
+    pub allowed_providers: Option<Vec<String>>,
+    pub rate_limit_per_minute: Option<i64>,
 }
+
+/// At most this many entries in an allow-list.
+const MAX_ALLOWED: usize = 100;
 
 #[derive(Clone)]
 pub struct TokenService {
@@ -108,8 +120,10 @@ impl TokenService {
         new: NewToken,
     ) -> DomainResult<(api_tokens::Model, SecretString)> {
         let name = Name::parse(&new.name, "name")?.into_string();
-        let scopes = new
+        let asked = new
             .scopes
+            .unwrap_or_else(|| DEFAULT_SCOPES.iter().map(|s| s.as_str().to_owned()).collect());
+        let scopes = asked
             .iter()
             .map(|s| {
                 TokenScope::parse(s.trim())
@@ -135,6 +149,27 @@ impl TokenService {
                 "choose a time in the future",
             ));
         }
+        let allowed_models = allow_list("allowedModels", new.allowed_models)?;
+        let allowed_providers = allow_list("allowedProviders", new.allowed_providers)?;
+        let rate_limit = new
+            .rate_limit_per_minute
+            .map(RateLimit::new)
+            .transpose()?
+            .map(RateLimit::get);
+        let txn = crate::db::write_transaction(&self.db).await?;
+        for identifier in allowed_providers.iter().flatten() {
+            let known = providers::Entity::find()
+                .filter(providers::Column::Identifier.eq(identifier.as_str()))
+                .one(&txn)
+                .await?
+                .is_some();
+            if !known {
+                return Err(DomainError::validation(
+                    "allowedProviders",
+                    format!("no provider is called `{identifier}`"),
+                ));
+            }
+        }
         let token = SecretString::from(format!(
             "{TOKEN_PREFIX}{}",
             URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>())
@@ -154,8 +189,10 @@ impl TokenService {
             last_used_at: Set(None),
             expires_at: Set(new.expires_at),
             revoked_at: Set(None),
+            allowed_models: Set(allowed_models.map(|list| serde_json::json!(list))),
+            allowed_providers: Set(allowed_providers.map(|list| serde_json::json!(list))),
+            rate_limit_per_minute: Set(rate_limit),
         };
-        let txn = crate::db::write_transaction(&self.db).await?;
         let row = row.insert(&txn).await?;
         Self::audit(&txn, owner, AuditAction::TokenCreate, &row).await?;
         txn.commit().await?;
@@ -222,20 +259,7 @@ impl TokenService {
             return Err(DomainError::unauthorized("Unknown API token."));
         };
         let now = Utc::now();
-        if token.revoked_at.is_some() {
-            return Err(DomainError::unauthorized("This API token was revoked."));
-        }
-        if let Some(at) = token.expires_at.filter(|at| *at <= now) {
-            return Err(DomainError::unauthorized(format!(
-                "This API token expired at {}.",
-                at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-            )));
-        }
-        if !user.active {
-            return Err(DomainError::unauthorized(
-                "The owner of this API token is disabled.",
-            ));
-        }
+        let caller = admit(&token, &user, now)?;
         if token.last_used_at.is_none_or(|at| now - at > TOUCH_EVERY) {
             api_tokens::Entity::update_many()
                 .col_expr(
@@ -246,19 +270,74 @@ impl TokenService {
                 .exec(&self.db)
                 .await?;
         }
-        let owner = CurrentUser::from_row(&user, None)?;
-        let kind = kind_of(&token);
-        if kind == TokenKind::Service && !owner.is_admin() {
-            return Err(DomainError::unauthorized(
-                "The owner of this service token is no longer an admin.",
-            ));
-        }
-        let scopes = granted_scopes(&scopes_of(&token), owner.role());
-        Ok(TokenCaller::new(
-            owner,
-            TokenId::from_uuid(token.id),
-            kind,
-            scopes,
-        ))
+        Ok(caller)
     }
+}
+
+/// The caller a stored token stands for at `now`, or why it stands for no one: the one
+/// rule the token service and the gateway's in-memory copy both apply.
+///
+/// # Errors
+/// `Unauthorized` saying why: revoked, expired, its owner disabled, or a service token
+/// whose owner is no longer an admin.
+pub fn admit(
+    token: &api_tokens::Model,
+    user: &users::Model,
+    now: DateTime<Utc>,
+) -> DomainResult<TokenCaller> {
+    if token.revoked_at.is_some() {
+        return Err(DomainError::unauthorized("This API token was revoked."));
+    }
+    if let Some(at) = token.expires_at.filter(|at| *at <= now) {
+        return Err(DomainError::unauthorized(format!(
+            "This API token expired at {}.",
+            at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        )));
+    }
+    if !user.active {
+        return Err(DomainError::unauthorized(
+            "The owner of this API token is disabled.",
+        ));
+    }
+    let owner = CurrentUser::from_row(user, None)?;
+    let kind = kind_of(token);
+    if kind == TokenKind::Service && !owner.is_admin() {
+        return Err(DomainError::unauthorized(
+            "The owner of this service token is no longer an admin.",
+        ));
+    }
+    let scopes = granted_scopes(&scopes_of(token), owner.role());
+    let restrictions = Restrictions {
+        models: strings_of(token.allowed_models.as_ref()),
+        providers: strings_of(token.allowed_providers.as_ref()),
+        rate_limit_per_minute: token.rate_limit_per_minute,
+    };
+    Ok(TokenCaller::new(owner, TokenId::from_uuid(token.id), kind, scopes).restricted(restrictions))
+}
+
+fn strings_of(list: Option<&serde_json::Value>) -> Option<Vec<String>> {
+    list.and_then(serde_json::Value::as_array).map(|items| {
+        items
+            .iter()
+            .filter_map(|item| item.as_str().map(str::to_owned))
+            .collect()
+    })
+}
+
+/// An allow-list as asked: each entry an identifier (see `values::text::identifier`),
+/// duplicates dropped, 1 to [`MAX_ALLOWED`] entries; `None` (anything) when not given.
+/// An empty list would allow nothing, which is what revoking is for, so it is refused.
+fn allow_list(field: &str, list: Option<Vec<String>>) -> DomainResult<Option<Vec<String>>> {
+    let Some(list) = list else { return Ok(None) };
+    let entries = list
+        .iter()
+        .map(|entry| text::identifier(field, entry))
+        .collect::<DomainResult<BTreeSet<String>>>()?;
+    if entries.is_empty() || entries.len() > MAX_ALLOWED {
+        return Err(DomainError::validation(
+            field,
+            format!("list 1 to {MAX_ALLOWED} entries, or leave it out to allow any"),
+        ));
+    }
+    Ok(Some(entries.into_iter().collect()))
 }

@@ -47,10 +47,10 @@ pub struct BaseUrl(String);
 
 impl BaseUrl {
     /// # Errors
-    /// `Validation` on `base_url` when the rule is not met.
-    pub fn parse(raw: &str) -> DomainResult<Self> {
+    /// `Validation` on `field` (`base_url`, `endpoint`, …) when the rule is not met.
+    pub fn parse(raw: &str, field: &str) -> DomainResult<Self> {
         let value = raw.trim();
-        let invalid = |why: &str| DomainError::validation("base_url", why.to_owned());
+        let invalid = |why: &str| DomainError::validation(field, why.to_owned());
         if value.len() > 2048 {
             return Err(invalid("use at most 2048 characters"));
         }
@@ -72,6 +72,11 @@ impl BaseUrl {
         }
         if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(invalid("remove spaces"));
+        }
+        if value.chars().any(super::text::is_invisible_format) {
+            return Err(invalid(
+                "remove invisible characters (direction overrides, zero-width spaces, byte-order marks)",
+            ));
         }
         Ok(Self(value.trim_end_matches('/').to_owned()))
     }
@@ -166,10 +171,12 @@ mod tests {
     #[test]
     fn base_urls_are_http_without_credentials() {
         assert_eq!(
-            BaseUrl::parse("https://api.example.com/v1/").unwrap().as_str(),
+            BaseUrl::parse("https://api.example.com/v1/", "base_url")
+                .unwrap()
+                .as_str(),
             "https://api.example.com/v1"
         );
-        assert!(BaseUrl::parse("http://127.0.0.1:8080").is_ok());
+        assert!(BaseUrl::parse("http://127.0.0.1:8080", "base_url").is_ok());
         for bad in [
             "ftp://example.com",
             "api.example.com",
@@ -177,8 +184,10 @@ mod tests {
             "https://user:pass@example.com",
             "https://example.com/v1?key=abc",
             "https://exa mple.com",
+            "https://example.com/\u{202E}gpj.exe",
+            "https://example.com/nul\0",
         ] {
-            assert!(BaseUrl::parse(bad).is_err(), "{bad:?} was accepted");
+            assert!(BaseUrl::parse(bad, "base_url").is_err(), "{bad:?} was accepted");
         }
     }
 }

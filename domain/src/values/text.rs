@@ -15,6 +15,22 @@ pub fn line(field: &str, raw: &str, min: usize, max: usize) -> DomainResult<Stri
     bounded(field, raw, min, max, false)
 }
 
+/// An identifier from outside, such as a provider's model id: a line of 1 to 200
+/// characters without spaces (markup is only text in it).
+///
+/// # Errors
+/// `Validation` on `field`.
+pub fn identifier(field: &str, raw: &str) -> DomainResult<String> {
+    let id = line(field, raw, 1, 200)?;
+    if id.chars().any(char::is_whitespace) {
+        return Err(DomainError::validation(
+            field,
+            "use 1 to 200 characters without spaces",
+        ));
+    }
+    Ok(id)
+}
+
 /// Free text of at most `max` characters that may span lines (descriptions).
 ///
 /// # Errors
@@ -46,6 +62,13 @@ fn bounded(field: &str, raw: &str, min: usize, max: usize, newlines: bool) -> Do
         ));
     }
     Ok(value.to_owned())
+}
+
+/// Whether `raw` could name something stored (an identifier, a key, a model id). None
+/// holds a control character, and PostgreSQL text cannot hold NUL at all, so a lookup
+/// for such a name is answered "not found" without asking the database.
+pub fn may_name_something(raw: &str) -> bool {
+    !raw.chars().any(char::is_control)
 }
 
 /// Unicode's format characters (general category Cf): they show nothing, or reorder what
@@ -86,6 +109,12 @@ mod tests {
             assert!(line("name", hidden, 1, 100).is_err(), "{hidden:?}");
         }
         assert!(line("name", "日本語の名前", 1, 100).is_ok());
+    }
+
+    #[test]
+    fn names_with_control_characters_name_nothing() {
+        assert!(may_name_something("gemini") && may_name_something("models/gemini-1.5"));
+        assert!(!may_name_something("gemini\0") && !may_name_something("bell\u{7}"));
     }
 
     #[test]

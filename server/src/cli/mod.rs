@@ -140,6 +140,19 @@ pub fn describe(config: &Config) -> String {
         ),
         ("SWITCHYARD_EGRESS_ALLOW", config.egress_allow().to_string()),
         ("SWITCHYARD_ALLOWED_HOSTS", config.allowed_hosts().join(",")),
+        (
+            "SWITCHYARD_GATEWAY_MAX_BODY_BYTES",
+            config.gateway_max_body_bytes.to_string(),
+        ),
+        (
+            "SWITCHYARD_GATEWAY_FIRST_BYTE_TIMEOUT",
+            config.gateway_first_byte_timeout.to_string(),
+        ),
+        (
+            "SWITCHYARD_GATEWAY_MAX_ATTEMPTS",
+            config.gateway_max_attempts.to_string(),
+        ),
+        ("SWITCHYARD_GATEWAY_DEADLINE", config.gateway_deadline.to_string()),
     ];
     lines
         .iter()

@@ -27,6 +27,7 @@ pub struct SignInRequest {
 /// Signs in and sets the session cookie.
 #[utoipa::path(post, path = "/api/auth/signin", tag = "auth", request_body = SignInRequest, responses(
     (status = 200, description = "`{user, expiresAt}` and a session cookie", body = Object),
+    (status = 400, description = "The body is not `{email, password}`", body = ErrorBody),
     (status = 401, description = "Wrong email or password", body = ErrorBody),
     (status = 429, description = "Too many failures; see Retry-After", body = ErrorBody)))]
 pub async fn sign_in(

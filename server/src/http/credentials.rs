@@ -203,7 +203,8 @@ pub async fn admin_get(
 
 #[utoipa::path(patch, path = "/api/admin/credentials/{id}", tag = "credentials", security(("session" = [])),
     params(("id" = Uuid, Path)), request_body = UpdateCredentialRequest,
-    responses((status = 200, body = CredentialDto), AdminErrors))]
+    responses((status = 200, body = CredentialDto),
+    (status = 409, description = "Another global credential has this name", body = ErrorBody), AdminErrors))]
 pub async fn admin_update(
     AdminUser(admin): AdminUser,
     State(state): State<AppState>,
@@ -284,7 +285,8 @@ pub async fn own_get(
 
 #[utoipa::path(patch, path = "/api/connections/{id}", tag = "connections", security(("session" = [])),
     params(("id" = Uuid, Path)), request_body = UpdateCredentialRequest, responses((status = 200, body = CredentialDto),
-    (status = 404, description = "Not one of yours", body = ErrorBody), SignedInErrors))]
+    (status = 404, description = "Not one of yours", body = ErrorBody),
+    (status = 409, description = "You have another connection with this name", body = ErrorBody), SignedInErrors))]
 pub async fn own_update(
     AuthUser(user): AuthUser,
     State(state): State<AppState>,

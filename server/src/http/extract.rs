@@ -2,7 +2,7 @@
 
 use app::ssr::{authenticate, client_ip};
 use app::AppError;
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::{JsonDataError, JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use domain::access::{Admin, Caller, CurrentUser};
 use http::request::Parts;
@@ -26,27 +26,50 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 }
 
 fn json_rejection(rejection: JsonRejection) -> ApiError {
-    // Axum answers a body of the wrong shape with 422; it is as bad a request as any.
-    let status = match &rejection {
-        JsonRejection::JsonDataError(_) => http::StatusCode::BAD_REQUEST,
-        other => other.status(),
-    };
     let message = match &rejection {
         JsonRejection::MissingJsonContentType(_) => {
             "Send the body as JSON with Content-Type: application/json.".to_owned()
         }
         JsonRejection::JsonSyntaxError(_) => "The body is not valid JSON.".to_owned(),
-        JsonRejection::JsonDataError(_) => describe_data_error(&rejection.body_text()),
+        JsonRejection::JsonDataError(error) => {
+            // Axum answers a body of the wrong shape with 422; it is a field's error, a 400.
+            let path = path_of(error);
+            let message = describe_data_error(&rejection.body_text(), path.as_deref());
+            let named = path.or_else(|| named_field(&message));
+            if let Some(field) = named {
+                return AppError::Validation { field, message }.into();
+            }
+            return ApiError::from(AppError::BadRequest(message.clone())).with_message(message);
+        }
         _ => "The request body could not be read.".to_owned(),
     };
     ApiError::from(AppError::BadRequest(message.clone()))
         .with_message(message)
-        .with_status(status)
+        .with_status(rejection.status())
 }
 
-/// Names the field for unknown and missing fields; for anything else says only where,
-/// since serde's text can quote the value (which may be a secret).
-fn describe_data_error(text: &str) -> String {
+/// Where in the body serde was when it failed, as the body spells it (`monthlyQuota`,
+/// `fields.api_key`, `scopes[0]`); `None` at the top level, or inside a body that is an
+/// array rather than an object.
+fn path_of(error: &JsonDataError) -> Option<String> {
+    use std::error::Error;
+    error
+        .source()
+        .and_then(|inner| inner.source())
+        .and_then(|inner| inner.downcast_ref::<serde_path_to_error::Error<serde_json::Error>>())
+        .map(|detail| detail.path().to_string())
+        .filter(|path| path != "." && !path.starts_with('['))
+}
+
+/// The unknown or missing field a top-level error names.
+fn named_field(message: &str) -> Option<String> {
+    let (_, rest) = message.split_once('`')?;
+    rest.split_once('`').map(|(name, _)| name.to_owned())
+}
+
+/// Names the field for unknown and missing fields, and the place of a value of the
+/// wrong type; never the value, since serde's text can quote it (it may be a secret).
+fn describe_data_error(text: &str, path: Option<&str>) -> String {
     for marker in ["unknown field `", "missing field `"] {
         if let Some(start) = text.find(marker) {
             let rest = &text[start + marker.len()..];
@@ -61,7 +84,10 @@ fn describe_data_error(text: &str) -> String {
         .find(" at line ")
         .map(|i| text[i..].to_owned())
         .unwrap_or_default();
-    format!("A value in the JSON body has the wrong type or format{location}.")
+    match path {
+        Some(path) => format!("`{path}` in the JSON body has the wrong type or format{location}."),
+        None => format!("A value in the JSON body has the wrong type or format{location}."),
+    }
 }
 
 /// `Query<T>` whose rejections use the API's error shape.
@@ -79,7 +105,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
 }
 
 fn query_rejection(rejection: &QueryRejection) -> ApiError {
-    let message = describe_data_error(&rejection.body_text()).replace("JSON body", "query string");
+    let message = describe_data_error(&rejection.body_text(), None).replace("JSON body", "query string");
     ApiError::from(AppError::BadRequest(message.clone())).with_message(message)
 }
 
@@ -151,14 +177,27 @@ mod tests {
 
     #[test]
     fn data_errors_name_fields_but_never_values() {
-        let unknown =
-            describe_data_error("Failed to deserialize: unknown field `pasword`, expected one of `email`");
+        let unknown = describe_data_error(
+            "Failed to deserialize: unknown field `pasword`, expected one of `email`",
+            None,
+        );
         assert_eq!(unknown, "The JSON body has an unknown field `pasword`.");
-        let missing = describe_data_error("missing field `email` at line 1 column 2");
+        let missing = describe_data_error("missing field `email` at line 1 column 2", None);
         assert_eq!(missing, "The JSON body has a missing field `email`.");
-        let typed =
-            describe_data_error("invalid type: string \"hunter2-secret\", expected u64 at line 1 column 30");
+        let typed = describe_data_error(
+            "invalid type: string \"hunter2-secret\", expected u64 at line 1 column 30",
+            None,
+        );
         assert!(!typed.contains("hunter2"), "{typed}");
         assert!(typed.contains("line 1 column 30"));
+        let placed = describe_data_error(
+            "Failed to deserialize the JSON body into the target type: monthlyQuota: invalid type: \
+             string \"hunter2-secret\", expected i64 at line 1 column 30",
+            Some("monthlyQuota"),
+        );
+        assert_eq!(
+            placed,
+            "`monthlyQuota` in the JSON body has the wrong type or format at line 1 column 30."
+        );
     }
 }

@@ -23,10 +23,12 @@ pub struct LogQuery {
     provider: Option<String>,
     credential: Option<Uuid>,
     /// An outcome: `ok`, `auth_rejected`, `forbidden`, `not_found`, `rate_limited`,
-    /// `upstream_error`, `timeout`, `connect_failed`, `bad_response`.
+    /// `upstream_error`, `timeout`, `connect_failed`, `bad_response`, `rejected`.
     status: Option<String>,
     /// `probe` (a test), `health` (a scheduled check) or `gateway`.
     kind: Option<String>,
+    /// The attempts of one gateway request (its `x-request-id`).
+    request_id: Option<String>,
     /// From this time (inclusive), RFC 3339.
     since: Option<DateTime<Utc>>,
     /// Up to this time (exclusive), RFC 3339.
@@ -48,6 +50,7 @@ pub async fn list(
         credential: query.credential.map(Into::into),
         status: optional_word("status", query.status.as_deref())?,
         kind: optional_word("kind", query.kind.as_deref())?,
+        request_id: query.request_id,
         since: query.since,
         until: query.until,
         page: Page::new(query.page, query.per_page)?,

@@ -77,7 +77,7 @@ pub async fn refuse_cross_origin(req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
-fn is_cross_origin(headers: &HeaderMap) -> bool {
+pub fn is_cross_origin(headers: &HeaderMap) -> bool {
     let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
     if fetch_site == Some("cross-site") || fetch_site == Some("same-site") {
         return true;

@@ -6,6 +6,7 @@ mod audit;
 mod auth;
 mod credentials;
 mod extract;
+mod gateway;
 mod logs;
 mod middleware;
 mod models;
@@ -75,6 +76,7 @@ pub struct StateInner {
     pub db_name: String,
     pub started_at: Instant,
     pub max_body_bytes: usize,
+    pub gateway_max_body_bytes: usize,
     /// The host names requests may name.
     pub hosts: Arc<middleware::HostPolicy>,
     /// Served over https: responses tell browsers to keep to it.
@@ -93,6 +95,7 @@ impl AppState {
             db_name: site::database_name(&url),
             started_at: Instant::now(),
             max_body_bytes: config.max_body_bytes,
+            gateway_max_body_bytes: config.gateway_max_body_bytes,
             hosts: Arc::new(middleware::HostPolicy::new(
                 config.allowed_hosts(),
                 config.public_url.is_none(),
@@ -187,7 +190,18 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .routes(routes!(readiness::live))
         .routes(routes!(readiness::ready))
         .routes(routes!(readiness::database))
+        .routes(routes!(gateway::usage))
         .split_for_parts();
+    // The gateway's routes stay outside the site's body limit, timeout and compression:
+    // their bodies are larger, their streams long, and chunks must leave as they come.
+    let (gateway_routes, gateway_document) = OpenApiRouter::new()
+        .routes(routes!(gateway::chat))
+        .routes(routes!(gateway::embeddings))
+        .routes(routes!(gateway::messages))
+        .routes(routes!(gateway::models))
+        .split_for_parts();
+    let mut document = document;
+    document.merge(gateway_document);
     let api = api
         .route("/api/{*rest}", any(api_error::unknown_route))
         .layer(Extension(openapi::publish(&document)?));
@@ -200,7 +214,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         )
     });
     let hosts = state.hosts.clone();
-    Ok(Router::new()
+    let site = Router::new()
         .merge(api)
         .leptos_routes_with_context(&state, route_list(), context.clone(), shell_fn)
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
@@ -214,11 +228,15 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         ))
         .layer(axum::middleware::from_fn(middleware::server_function_status))
         .layer(axum::middleware::from_fn(middleware::refuse_cross_origin))
+        .layer(axum::middleware::from_fn(middleware::content_security_policy));
+    let gateway_routes = gateway_routes.route("/v1/{*rest}", any(gateway::unknown_route));
+    Ok(Router::new()
+        .merge(gateway_routes)
+        .merge(site)
         .layer(axum::middleware::from_fn_with_state(
             hosts,
             middleware::refuse_foreign_host,
         ))
-        .layer(axum::middleware::from_fn(middleware::content_security_policy))
         .layer(tower::util::option_layer(hsts))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,

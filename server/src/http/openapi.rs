@@ -9,7 +9,7 @@ use axum::Extension;
 use http::header;
 use serde::Serialize;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme};
-use utoipa::openapi::OpenApi as OpenApiDocument;
+use utoipa::openapi::{ContentBuilder, OpenApi as OpenApiDocument, Ref, RefOr, ResponseBuilder};
 use utoipa::{IntoResponses, Modify, OpenApi, ToSchema};
 
 #[derive(OpenApi)]
@@ -115,7 +115,35 @@ pub async fn document(Extension(Published(json)): Extension<Published>) -> impl 
     ([(header::CONTENT_TYPE, "application/json")], json.to_string())
 }
 
-/// Serializes the collected document for [`document`] to serve.
+/// Serializes the collected document for [`document`] to serve, with the one answer
+/// every route that takes a body shares (its extractor gives it, not the handler).
 pub fn publish(api: &OpenApiDocument) -> anyhow::Result<Published> {
+    let mut api = api.clone();
+    document_body_rejections(&mut api);
     Ok(Published(api.to_json()?.into()))
+}
+
+/// A route with a JSON body answers 415 when the body is not sent as JSON.
+fn document_body_rejections(api: &mut OpenApiDocument) {
+    let not_json = ResponseBuilder::new()
+        .description("The body was not sent as JSON (`Content-Type: application/json`)")
+        .content(
+            "application/json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                .build(),
+        )
+        .build();
+    for item in api.paths.paths.values_mut() {
+        let operations = [&mut item.post, &mut item.put, &mut item.patch, &mut item.delete];
+        for operation in operations.into_iter().flatten() {
+            if operation.request_body.is_some() {
+                operation
+                    .responses
+                    .responses
+                    .entry("415".to_owned())
+                    .or_insert_with(|| RefOr::T(not_json.clone()));
+            }
+        }
+    }
 }

@@ -15,7 +15,7 @@ use vocab::RunId;
 
 use super::credentials::CreateCredentialRequest;
 use super::extract::{path_id, AdminUser, ApiJson, AuthUser};
-use super::openapi::{AdminErrors, SignedInErrors};
+use super::openapi::{AdminErrors, ErrorBody, SignedInErrors};
 use super::{ApiError, AppState};
 
 async fn test_saved(state: &AppState, owner: &Owner, id: &str) -> Result<Json<ProbeResultDto>, ApiError> {
@@ -59,8 +59,12 @@ pub async fn admin_test_unsaved(
     test_unsaved(&state, &Owner::Admins(admin), body).await
 }
 
+/// As the admins' test, for one of the caller's connections; a user's tests are limited
+/// to 10 a minute.
 #[utoipa::path(post, path = "/api/connections/{id}/test", tag = "connections", security(("session" = [])),
-    params(("id" = Uuid, Path)), responses((status = 200, body = ProbeResultDto), SignedInErrors))]
+    params(("id" = Uuid, Path)), responses((status = 200, body = ProbeResultDto),
+    (status = 404, description = "Not one of yours", body = ErrorBody),
+    (status = 429, description = "Too many tests this minute; see Retry-After", body = ErrorBody), SignedInErrors))]
 pub async fn own_test(
     AuthUser(user): AuthUser,
     State(state): State<AppState>,
@@ -69,8 +73,11 @@ pub async fn own_test(
     test_saved(&state, &Owner::User(user), &id).await
 }
 
+/// Probes the values of a create body without saving anything; counted with the
+/// caller's other tests (10 a minute).
 #[utoipa::path(post, path = "/api/connections/test", tag = "connections", security(("session" = [])),
-    request_body = CreateCredentialRequest, responses((status = 200, body = ProbeResultDto), SignedInErrors))]
+    request_body = CreateCredentialRequest, responses((status = 200, body = ProbeResultDto),
+    (status = 429, description = "Too many tests this minute; see Retry-After", body = ErrorBody), SignedInErrors))]
 pub async fn own_test_unsaved(
     AuthUser(user): AuthUser,
     State(state): State<AppState>,

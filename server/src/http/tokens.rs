@@ -19,10 +19,16 @@ use super::{ApiError, AppState};
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CreateTokenRequest {
     name: String,
-    /// Any of `resolve`, `secrets:read` (admins only), `gateway`.
-    scopes: Vec<String>,
+    /// Any of `resolve`, `secrets:read` (admins only), `gateway`; `["gateway"]` when left out.
+    scopes: Option<Vec<String>>,
     /// When it stops working; never when left out.
     expires_at: Option<DateTime<Utc>>,
+    /// Model ids the gateway serves it (as asked, or `provider/model`); any when left out.
+    allowed_models: Option<Vec<String>>,
+    /// Provider identifiers the gateway may use for it; any when left out.
+    allowed_providers: Option<Vec<String>>,
+    /// Gateway requests per minute (1 to 1,000,000); no limit when left out.
+    rate_limit_per_minute: Option<i64>,
 }
 
 impl From<CreateTokenRequest> for NewToken {
@@ -31,6 +37,9 @@ impl From<CreateTokenRequest> for NewToken {
             name: b.name,
             scopes: b.scopes,
             expires_at: b.expires_at,
+            allowed_models: b.allowed_models,
+            allowed_providers: b.allowed_providers,
+            rate_limit_per_minute: b.rate_limit_per_minute,
         }
     }
 }

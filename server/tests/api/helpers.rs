@@ -39,6 +39,30 @@ macro_rules! on_both_databases {
     };
 }
 
+/// As `on_both_databases!`, on apps whose settings `$change` (a `fn(&mut Config)`
+/// beside the scenarios) changed first.
+#[macro_export]
+macro_rules! on_both_databases_with {
+    ($change:ident: $($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let app = $crate::helpers::TestApp::spawn_with($crate::helpers::Db::Sqlite, super::$change).await;
+                    super::$name(app.unwrap()).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    if let Some(app) = $crate::helpers::TestApp::spawn_with($crate::helpers::Db::Postgres, super::$change).await {
+                        super::$name(app).await;
+                    }
+                }
+            }
+        )*
+    };
+}
+
 pub struct TestApp {
     pub base: String,
     pub setup_url: Option<String>,

@@ -25,6 +25,7 @@ fn forms() -> Vec<String> {
         STANDARD.encode(CANARY),
         URL_SAFE_NO_PAD.encode(CANARY),
         hex::encode(CANARY),
+        CANARY.to_uppercase(),
     ]
 }
 
@@ -245,6 +246,68 @@ async fn a_canary_secret_never_leaves_through_pages_answers_errors_or_logs() {
         &format!("{:?}{}", sent[0].headers, sent[0].raw),
     );
 
+    // The gateway: the canary as a key, sent to upstreams that quote it back. The first
+    // answers 401 with it (a failover), the second 400 with it in three encodings (passed on).
+    let upstream = crate::fake_upstream::FakeUpstream::start().await;
+    let provider: serde_json::Value = post(
+        "/api/admin/providers",
+        json!({"identifier": "leaky", "name": "Leaky", "templateId": "openai-compatible",
+            "baseUrl": upstream.url("ok"), "allowEndpointOverride": true}),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let provider = provider["id"].as_str().unwrap().to_owned();
+    post(
+        &format!("/api/admin/providers/{provider}/models"),
+        json!({"modelId": "fake-chat"}),
+    )
+    .await
+    .unwrap();
+    for (name, behaviour, priority) in [("leaky-first", "badkey", 1), ("leaky-second", "reject", 2)] {
+        let made = post(
+            "/api/admin/credentials",
+            json!({"name": name, "provider": "leaky", "fields": {"api_key": CANARY},
+                "endpoint": upstream.url(behaviour), "priority": priority}),
+        )
+        .await
+        .unwrap();
+        assert!(made.status().is_success());
+    }
+    let gateway_token: serde_json::Value = post("/api/tokens", json!({"name": "gw"}))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let gateway_token = gateway_token["token"].as_str().unwrap().to_owned();
+    for stream in [false, true] {
+        let answer = reqwest::Client::new()
+            .post(format!("{base}/v1/chat/completions"))
+            .bearer_auth(&gateway_token)
+            .json(&json!({"model": "fake-chat", "stream": stream, "messages": [{"role": "user", "content": "hi"}]}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), reqwest::StatusCode::BAD_REQUEST);
+        assert_clean("a gateway answer's headers", &format!("{:?}", answer.headers()));
+        let body = answer.text().await.unwrap();
+        assert!(body.contains("field required"), "the 400 is passed on: {body}");
+        assert_clean("a gateway answer", &body);
+    }
+    // Two attempts, then one: the key that failed cools down and is skipped.
+    assert_eq!(upstream.seen.all().len(), 3);
+    // A model sync whose provider quotes the key back.
+    let synced = post(
+        &format!("/api/admin/providers/{provider}/sync-models"),
+        json!({"fields": {"api_key": CANARY}}),
+    )
+    .await
+    .unwrap();
+    assert_clean("a model sync", &synced.text().await.unwrap());
+
     // Out: every page, server function and REST read an admin can reach.
     let mut reads: Vec<String> = [
         "/",
@@ -258,6 +321,7 @@ async fn a_canary_secret_never_leaves_through_pages_answers_errors_or_logs() {
         "/users",
         "/account",
         "/webhooks",
+        "/gateway",
     ]
     .iter()
     .map(|p| (*p).to_owned())
@@ -276,6 +340,8 @@ async fn a_canary_secret_never_leaves_through_pages_answers_errors_or_logs() {
         "/api/admin/webhooks".to_owned(),
         format!("/api/admin/webhooks/{hook}/deliveries"),
         "/api/admin/overview".to_owned(),
+        "/api/usage".to_owned(),
+        "/v1/models".to_owned(),
         format!("{}?scope=global&provider=&page=1", ListCredentials::PATH),
         ListTokens::PATH.to_owned(),
     ]);

@@ -103,6 +103,11 @@ async fn request_logs_filter_page_and_prune(app: TestApp) {
         model: Set(None),
         error: Set(None),
         created_at: Set(Utc::now() - Duration::days(31)),
+        request_id: Set(None),
+        ttfb_ms: Set(None),
+        prompt_tokens: Set(None),
+        completion_tokens: Set(None),
+        endpoint: Set(None),
     }
     .insert(&app.db)
     .await

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
 
 mod fake_provider;
+mod fake_upstream;
 mod helpers;
 mod receiver;
 
@@ -12,8 +13,10 @@ mod audit_atomicity;
 mod auth;
 mod cli;
 mod credentials;
+mod gateway;
 mod hardening;
 mod health;
+mod hostile;
 mod keys;
 mod leaks;
 mod logs;
@@ -26,6 +29,7 @@ mod providers;
 mod registry;
 mod resolve;
 mod scheduler;
+mod sweep;
 mod templates;
 mod test_all;
 mod tokens;

@@ -3,10 +3,62 @@
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
-use crate::helpers::{json_of, TestApp};
+use crate::helpers::{json_of, Db, TestApp};
 use crate::on_both_databases;
 
 on_both_databases!(the_openapi_document_lists_every_rest_route,);
+
+/// The wire spellings of every word set, as `(schema name, words)`.
+fn word_sets() -> Vec<(&'static str, Vec<&'static str>)> {
+    use vocab::*;
+    fn spelled<W: Copy>(all: &[W], as_str: fn(W) -> &'static str) -> Vec<&'static str> {
+        all.iter().map(|w| as_str(*w)).collect()
+    }
+    vec![
+        ("Role", spelled(Role::ALL, Role::as_str)),
+        ("Scope", spelled(Scope::ALL, Scope::as_str)),
+        ("TokenScope", spelled(TokenScope::ALL, TokenScope::as_str)),
+        ("TokenKind", spelled(TokenKind::ALL, TokenKind::as_str)),
+        ("Outcome", spelled(Outcome::ALL, Outcome::as_str)),
+        ("LogKind", spelled(LogKind::ALL, LogKind::as_str)),
+        (
+            "DisabledReason",
+            spelled(DisabledReason::ALL, DisabledReason::as_str),
+        ),
+        ("AlertEvent", spelled(AlertEvent::ALL, AlertEvent::as_str)),
+        ("WebhookKind", spelled(WebhookKind::ALL, WebhookKind::as_str)),
+        (
+            "DeliveryStatus",
+            spelled(DeliveryStatus::ALL, DeliveryStatus::as_str),
+        ),
+        ("Job", spelled(Job::ALL, Job::as_str)),
+        ("JobStatus", spelled(JobStatus::ALL, JobStatus::as_str)),
+        ("RunStatus", spelled(RunStatus::ALL, RunStatus::as_str)),
+        ("ModelSource", spelled(ModelSource::ALL, ModelSource::as_str)),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn words_are_documented_as_the_wire_spells_them_and_bodies_may_be_refused_as_not_json() {
+    let app = TestApp::spawn(Db::Sqlite).await.unwrap();
+
+    let (_, doc) = json_of(&app.client(), Method::GET, app.url("/api/openapi.json"), None).await;
+
+    // The schema listed `Admin`, `ConnectFailed`, … while answers say `admin`, `connect_failed`.
+    for (name, words) in word_sets() {
+        let documented = &doc["components"]["schemas"][name]["enum"];
+        assert_eq!(documented, &serde_json::json!(words), "{name}");
+    }
+    // The JSON extractor answers 415 without `Content-Type: application/json`.
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            if operation.get("requestBody").is_some() {
+                let responses = &operation["responses"];
+                assert!(responses["415"].is_object(), "{method} {path} lacks its 415");
+            }
+        }
+    }
+}
 
 /// Every REST route the issues fix, as `METHOD path`.
 const ROUTES: &[&str] = &[

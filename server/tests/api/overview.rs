@@ -29,6 +29,11 @@ fn log(provider: Option<Uuid>, status: &str, latency_ms: i32, at: DateTime<Utc>)
         model: None,
         error: None,
         created_at: at,
+        request_id: None,
+        ttfb_ms: None,
+        prompt_tokens: None,
+        completion_tokens: None,
+        endpoint: None,
     }
 }
 
@@ -49,9 +54,13 @@ async fn overview_figures_match_the_logs(app: TestApp) {
         };
         rows.push(log(Some(fake_id), status, latency, at));
     }
-    // gemini: 10, 10 and 1000 ms, all ok: its p95 is the slowest.
+    // gemini: 10, 10 and 1000 ms, all ok: its p95 is the slowest; 5 + 2 tokens each.
     for latency in [10, 10, 1000] {
-        rows.push(log(Some(gemini_id), "ok", latency, now - Duration::minutes(5)));
+        rows.push(request_logs::Model {
+            prompt_tokens: Some(5),
+            completion_tokens: Some(2),
+            ..log(Some(gemini_id), "ok", latency, now - Duration::minutes(5))
+        });
     }
     // Outside the window, and without a provider: counted nowhere.
     rows.push(log(Some(fake_id), "timeout", 9000, now - Duration::hours(25)));
@@ -140,6 +149,17 @@ async fn overview_figures_match_the_logs(app: TestApp) {
         (json!(3), json!(1000))
     );
     assert_eq!(gemini["avgLatencyMs"].as_f64(), Some(340.0));
+    assert_eq!(
+        (gemini["tokens"].clone(), fake_figures["tokens"].clone()),
+        (json!(21), json!(0))
+    );
+    let gemini_hourly: u64 = gemini["hourly"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["tokens"].as_u64().unwrap())
+        .sum();
+    assert_eq!(gemini_hourly, 21);
     assert_eq!(overview["providers"][0]["provider"], "fake", "busiest first");
     let groq = figures("groq");
     assert_eq!(
@@ -180,6 +200,8 @@ async fn overview_figures_match_the_logs(app: TestApp) {
         r#"data-chart="Errors per hour""#,
         r#"data-chart="Latency""#,
         r#"data-chart="Success rate""#,
+        r#"data-chart="Tokens per hour""#,
+        r#"data-col="tokens" class="num">21<"#,
         "errors / hour",
         "hour (UTC)",
         ">95 ms<",

@@ -78,23 +78,10 @@ async fn candidates_come_in_order_and_every_exclusion_says_why(app: TestApp) {
     .update(db)
     .await
     .unwrap();
-    domain::entities::request_logs::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        credential_id: Set(Some(limited)),
-        provider_id: Set(None),
-        user_id: Set(None),
-        token_id: Set(None),
-        kind: Set("gateway".into()),
-        status: Set("ok".into()),
-        http_status: Set(Some(200)),
-        latency_ms: Set(120),
-        model: Set(None),
-        error: Set(None),
-        created_at: Set(Utc::now()),
-    }
-    .insert(db)
-    .await
-    .unwrap();
+    // The limiter holds rate limits: one request takes the only permit of the minute.
+    let limit = domain::limits::PerMinute::new(1).unwrap();
+    let key = domain::limits::credential_key(vocab::CredentialId::from_uuid(limited));
+    app.services.limiter.acquire(&key, limit).await.unwrap().unwrap();
 
     let (status, answer) = resolve(&app, &alice, json!({"provider": "gemini"})).await;
     assert_eq!(status, StatusCode::OK, "{answer}");
@@ -108,9 +95,10 @@ async fn candidates_come_in_order_and_every_exclusion_says_why(app: TestApp) {
     assert_eq!(reason_of(&answer, "off"), "inactive");
     assert_eq!(reason_of(&answer, "spent"), "monthly quota reached (0 of 0)");
     assert!(reason_of(&answer, "cooling").starts_with("in cooldown until 20"));
-    assert_eq!(
-        reason_of(&answer, "limited"),
-        "rate limit reached (1 of 1 requests in the last minute)"
+    assert!(
+        reason_of(&answer, "limited").starts_with("rate limit reached (1 request a minute); free again in "),
+        "{}",
+        reason_of(&answer, "limited")
     );
     assert!(
         !answer.to_string().contains("AIza-"),

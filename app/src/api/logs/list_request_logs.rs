@@ -5,12 +5,14 @@ use vocab::{LogKind, Outcome};
 use crate::dto::{Page, RequestLogDto};
 use crate::AppError;
 
-/// One page (50) of the request logs, newest first; an empty provider filter is none.
+/// One page (50) of the request logs, newest first; an empty provider or request id
+/// filter is none. A request id lists the attempts of that one gateway request.
 #[server(prefix = "/rpc", input = GetUrl)]
 pub async fn list_request_logs(
     provider: String,
     status: Option<Outcome>,
     kind: Option<LogKind>,
+    #[server(default)] request_id: String,
     page: u64,
 ) -> Result<Page<RequestLogDto>, AppError> {
     use domain::logs::LogFilter;
@@ -20,6 +22,7 @@ pub async fn list_request_logs(
         provider: ProviderRef::parse_filter(Some(&provider)),
         status,
         kind,
+        request_id: Some(request_id).filter(|id| !id.trim().is_empty()),
         page: domain::values::Page::new(Some(page), None)?,
         ..Default::default()
     };

@@ -11,6 +11,9 @@ pub async fn create_token(
     #[server(default)] scopes: ScopeChoice,
     #[server(default)] expires_on: String,
     #[server(default)] kind: Option<vocab::TokenKind>,
+    #[server(default)] allowed_models: String,
+    #[server(default)] allowed_providers: String,
+    #[server(default)] rate_limit: String,
 ) -> Result<CreatedTokenDto, AppError> {
     use domain::tokens::NewToken;
     use secrecy::ExposeSecret;
@@ -28,10 +31,29 @@ pub async fn create_token(
                 })?,
         ),
     };
+    let list = |text: &str| {
+        let items: Vec<String> = text
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect();
+        (!items.is_empty()).then_some(items)
+    };
+    let rate_limit_per_minute = match rate_limit.trim() {
+        "" => None,
+        text => Some(text.parse::<i64>().map_err(|_| AppError::Validation {
+            field: "rateLimitPerMinute".into(),
+            message: "enter a whole number of requests".into(),
+        })?),
+    };
     let new = NewToken {
         name,
-        scopes: scopes.names(),
+        scopes: Some(scopes.names()),
         expires_at,
+        allowed_models: list(&allowed_models),
+        allowed_providers: list(&allowed_providers),
+        rate_limit_per_minute,
     };
     let (row, token) = crate::ssr::services()?.tokens.create(&user, kind, new).await?;
     Ok(CreatedTokenDto {

@@ -1,14 +1,19 @@
-//! Request logs (admins): every request sent to a provider, newest first.
+//! Request logs (admins): every request sent to a provider, newest first; the attempts
+//! of one gateway request together, and `?request=<id>` to list one request alone.
+
+mod table;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::logs::list_request_logs;
 use crate::components::{page_result, Pager};
-use crate::dto::RequestLogDto;
+use table::LogTable;
 use vocab::{LogKind, Outcome};
 
 const PER_PAGE: u64 = 50;
+
 /// How the kind filter names each kind of request.
 fn kind_label(kind: LogKind) -> &'static str {
     match kind {
@@ -18,21 +23,54 @@ fn kind_label(kind: LogKind) -> &'static str {
     }
 }
 
+/// The link that lists the attempts of one gateway request.
+pub fn request_link(request_id: &str) -> String {
+    let encoded: String = request_id
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => char::from(b).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    format!("/logs?request={encoded}")
+}
+
 #[component]
 pub fn RequestLogsPage() -> impl IntoView {
+    let query = use_query_map();
+    let request = Memo::new(move |_| query.read().get("request").unwrap_or_default());
     let provider = RwSignal::new(String::new());
     let status = RwSignal::new(None::<Outcome>);
     let kind = RwSignal::new(None::<LogKind>);
     let page = RwSignal::new(1_u64);
+    Effect::watch(move || request.get(), move |_, _, _| page.set(1), false);
     let logs = Resource::new(
-        move || (provider.get(), status.get(), kind.get(), page.get()),
-        |(provider, status, kind, page)| list_request_logs(provider, status, kind, page),
+        move || {
+            (
+                provider.get(),
+                status.get(),
+                kind.get(),
+                request.get(),
+                page.get(),
+            )
+        },
+        |(provider, status, kind, request, page)| list_request_logs(provider, status, kind, request, page),
     );
     let refilter = move || page.set(1);
+    let navigate = use_navigate();
+    let find_request = move |ev| {
+        let id = event_target_value(&ev);
+        let target = match id.trim() {
+            "" => "/logs".to_owned(),
+            id => request_link(id),
+        };
+        navigate(&target, Default::default());
+    };
     view! {
         <Title text="Request logs"/>
         <h1>"Request logs"</h1>
-        <p class="subtitle">"Every request sent to a provider: tests, scheduled checks and gateway calls. Kept for the configured number of days."</p>
+        <p class="subtitle">"Every request sent to a provider: tests, scheduled checks and gateway calls. Kept for the configured number of days. \
+            The attempts of one gateway request are listed together, first attempt first; its request id lists them alone."</p>
         <div class="filters">
             <label>"Provider"
                 <input type="search" placeholder="identifier, e.g. gemini"
@@ -52,7 +90,18 @@ pub fn RequestLogsPage() -> impl IntoView {
                     {LogKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{kind_label(*k)}</option> }).collect_view()}
                 </select>
             </label>
+            <label>"Request id"
+                <input type="search" name="request" placeholder="x-request-id" on:change=find_request prop:value=move || request.get()/>
+            </label>
         </div>
+        {move || {
+            let id = request.get();
+            (!id.is_empty()).then(|| view! {
+                <p class="filter-note" id="request-filter">
+                    "The attempts of request " <code>{id}</code> " · " <a href="/logs">"every request"</a>
+                </p>
+            })
+        }}
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 page_result(logs.await, |list| {
@@ -65,31 +114,4 @@ pub fn RequestLogsPage() -> impl IntoView {
             })}
         </Transition>
     }
-}
-
-#[component]
-fn LogTable(rows: Vec<RequestLogDto>) -> impl IntoView {
-    if rows.is_empty() {
-        return view! { <p class="empty">"No request matches."</p> }.into_any();
-    }
-    view! {
-        <table class="list" id="request-logs">
-            <thead><tr><th>"Time (UTC)"</th><th>"Kind"</th><th>"Provider"</th><th>"Credential"</th><th>"Outcome"</th><th>"HTTP"</th><th>"Latency"</th><th>"Error"</th></tr></thead>
-            <tbody>
-                {rows.into_iter().map(|r| view! {
-                    <tr data-status=r.status.as_str()>
-                        <td>{r.created_at.format("%Y-%m-%d %H:%M:%S").to_string()}</td>
-                        <td>{r.kind.as_str()}</td>
-                        <td>{r.provider}</td>
-                        <td class="credential">{r.credential_name.unwrap_or_else(|| "(unsaved)".to_owned())}</td>
-                        <td class="outcome">{r.status.as_str().replace('_', " ")}</td>
-                        <td>{r.http_status}</td>
-                        <td>{format!("{} ms", r.latency_ms)}</td>
-                        <td>{r.error}</td>
-                    </tr>
-                }).collect_view()}
-            </tbody>
-        </table>
-    }
-    .into_any()
 }
