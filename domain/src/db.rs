@@ -5,8 +5,8 @@ use std::time::Duration;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
 use crate::error::{DomainError, DomainResult};
@@ -75,6 +75,28 @@ pub async fn write_transaction(db: &DatabaseConnection) -> Result<DatabaseTransa
         ..Default::default()
     })
     .await
+}
+
+/// What a transaction may hold alone across instances (`serialize_on`).
+#[derive(Clone, Copy, Debug)]
+#[repr(i64)]
+pub enum Serial {
+    /// Appending to the audit chain.
+    AuditChain = 0x5357_4954_4348_4149, // "SWITCHAI"
+    /// Starting or adopting a "test all" run.
+    TestAllStart = 0x5357_5445_5354_414c, // "SWTESTAL"
+}
+
+/// Makes `txn` the only one of its kind until it ends: on PostgreSQL a transaction-scoped
+/// advisory lock; on SQLite the write lock every write transaction takes at `BEGIN`
+/// already does it.
+pub async fn serialize_on(txn: &DatabaseTransaction, serial: Serial) -> Result<(), sea_orm::DbErr> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        let key = serial as i64;
+        txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({key})"))
+            .await?;
+    }
+    Ok(())
 }
 
 pub async fn migrate_up(db: &DatabaseConnection) -> DomainResult<()> {

@@ -119,7 +119,14 @@ impl Services {
         let credentials = CredentialService::new(db.clone(), vault.clone(), prober);
         let tokens = TokenService::new(db.clone());
         let logs = RequestLogs::new(db.clone());
-        let test_all = TestAll::new(db.clone(), credentials.clone(), config.probes.concurrency);
+        // Names this process in lease rows (scheduled jobs, "test all" runs).
+        let instance = instance_name();
+        let test_all = TestAll::new(
+            db.clone(),
+            credentials.clone(),
+            config.probes.concurrency,
+            instance.clone(),
+        );
         let webhooks = WebhookService::new(db.clone(), vault.clone(), egress.clone());
         let alerts = Dispatcher::new(db.clone(), webhooks.clone(), config.alerts, egress.clone())?;
         let checks = HealthChecks::new(
@@ -149,8 +156,6 @@ impl Services {
             runs: test_all.clone(),
             deliveries: alerts.clone(),
         };
-        // Names this process in the scheduler's lease rows.
-        let instance = Uuid::now_v7().to_string();
         let scheduler = Scheduler::new(
             Leases::new(db.clone(), instance),
             checks,
@@ -180,4 +185,18 @@ impl Services {
             limiter,
         })))
     }
+}
+
+/// This process as operators find it: host, process id, and a short random part (a
+/// restarted container keeps its host name and often its process id).
+fn instance_name() -> String {
+    let host = std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|name| name.trim().to_owned())
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "localhost".to_owned());
+    // A v7 id starts with the time; its tail is random.
+    let id = Uuid::now_v7().simple().to_string();
+    format!("{host}/{}/{}", std::process::id(), &id[id.len() - 6..])
 }

@@ -10,6 +10,7 @@ mod m20261125_000001_alerts;
 mod m20261127_000001_connection_list_index;
 mod m20261129_000001_trust;
 mod m20261130_000001_gateway;
+mod m20261201_000001_leases;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_connection_list_index::Migration),
             Box::new(m20261129_000001_trust::Migration),
             Box::new(m20261130_000001_gateway::Migration),
+            Box::new(m20261201_000001_leases::Migration),
         ]
     }
 }

@@ -77,6 +77,8 @@ impl Application {
         };
         // Webhook deliveries go out from every instance: a lease keeps each to one sender.
         jobs.push(tokio::spawn(self.services.alerts.clone().run()));
+        // Any instance adopts a "test all" run whose instance died.
+        jobs.push(tokio::spawn(self.services.test_all.clone().watch()));
         jobs.extend(self.gateway_jobs);
         tracing::info!(port = self.port, "Switchyard is ready");
         // Stream chunks are small writes: without TCP_NODELAY, Nagle's algorithm holds
@@ -94,6 +96,13 @@ impl Application {
         .await;
         for job in jobs {
             job.abort();
+        }
+        // Leave nothing held: another instance (or this one restarted) picks up at once.
+        if let Err(err) = self.services.scheduler.release().await {
+            tracing::warn!(%err, "the scheduler's leases could not be released");
+        }
+        if let Err(err) = self.services.test_all.release().await {
+            tracing::warn!(%err, "the running test-all run could not be released");
         }
         served
     }

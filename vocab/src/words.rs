@@ -137,6 +137,8 @@ words! {
         Running = "running",
         Ok = "ok",
         Failed = "failed",
+        /// Its instance stopped (a clean stop, or it stopped renewing its lease).
+        Interrupted = "interrupted",
     }
 }
 

@@ -32,6 +32,10 @@ pub struct JobDto {
     pub last_error: Option<String>,
     pub next_run_at: Option<DateTime<Utc>>,
     pub runs: i32,
+    /// The instance holding the lease (running, or cut short when it stopped renewing).
+    pub held_by: Option<String>,
+    /// The instance whose cut-short run the last run took over.
+    pub taken_over_from: Option<String>,
 }
 
 #[cfg(feature = "ssr")]
@@ -52,6 +56,8 @@ mod from_domain {
                 last_error: row.and_then(|r| r.last_error.clone()),
                 next_run_at: row.map(|r| r.next_run_at),
                 runs: row.map_or(0, |r| r.runs),
+                held_by: row.and_then(|r| r.lease_owner.clone()),
+                taken_over_from: row.and_then(|r| r.taken_over_from.clone()),
             }
         }
     }

@@ -1,7 +1,7 @@
 //! Appending one event to the chain, inside the caller's transaction.
 
 use chrono::{SubsecRound, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryOrder};
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait, QueryOrder};
 use uuid::Uuid;
 use vocab::{AuditAction, UserId};
 
@@ -58,9 +58,6 @@ impl From<&CurrentUser> for Actor {
     }
 }
 
-/// A fixed key for PostgreSQL's transaction-scoped advisory lock that orders appends.
-const CHAIN_LOCK: i64 = 0x5357_4954_4348_4149; // "SWITCHAI"
-
 /// Appends `entry` by `actor` in `txn`, after the caller's change and before its commit.
 ///
 /// Appends are serialized: on PostgreSQL by an advisory lock held until `txn` ends, on
@@ -68,10 +65,7 @@ const CHAIN_LOCK: i64 = 0x5357_4954_4348_4149; // "SWITCHAI"
 /// writers queue for the chain's tail instead of racing for it, and a change is never
 /// committed without its event (nor an event without its change).
 pub async fn record(txn: &DatabaseTransaction, actor: &Actor, entry: AuditEntry) -> DomainResult<()> {
-    if txn.get_database_backend() == DbBackend::Postgres {
-        txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({CHAIN_LOCK})"))
-            .await?;
-    }
+    crate::db::serialize_on(txn, crate::db::Serial::AuditChain).await?;
     let tail = audit_events::Entity::find()
         .order_by_desc(audit_events::Column::Seq)
         .one(txn)

@@ -15,6 +15,8 @@ pub struct Model {
     pub last_error: Option<String>,
     pub last_duration_ms: Option<i32>,
     pub runs: i32,
+    /// The instance whose run this one took over when it stopped renewing its lease.
+    pub taken_over_from: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

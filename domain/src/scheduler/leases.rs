@@ -1,5 +1,7 @@
 //! Job leases in the database: a due job is taken by exactly one instance (an atomic
-//! conditional UPDATE), so instances sharing one PostgreSQL never run it twice.
+//! conditional UPDATE), so instances sharing one PostgreSQL never run it twice. Leases
+//! are short and renewed while the work runs: an instance that dies stops renewing, and
+//! another takes the job over within one lease.
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -17,32 +19,49 @@ pub struct Leases {
     owner: String,
 }
 
+/// A lease this instance took: a due run, or a run taken over from an instance that
+/// stopped renewing its lease (`from`).
+#[derive(Debug, PartialEq, Eq)]
+pub enum Taken {
+    Due,
+    TakenOver { from: String },
+}
+
 impl Leases {
     pub fn new(db: DatabaseConnection, owner: String) -> Self {
         Self { db, owner }
     }
 
-    /// Takes `job` when it is due and nobody holds it; the next run is set `interval`
-    /// from now at once, and the lease lasts `lease` (a crashed holder frees it then).
+    /// This instance's name in lease rows.
+    pub fn owner(&self) -> &str {
+        &self.owner
+    }
+
+    /// Takes `job` when it is due and nobody holds it, or when its holder stopped
+    /// renewing (then at once: that run was cut short). The next run is set `interval`
+    /// from now, and the lease lasts `lease` unless renewed.
     pub async fn try_take(
         &self,
         job: Job,
         interval: Duration,
         lease: Duration,
         now: DateTime<Utc>,
-    ) -> DomainResult<bool> {
+    ) -> DomainResult<Option<Taken>> {
         // A read first: instances poll often, and only a due job is worth a write.
         let existing = scheduler_jobs::Entity::find_by_id(job.as_str().to_owned())
             .one(&self.db)
             .await?;
         let Some(existing) = existing else {
             self.schedule_first(job, now + interval).await?;
-            return Ok(false);
+            return Ok(None);
         };
-        if existing.next_run_at > now || existing.lease_until.is_some_and(|until| until >= now) {
-            return Ok(false);
+        let expired = existing.lease_until.is_some_and(|until| until < now);
+        let abandoned = expired.then_some(existing.lease_owner.clone()).flatten();
+        let free = existing.lease_until.is_none() || expired;
+        if !free || (abandoned.is_none() && existing.next_run_at > now) {
+            return Ok(None);
         }
-        let taken = scheduler_jobs::Entity::update_many()
+        let mut take = scheduler_jobs::Entity::update_many()
             .col_expr(
                 scheduler_jobs::Column::LeaseOwner,
                 Expr::value(self.owner.clone()),
@@ -50,16 +69,75 @@ impl Leases {
             .col_expr(scheduler_jobs::Column::LeaseUntil, Expr::value(now + lease))
             .col_expr(scheduler_jobs::Column::LastStartedAt, Expr::value(now))
             .col_expr(scheduler_jobs::Column::NextRunAt, Expr::value(now + interval))
-            .filter(scheduler_jobs::Column::Name.eq(job.as_str()))
-            .filter(scheduler_jobs::Column::NextRunAt.lte(now))
-            .filter(
-                Condition::any()
-                    .add(scheduler_jobs::Column::LeaseUntil.is_null())
-                    .add(scheduler_jobs::Column::LeaseUntil.lt(now)),
+            .filter(scheduler_jobs::Column::Name.eq(job.as_str()));
+        // The same condition as the read, so of two instances only one matches.
+        take = match &abandoned {
+            Some(from) => take
+                .col_expr(scheduler_jobs::Column::TakenOverFrom, Expr::value(from.clone()))
+                .filter(scheduler_jobs::Column::LeaseOwner.eq(from.clone()))
+                .filter(scheduler_jobs::Column::LeaseUntil.lt(now)),
+            None => take
+                .col_expr(
+                    scheduler_jobs::Column::TakenOverFrom,
+                    Expr::value(Option::<String>::None),
+                )
+                .filter(scheduler_jobs::Column::NextRunAt.lte(now))
+                .filter(
+                    Condition::any()
+                        .add(scheduler_jobs::Column::LeaseUntil.is_null())
+                        .add(scheduler_jobs::Column::LeaseUntil.lt(now)),
+                ),
+        };
+        let taken = take.exec(&self.db).await?;
+        let taken_as = match abandoned {
+            Some(from) => Taken::TakenOver { from },
+            None => Taken::Due,
+        };
+        Ok((taken.rows_affected == 1).then_some(taken_as))
+    }
+
+    /// Extends this instance's lease on `job` to `lease` from now; `false` when it no
+    /// longer holds it.
+    pub async fn renew(&self, job: Job, lease: Duration) -> DomainResult<bool> {
+        let renewed = scheduler_jobs::Entity::update_many()
+            .col_expr(
+                scheduler_jobs::Column::LeaseUntil,
+                Expr::value(Utc::now() + lease),
             )
+            .filter(scheduler_jobs::Column::Name.eq(job.as_str()))
+            .filter(scheduler_jobs::Column::LeaseOwner.eq(self.owner.clone()))
             .exec(&self.db)
             .await?;
-        Ok(taken.rows_affected == 1)
+        Ok(renewed.rows_affected == 1)
+    }
+
+    /// Frees every lease this instance holds on a clean stop: each cut-short run is
+    /// marked interrupted and due again at once, so the next instance redoes it.
+    pub async fn release_all(&self) -> DomainResult<u64> {
+        let now = Utc::now();
+        let released = scheduler_jobs::Entity::update_many()
+            .col_expr(
+                scheduler_jobs::Column::LeaseOwner,
+                Expr::value(Option::<String>::None),
+            )
+            .col_expr(
+                scheduler_jobs::Column::LeaseUntil,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            )
+            .col_expr(scheduler_jobs::Column::LastFinishedAt, Expr::value(now))
+            .col_expr(
+                scheduler_jobs::Column::LastStatus,
+                Expr::value(JobStatus::Interrupted.as_str()),
+            )
+            .col_expr(
+                scheduler_jobs::Column::LastError,
+                Expr::value(format!("instance {} stopped during the run", self.owner)),
+            )
+            .col_expr(scheduler_jobs::Column::NextRunAt, Expr::value(now))
+            .filter(scheduler_jobs::Column::LeaseOwner.eq(self.owner.clone()))
+            .exec(&self.db)
+            .await?;
+        Ok(released.rows_affected)
     }
 
     /// The job's row, its first run one interval away: a restart does not probe every
@@ -76,6 +154,7 @@ impl Leases {
             last_error: Set(None),
             last_duration_ms: Set(None),
             runs: Set(0),
+            taken_over_from: Set(None),
         };
         scheduler_jobs::Entity::insert(row)
             .on_conflict_do_nothing_on([scheduler_jobs::Column::Name])

@@ -6,7 +6,7 @@ mod leases;
 use chrono::{DateTime, Duration, Utc};
 use vocab::{Job, JobStatus};
 
-pub use leases::Leases;
+pub use leases::{Leases, Taken};
 
 use crate::access::Admin;
 use crate::alerts::Dispatcher;
@@ -18,6 +18,10 @@ use crate::test_all::TestAll;
 
 /// Pruning old request logs does not need to run more often than this.
 const PRUNE_EVERY: Duration = Duration::hours(1);
+
+/// How long a lease lasts unless renewed: its interval, within these bounds. Short, so
+/// a crashed holder delays the job by seconds; renewed thrice per lease while it runs.
+const LEASE_BOUNDS: (Duration, Duration) = (Duration::seconds(3), Duration::seconds(30));
 
 /// A job as admins see it: running while an instance holds its lease, else how its
 /// last run ended, or scheduled before the first run.
@@ -86,16 +90,23 @@ impl Scheduler {
         }
     }
 
-    /// Runs `job` if it is due and this instance takes its lease; `Ok(false)` otherwise.
+    /// How long `job`'s lease lasts between renewals.
+    pub fn lease(&self, job: Job) -> Duration {
+        self.interval(job).clamp(LEASE_BOUNDS.0, LEASE_BOUNDS.1)
+    }
+
+    /// Runs `job` if it is due (or its holder stopped renewing) and this instance takes
+    /// its lease, renewing the lease while the work runs; `Ok(false)` otherwise.
     pub async fn run_if_due(&self, job: Job) -> DomainResult<bool> {
-        let interval = self.interval(job);
+        let (interval, lease) = (self.interval(job), self.lease(job));
         let now = Utc::now();
-        // Long enough for a slow round; a crashed holder's lease frees itself then.
-        let lease = interval.max(Duration::minutes(10));
-        if !self.leases.try_take(job, interval, lease, now).await? {
+        let Some(taken) = self.leases.try_take(job, interval, lease, now).await? else {
             return Ok(false);
+        };
+        if let Taken::TakenOver { from } = &taken {
+            tracing::warn!(job = job.as_str(), from = %from, "took over a run whose instance stopped renewing its lease");
         }
-        let outcome = self.run(job).await;
+        let outcome = self.run_renewing(job, lease).await;
         let (status, error) = match &outcome {
             Ok(()) => (JobStatus::Ok, None),
             Err(err) => {
@@ -105,6 +116,30 @@ impl Scheduler {
         };
         self.leases.finish(job, status, error, now).await?;
         Ok(true)
+    }
+
+    /// Runs `job`, renewing its lease three times per lease until the work ends.
+    async fn run_renewing(&self, job: Job, lease: Duration) -> DomainResult<()> {
+        let every = (lease / 3).to_std().unwrap_or(std::time::Duration::from_secs(1));
+        let mut beat = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+        let work = self.run(job);
+        tokio::pin!(work);
+        loop {
+            tokio::select! {
+                outcome = &mut work => return outcome,
+                _ = beat.tick() => match self.leases.renew(job, lease).await {
+                    Ok(true) => {}
+                    Ok(false) => tracing::warn!(job = job.as_str(), "another instance took this job's lease"),
+                    Err(err) => tracing::warn!(job = job.as_str(), %err, "the job's lease could not be renewed"),
+                },
+            }
+        }
+    }
+
+    /// Frees this instance's leases on a clean stop, marking cut-short runs interrupted
+    /// and due again, so another instance redoes them at once.
+    pub async fn release(&self) -> DomainResult<u64> {
+        self.leases.release_all().await
     }
 
     async fn run(&self, job: Job) -> DomainResult<()> {
@@ -161,18 +196,17 @@ impl Scheduler {
             .iter()
             .map(|&job| {
                 let row = rows.iter().find(|r| r.name == job.as_str()).cloned();
-                let running = row
-                    .as_ref()
-                    .and_then(|r| r.lease_until)
-                    .is_some_and(|until| until > now);
+                let lease = row.as_ref().and_then(|r| r.lease_until);
                 let last = row
                     .as_ref()
                     .and_then(|r| r.last_status.as_deref())
                     .and_then(JobStatus::parse);
-                let status = match (running, last) {
-                    (true, _) => JobStatus::Running,
-                    (false, Some(last)) => last,
-                    (false, None) => JobStatus::Scheduled,
+                let status = match (lease, last) {
+                    (Some(until), _) if until > now => JobStatus::Running,
+                    // Held by an instance that stopped renewing: the run was cut short.
+                    (Some(_), _) => JobStatus::Interrupted,
+                    (None, Some(last)) => last,
+                    (None, None) => JobStatus::Scheduled,
                 };
                 JobState {
                     job,

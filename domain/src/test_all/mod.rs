@@ -1,12 +1,17 @@
 //! "Test all": every global credential of an enabled provider probed in the background
 //! with bounded concurrency; progress and results kept in the database, so any instance
-//! answers for them and a cancel reaches the one running it.
+//! answers for them and a cancel reaches the one running it. One run at a time across
+//! instances: the instance running it renews a short lease, and when that stops (a
+//! crash) another instance adopts the run and tests what is left.
 
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    Set,
+};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use uuid::Uuid;
@@ -26,54 +31,57 @@ const CANCELLED: &str = RunStatus::Cancelled.as_str();
 /// A result for a credential nothing was sent for (its secret no longer decrypts).
 pub const NOT_TESTED: &str = "not_tested";
 
-/// A run without progress for this long lost its instance; a new start does not join it.
-const STALE_AFTER: Duration = Duration::minutes(2);
+/// How long a run's lease lasts unless its instance renews it (every third of it).
+const RUN_LEASE: Duration = Duration::seconds(6);
+
+mod lease;
 
 #[derive(Clone)]
 pub struct TestAll {
     db: DatabaseConnection,
     credentials: CredentialService,
     concurrency: usize,
+    /// This instance, as run rows name their owner.
+    instance: String,
 }
 
 impl TestAll {
-    pub fn new(db: DatabaseConnection, credentials: CredentialService, concurrency: usize) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        credentials: CredentialService,
+        concurrency: usize,
+        instance: String,
+    ) -> Self {
         Self {
             db,
             credentials,
             concurrency: concurrency.max(1),
+            instance,
         }
     }
 
-    /// Starts a run, or returns the run already going (a second press joins it).
+    /// Starts a run, or returns the run already going (a second press, on any instance,
+    /// joins it). A run whose instance stopped renewing its lease is adopted here.
     pub async fn start(&self, admin: &Admin) -> DomainResult<RunId> {
         let now = Utc::now();
         let txn = crate::db::write_transaction(&self.db).await?;
+        // Two instances pressed at once would each see no run and start one.
+        crate::db::serialize_on(&txn, crate::db::Serial::TestAllStart).await?;
         let running = test_runs::Entity::find()
             .filter(test_runs::Column::Status.eq(RUNNING))
             .order_by_desc(test_runs::Column::CreatedAt)
-            .all(&txn)
+            .one(&txn)
             .await?;
-        if let Some(live) = running.iter().find(|r| r.updated_at > now - STALE_AFTER) {
-            return Ok(RunId::from_uuid(live.id));
+        if let Some(run) = running {
+            if run.lease_until.is_some_and(|until| until >= now) {
+                return Ok(RunId::from_uuid(run.id));
+            }
+            txn.commit().await?;
+            let id = RunId::from_uuid(run.id);
+            self.adopt(run).await?;
+            return Ok(id);
         }
-        test_runs::Entity::update_many()
-            .col_expr(test_runs::Column::Status, Expr::value(CANCELLED))
-            .col_expr(test_runs::Column::FinishedAt, Expr::value(now))
-            .filter(test_runs::Column::Status.eq(RUNNING))
-            .exec(&txn)
-            .await?;
-        let targets: Vec<Uuid> = credentials::Entity::find()
-            .find_also_related(providers::Entity)
-            .filter(in_scope(Scope::Global))
-            .filter(providers::Column::Enabled.eq(true))
-            .order_by_asc(credentials::Column::Priority)
-            .order_by_asc(credentials::Column::Name)
-            .all(&txn)
-            .await?
-            .into_iter()
-            .map(|(row, _)| row.id)
-            .collect();
+        let targets = targets(&txn).await?;
         let id = Uuid::now_v7();
         test_runs::ActiveModel {
             id: Set(id),
@@ -87,17 +95,14 @@ impl TestAll {
             created_at: Set(now),
             updated_at: Set(now),
             finished_at: Set(targets.is_empty().then_some(now)),
+            owner: Set(Some(self.instance.clone())),
+            lease_until: Set((!targets.is_empty()).then_some(now + RUN_LEASE)),
         }
         .insert(&txn)
         .await?;
         txn.commit().await?;
         if !targets.is_empty() {
-            let (this, admin) = (self.clone(), admin.clone());
-            tokio::spawn(async move {
-                if let Err(err) = this.run(admin, id, targets).await {
-                    tracing::error!(run = %id, %err, "test all stopped");
-                }
-            });
+            self.spawn_run(admin.clone(), id, targets);
         }
         Ok(RunId::from_uuid(id))
     }
@@ -245,10 +250,29 @@ impl TestAll {
         test_runs::Entity::update_many()
             .col_expr(test_runs::Column::Status, Expr::value(status))
             .col_expr(test_runs::Column::FinishedAt, Expr::value(Utc::now()))
+            .col_expr(
+                test_runs::Column::LeaseUntil,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            )
             .filter(test_runs::Column::Id.eq(run))
             .filter(test_runs::Column::Status.eq(RUNNING))
             .exec(&self.db)
             .await?;
         Ok(())
     }
+}
+
+/// Every global credential of an enabled provider, in the order a run tests them.
+async fn targets(db: &impl ConnectionTrait) -> DomainResult<Vec<Uuid>> {
+    Ok(credentials::Entity::find()
+        .find_also_related(providers::Entity)
+        .filter(in_scope(Scope::Global))
+        .filter(providers::Column::Enabled.eq(true))
+        .order_by_asc(credentials::Column::Priority)
+        .order_by_asc(credentials::Column::Name)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(row, _)| row.id)
+        .collect())
 }

@@ -2,9 +2,7 @@
 //! a page, a server function, a REST answer (other than the audited secrets:read),
 //! an error, or a line of the server's own log at debug level.
 
-use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex};
 
 use app::api::credentials::ListCredentials;
 use app::api::tokens::ListTokens;
@@ -13,6 +11,8 @@ use base64::Engine;
 use leptos::server_fn::ServerFn;
 use serde_json::json;
 use tempfile::TempDir;
+
+use crate::process::ServerProcess;
 
 const CANARY: &str = "sk-leak-canary-7f3a9c2e5b1d8046";
 const PASSWORD: &str = "operator password 1";
@@ -56,41 +56,13 @@ async fn a_canary_secret_never_leaves_through_pages_answers_errors_or_logs() {
         .unwrap();
     assert!(created.success());
 
-    let mut server = Command::new(env!("CARGO_BIN_EXE_switchyard"))
-        .arg("serve")
-        .env("SWITCHYARD_DATA_DIR", data.path())
-        .env("SWITCHYARD_ADDR", "127.0.0.1:0")
-        .env("SWITCHYARD_EGRESS_ALLOW", "127.0.0.1")
-        .env("RUST_LOG", "debug")
-        .env_remove("SWITCHYARD_DATABASE_URL")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let log = Arc::new(Mutex::new(String::new()));
-    let (port_tx, port_rx) = std::sync::mpsc::channel();
-    for stream in [
-        Box::new(server.stderr.take().unwrap()) as Box<dyn std::io::Read + Send>,
-        Box::new(server.stdout.take().unwrap()),
-    ] {
-        let (log, port_tx) = (log.clone(), port_tx.clone());
-        std::thread::spawn(move || {
-            for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                let plain = strip_ansi(&line);
-                if let Some(port) = plain
-                    .split("port=")
-                    .nth(1)
-                    .filter(|_| plain.contains("Switchyard is ready"))
-                {
-                    let _ = port_tx.send(port.trim().to_owned());
-                }
-                log.lock().unwrap().push_str(&plain);
-                log.lock().unwrap().push('\n');
-            }
-        });
-    }
-    let port = port_rx.recv_timeout(std::time::Duration::from_secs(60)).unwrap();
-    let base = format!("http://127.0.0.1:{port}");
+    let data_dir = data.path().to_str().unwrap();
+    let mut server = ServerProcess::start(&[
+        ("SWITCHYARD_DATA_DIR", data_dir),
+        ("SWITCHYARD_EGRESS_ALLOW", "127.0.0.1"),
+        ("RUST_LOG", "debug"),
+    ]);
+    let base = server.base.clone();
     let admin = reqwest::Client::builder().cookie_store(true).build().unwrap();
     let post = |path: &str, body: serde_json::Value| admin.post(format!("{base}{path}")).json(&body).send();
 
@@ -357,29 +329,11 @@ async fn a_canary_secret_never_leaves_through_pages_answers_errors_or_logs() {
         assert_clean(&path, &body);
     }
 
-    let _ = server.kill();
-    let _ = server.wait();
-    let log = log.lock().unwrap().clone();
+    server.kill();
+    let log = server.log();
     assert!(
         log.contains("POST") && log.contains("/api/admin/credentials"),
         "the log was captured: {log}"
     );
     assert_clean("the server log", &log);
-}
-
-fn strip_ansi(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            for next in chars.by_ref() {
-                if next == 'm' {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }

@@ -127,6 +127,9 @@ async fn request_logs_filter_page_and_prune(app: TestApp) {
             created_at: Set(Utc::now() - Duration::days(40)),
             updated_at: Set(Utc::now() - Duration::days(40)),
             finished_at: Set(None),
+            // Held by a live instance elsewhere, so nobody here adopts it.
+            owner: Set(Some("elsewhere".into())),
+            lease_until: Set(Some(Utc::now() + Duration::hours(1))),
         }
         .insert(&app.db)
         .await

@@ -6,6 +6,7 @@
 mod fake_provider;
 mod fake_upstream;
 mod helpers;
+mod process;
 mod receiver;
 
 mod audit;
@@ -19,6 +20,7 @@ mod health;
 mod hostile;
 mod keys;
 mod leaks;
+mod leases;
 mod logs;
 mod models;
 mod openapi;
