@@ -28,7 +28,6 @@ pub async fn rotation_figures(binary: &Path, data: &Path) -> Result<()> {
     let db = Database::connect(&db_url).await?;
     let master = MasterKey::read_file(&data.join("master.key"))?;
     let vault = Vault::open(&db, &master).await?;
-    let version = vault.active_version();
     let egress = Egress::new(AllowList::default(), Duration::from_secs(1));
     let service = CredentialService::new(
         db.clone(),
@@ -47,7 +46,8 @@ pub async fn rotation_figures(binary: &Path, data: &Path) -> Result<()> {
             let key = SecretString::from(format!("sk-bench-{i:012}-rotation-secret"));
             active.id = Set(id);
             active.name = Set(format!("rotate {i}"));
-            active.secret_fields = Set(service.seal(id, &BTreeMap::from([("api_key".to_owned(), key)]))?);
+            let (sealed, version) = service.seal(id, &BTreeMap::from([("api_key".to_owned(), key)]))?;
+            active.secret_fields = Set(sealed);
             active.key_version = Set(version);
             rows.push(active);
         }

@@ -72,9 +72,39 @@ impl From<DbErr> for DomainError {
                 DbErr::Conn(_) | DbErr::ConnectionAcquire(_) => {
                     Self::Unavailable("the database is not reachable".into())
                 }
+                other if takes_no_writes_now(&other) => {
+                    Self::Unavailable(format!("the database takes no writes now: {other}"))
+                }
                 other => Self::Internal(other.to_string()),
             },
         }
+    }
+}
+
+/// A refusal that passes (a full disk, a read-only file, a lock held past the busy
+/// timeout, a cancelled statement): nothing is wrong with the request and a retry may
+/// succeed, so it is 503, not 500.
+fn takes_no_writes_now(err: &DbErr) -> bool {
+    use sea_orm::RuntimeErr;
+    let (DbErr::Exec(RuntimeErr::SqlxError(cause)) | DbErr::Query(RuntimeErr::SqlxError(cause))) = err else {
+        return false;
+    };
+    let sea_orm::sqlx::Error::Database(database) = cause.as_ref() else {
+        return false;
+    };
+    let code = database.code().unwrap_or_default();
+    if database
+        .try_downcast_ref::<sea_orm::sqlx::sqlite::SqliteError>()
+        .is_some()
+    {
+        // SQLite's extended codes; the primary code is the low byte: BUSY, LOCKED,
+        // READONLY, IOERR, FULL.
+        code.parse::<i32>()
+            .is_ok_and(|extended| matches!(extended & 0xff, 5 | 6 | 8 | 10 | 13))
+    } else {
+        // PostgreSQL: insufficient resources (disk full, out of memory), a lock not
+        // available, a statement cancelled by its timeout, a read-only transaction.
+        code.starts_with("53") || matches!(code.as_ref(), "55P03" | "57014" | "25006")
     }
 }
 

@@ -5,10 +5,12 @@
 //! on a cycle or on a module listed before one it imports). Nothing is re-exported here,
 //! so every import names the module it comes from.
 
-// Floor 0: tables and the one error.
+// Floor 0: tables, the one error, background loops.
 pub mod entities;
 pub mod error;
 pub mod redaction;
+// Imports only the error.
+pub mod background;
 
 // Floor 1: parsed values, who is asking, the database, the vault.
 pub mod access;

@@ -139,4 +139,30 @@ impl SystemService {
     pub async fn database_is_healthy(&self, timeout: Duration) -> bool {
         crate::db::is_healthy(&self.db, self.sqlite_file.as_deref(), timeout).await
     }
+
+    /// Whether the database commits a write within `timeout`. Answering is not enough:
+    /// a full disk, a read-only file or a lock held too long let reads through and
+    /// refuse every change.
+    pub async fn database_takes_writes(&self, timeout: Duration) -> bool {
+        let write = async {
+            let txn = crate::db::write_transaction(&self.db).await?;
+            crate::kv::store(&txn, WRITE_PROBE_KEY, Utc::now().to_rfc3339()).await?;
+            txn.commit().await?;
+            DomainResult::Ok(())
+        };
+        match tokio::time::timeout(timeout, write).await {
+            Ok(Ok(())) => true,
+            Ok(Err(err)) => {
+                tracing::warn!(%err, "the database refused a write");
+                false
+            }
+            Err(_) => {
+                tracing::warn!("the database took no write within {timeout:?}");
+                false
+            }
+        }
+    }
 }
+
+/// The row the readiness probe rewrites to prove the database takes writes.
+const WRITE_PROBE_KEY: &str = "readiness.last_write";

@@ -238,7 +238,7 @@ async fn seeding_is_idempotent_and_keeps_admin_edits() {
 }
 
 #[tokio::test]
-async fn sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout() {
+async fn sqlite_runs_with_wal_full_sync_foreign_keys_and_a_busy_timeout() {
     use sea_orm::{ConnectionTrait, Statement};
     let (_services, db, _dir) = services(AuthPolicy::default()).await;
     let pragma = |name: &str| {
@@ -258,4 +258,6 @@ async fn sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout() {
     assert_eq!(pragma("journal_mode").await, "wal");
     assert_eq!(pragma("foreign_keys").await, "1");
     assert_eq!(pragma("busy_timeout").await, "5000");
+    // FULL (2): a commit is on disk before it is acknowledged, even across a power loss.
+    assert_eq!(pragma("synchronous").await, "2");
 }

@@ -13,6 +13,7 @@ use domain::{db, seed};
 use sea_orm::DatabaseConnection;
 use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
+use tracing::Instrument;
 use vocab::Job;
 
 use crate::config::Config;
@@ -77,6 +78,8 @@ impl Application {
         };
         // Webhook deliveries go out from every instance: a lease keeps each to one sender.
         jobs.push(tokio::spawn(self.services.alerts.clone().run()));
+        // A rotation by `keys rotate` reaches this instance within a second.
+        jobs.push(tokio::spawn(self.services.vault.clone().watch()));
         // Any instance adopts a "test all" run whose instance died.
         jobs.push(tokio::spawn(self.services.test_all.clone().watch()));
         jobs.extend(self.gateway_jobs);
@@ -118,16 +121,14 @@ fn spawn_scheduler(scheduler: &Scheduler) -> Vec<tokio::task::JoinHandle<()>> {
                 .to_std()
                 .unwrap_or_default()
                 .clamp(Duration::from_millis(250), Duration::from_secs(5));
-            tokio::spawn(async move {
-                let mut ticker = tokio::time::interval(poll);
-                ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-                loop {
-                    ticker.tick().await;
-                    if let Err(err) = scheduler.run_if_due(job).await {
-                        tracing::warn!(job = job.as_str(), %err, "the scheduler could not take its lease");
-                    }
-                }
-            })
+            let span = tracing::info_span!("scheduler", job = job.as_str());
+            tokio::spawn(
+                domain::background::every(poll, "the scheduler could not take its lease", move || {
+                    let scheduler = scheduler.clone();
+                    async move { scheduler.run_if_due(job).await }
+                })
+                .instrument(span),
+            )
         })
         .collect()
 }

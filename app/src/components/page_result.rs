@@ -6,14 +6,18 @@ use crate::dto::SessionUser;
 use crate::AppError;
 
 /// Renders a loaded page, or what its error means: visitors go to the sign-in page,
-/// a too-low role sees 403, a missing thing 404, anything else a message.
+/// a too-low role sees 403, a missing thing 404, anything else a message under its own
+/// status (503 while the database is unreachable), never a 200 that hides the failure.
 pub fn page_result<T>(result: Result<T, AppError>, ok: impl FnOnce(T) -> AnyView) -> AnyView {
     match result {
         Ok(value) => ok(value),
         Err(AppError::Unauthorized(_)) => view! { <Redirect path="/login"/> }.into_any(),
         Err(AppError::Forbidden) => view! { <Forbidden/> }.into_any(),
         Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
-        Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
+        Err(error) => {
+            super::status_pages::set_http_status(error.status());
+            view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any()
+        }
     }
 }
 

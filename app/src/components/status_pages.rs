@@ -1,7 +1,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-fn set_http_status(status: u16) {
+/// The HTTP status of the page being rendered (during SSR; nothing in the browser).
+pub(crate) fn set_http_status(status: u16) {
     #[cfg(feature = "ssr")]
     crate::ssr::set_status(status);
     #[cfg(not(feature = "ssr"))]

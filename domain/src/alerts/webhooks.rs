@@ -291,10 +291,8 @@ impl WebhookService {
     }
 
     fn seal_bytes(&self, id: Uuid, secret: &[u8]) -> DomainResult<(String, i32)> {
-        Ok((
-            self.vault.encrypt(secret, &context(id))?,
-            self.vault.active_version(),
-        ))
+        let sealer = self.vault.sealer();
+        Ok((sealer.encrypt(secret, &context(id))?, sealer.version()))
     }
 }
 

@@ -19,17 +19,20 @@ fn context(id: Uuid, field: &str) -> String {
 }
 
 impl CredentialService {
-    /// Each secret field encrypted with the active data key, bound to the row and field.
-    /// Public for bulk loads (the benchmark); the row must record the active key version.
-    pub fn seal(&self, id: Uuid, secret: &BTreeMap<String, SecretString>) -> DomainResult<serde_json::Value> {
+    /// Each secret field encrypted with the active data key, bound to the row and field,
+    /// and the key version the row must record. Public for bulk loads (the benchmark).
+    pub fn seal(
+        &self,
+        id: Uuid,
+        secret: &BTreeMap<String, SecretString>,
+    ) -> DomainResult<(serde_json::Value, i32)> {
+        let sealer = self.vault.sealer();
         let mut sealed = serde_json::Map::new();
         for (name, value) in secret {
-            let ciphertext = self
-                .vault
-                .encrypt(value.expose_secret().as_bytes(), &context(id, name))?;
+            let ciphertext = sealer.encrypt(value.expose_secret().as_bytes(), &context(id, name))?;
             sealed.insert(name.clone(), serde_json::Value::String(ciphertext));
         }
-        Ok(serde_json::Value::Object(sealed))
+        Ok((serde_json::Value::Object(sealed), sealer.version()))
     }
 
     /// The decrypted secret fields of a credential, for the gateway and `secrets:read`.
@@ -101,12 +104,10 @@ impl CredentialService {
                 failed.push(row.id);
                 continue;
             };
+            let (sealed, version) = self.seal(row.id, &fields)?;
             credentials::Entity::update_many()
-                .col_expr(
-                    credentials::Column::SecretFields,
-                    Expr::value(self.seal(row.id, &fields)?),
-                )
-                .col_expr(credentials::Column::KeyVersion, Expr::value(active))
+                .col_expr(credentials::Column::SecretFields, Expr::value(sealed))
+                .col_expr(credentials::Column::KeyVersion, Expr::value(version))
                 .filter(credentials::Column::Id.eq(row.id))
                 .exec(&txn)
                 .await?;

@@ -77,15 +77,16 @@ impl CredentialService {
         )?;
         let id = Uuid::now_v7();
         let now = Utc::now();
+        let (sealed, key_version) = self.seal(id, &checked.secret)?;
         let row = credentials::ActiveModel {
             id: Set(id),
             name: Set(name.into_string()),
             provider_id: Set(provider.id),
             scope: Set(owner.scope().as_str().to_owned()),
             owner_id: Set(owner.owner_id().map(|id| id.uuid())),
-            secret_fields: Set(self.seal(id, &checked.secret)?),
+            secret_fields: Set(sealed),
             plain_fields: Set(plain_json(&checked.plain)),
-            key_version: Set(self.vault.active_version()),
+            key_version: Set(key_version),
             hint: Set(fields::hint(&checked.secret).unwrap_or_default()),
             endpoint_override: Set(endpoint_override),
             bound_origin: Set(Some(target)),
@@ -182,8 +183,9 @@ impl CredentialService {
                 // Every secret is sealed again with the active key, so a row never mixes versions.
                 let mut all = self.open(&row)?;
                 all.extend(secret);
-                active.secret_fields = Set(self.seal(row.id, &all)?);
-                active.key_version = Set(self.vault.active_version());
+                let (sealed, version) = self.seal(row.id, &all)?;
+                active.secret_fields = Set(sealed);
+                active.key_version = Set(version);
                 active.hint = Set(fields::hint(&all).unwrap_or_default());
             }
             if !plain.is_empty() {

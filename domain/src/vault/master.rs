@@ -43,6 +43,11 @@ impl MasterKey {
         Ok(Self(SecretBox::new(key)))
     }
 
+    /// A second handle on the same key, for a vault that outlives its opener's.
+    pub(crate) fn duplicate(&self) -> Self {
+        Self(SecretBox::new(Box::new(*self.0.expose_secret())))
+    }
+
     pub fn encoded(&self) -> SecretString {
         SecretString::from(STANDARD.encode(self.0.expose_secret()))
     }

@@ -213,4 +213,27 @@ mod tests {
         assert!(text.contains("SWITCHYARD_DATABASE_URL=postgres://app:[redacted]@db:5432/sy"));
         assert!(text.contains("SWITCHYARD_MASTER_KEY=[redacted]"));
     }
+
+    /// Every setting the server reads is one `check` prints: the list of fields comes
+    /// from the settings type itself (serde names them all when refusing an unknown one).
+    #[test]
+    fn check_lists_every_setting() {
+        let refusal = serde_json::from_value::<Config>(serde_json::json!({"not_a_setting": 1}))
+            .expect_err("unknown keys are refused")
+            .to_string();
+        let fields: Vec<&str> = refusal
+            .split("expected one of")
+            .nth(1)
+            .expect("serde lists the known fields")
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .collect();
+        assert!(fields.len() > 20, "{refusal}");
+        let text = describe(&Config::default());
+        for field in fields {
+            let variable = format!("SWITCHYARD_{}=", field.to_uppercase());
+            assert!(text.contains(&variable), "`switchyard check` omits {variable}");
+        }
+    }
 }

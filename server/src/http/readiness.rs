@@ -74,19 +74,27 @@ pub async fn database(State(state): State<AppState>) -> Response {
 }
 
 #[utoipa::path(get, path = "/health/ready", tag = "system", responses(
-    (status = 200, description = "`{status: ready, timestamp, checks}`", body = Object),
-    (status = 503, description = "`{status: not_ready, timestamp, checks}`", body = Object)))]
+    (status = 200, description = "`{status: ready, timestamp, checks: {database, database_writes, application}}`", body = Object),
+    (status = 503, description = "`{status: not_ready, timestamp, checks}`: the database cannot be reached or takes no write", body = Object)))]
 pub async fn ready(State(state): State<AppState>) -> Response {
-    let database_ok = database_ok(&state).await;
+    let connected = database_ok(&state).await;
+    let writable = connected
+        && state
+            .services
+            .system
+            .database_takes_writes(Duration::from_secs(2))
+            .await;
+    let word = |ok: bool| if ok { "ok" } else { "failed" };
     let body = json!({
-        "status": if database_ok { "ready" } else { "not_ready" },
+        "status": if writable { "ready" } else { "not_ready" },
         "timestamp": now(),
         "checks": {
-            "database": if database_ok { "ok" } else { "failed" },
+            "database": word(connected),
+            "database_writes": word(writable),
             "application": "ok",
         },
     });
-    let status = if database_ok {
+    let status = if writable {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE

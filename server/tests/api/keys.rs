@@ -175,3 +175,73 @@ async fn a_new_master_key_rewraps_the_data_keys_and_the_old_one_stops_working(ap
     );
     assert!(text(&with_old).contains("master key"), "{}", text(&with_old));
 }
+
+/// `keys rotate` beside two running instances on one PostgreSQL: both read the rotated
+/// secrets and seal new ones with the new version, without a restart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rotation_reaches_running_instances_without_a_restart() {
+    use reqwest::Method;
+    use sea_orm::EntityTrait;
+
+    use crate::fake_provider::{add_credential, register, FakeProvider, GOOD_KEY};
+    use crate::helpers::{json_of, Db};
+    use crate::process::{instance, signed_in};
+
+    let Some(app) = TestApp::spawn(Db::Postgres).await else {
+        return;
+    };
+    let admin = app.admin().await;
+    let fake = FakeProvider::start().await;
+    register(&app, &admin, &fake.url("ok")).await;
+    let mut ids = Vec::new();
+    for n in 0..3 {
+        ids.push(add_credential(&app, &admin, &format!("before {n}"), serde_json::json!({})).await);
+    }
+    let dirs = [
+        tempfile::TempDir::new().unwrap(),
+        tempfile::TempDir::new().unwrap(),
+    ];
+    let instances = [instance(&app, &dirs[0], &[]), instance(&app, &dirs[1], &[])];
+    let mut clients = Vec::new();
+    for process in &instances {
+        clients.push(signed_in(&app, process).await);
+    }
+
+    let rotated = keys(&app, &["rotate"], None).output().unwrap();
+    assert!(rotated.status.success(), "{}", text(&rotated));
+    // One key check per second on each instance.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+
+    for (process, client) in instances.iter().zip(&clients) {
+        for id in &ids {
+            let url = process.url(&format!("/api/admin/credentials/{id}/test"));
+            let (status, report) = json_of(client, Method::POST, url, None).await;
+            assert_eq!(
+                (status, report["outcome"].as_str()),
+                (reqwest::StatusCode::OK, Some("ok")),
+                "{report}"
+            );
+        }
+        let body = serde_json::json!({"name": format!("after on {}", process.pid()), "provider": "fake",
+            "fields": {"api_key": GOOD_KEY}});
+        let (status, created) = json_of(
+            client,
+            Method::POST,
+            process.url("/api/admin/credentials"),
+            Some(body),
+        )
+        .await;
+        assert_eq!(status, reqwest::StatusCode::CREATED, "{created}");
+        let row = domain::entities::credentials::Entity::find_by_id(
+            created["id"].as_str().unwrap().parse::<uuid::Uuid>().unwrap(),
+        )
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            row.key_version, 2,
+            "a new secret is sealed with the rotated-in version"
+        );
+    }
+}

@@ -2,8 +2,6 @@
 //! a page, a server function, a REST answer (other than the audited secrets:read),
 //! an error, or a line of the server's own log at debug level.
 
-use std::process::{Command, Stdio};
-
 use app::api::credentials::ListCredentials;
 use app::api::tokens::ListTokens;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
@@ -12,7 +10,7 @@ use leptos::server_fn::ServerFn;
 use serde_json::json;
 use tempfile::TempDir;
 
-use crate::process::ServerProcess;
+use crate::process::{create_admin, ServerProcess};
 
 const CANARY: &str = "sk-leak-canary-7f3a9c2e5b1d8046";
 const PASSWORD: &str = "operator password 1";
@@ -38,23 +36,7 @@ fn assert_clean(what: &str, text: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_canary_secret_never_leaves_through_pages_answers_errors_or_logs() {
     let data = TempDir::new().unwrap();
-    let created = Command::new(env!("CARGO_BIN_EXE_switchyard"))
-        .args(["admin", "create", "--email", "ops@example.com"])
-        .env("SWITCHYARD_DATA_DIR", data.path())
-        .env_remove("SWITCHYARD_DATABASE_URL")
-        .stdin(Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write;
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(format!("{PASSWORD}\n").as_bytes())?;
-            child.wait()
-        })
-        .unwrap();
-    assert!(created.success());
+    create_admin(data.path(), "ops@example.com", PASSWORD);
 
     let data_dir = data.path().to_str().unwrap();
     let mut server = ServerProcess::start(&[

@@ -10,28 +10,32 @@ use sea_orm::EntityTrait;
 use serde_json::{json, Value};
 
 use crate::fake_provider::{add_credential, register, FakeProvider};
-use crate::helpers::{json_of, Db, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
-use crate::process::ServerProcess;
+use crate::helpers::{json_of, Db, TestApp};
+use crate::process::{instance, signed_in, ServerProcess};
 use domain::entities::{scheduler_jobs, test_run_results, test_runs};
 
 const CHECK_INTERVAL_SECS: i64 = 3;
 const TEST_ALL: &str = "/api/admin/credentials/test-all";
 
-/// An instance on `app`'s database and master key, checking every few seconds or not at all.
-fn instance(app: &TestApp, data: &tempfile::TempDir, scheduler: bool) -> ServerProcess {
-    let database = app.config.database_url();
-    let key_file = app.config.master_key_path();
-    let interval = CHECK_INTERVAL_SECS.to_string();
-    ServerProcess::start(&[
-        ("SWITCHYARD_DATABASE_URL", database.as_str()),
-        ("SWITCHYARD_MASTER_KEY_FILE", key_file.to_str().unwrap()),
-        ("SWITCHYARD_DATA_DIR", data.path().to_str().unwrap()),
-        ("SWITCHYARD_EGRESS_ALLOW", "127.0.0.0/8"),
-        ("SWITCHYARD_HEALTH_CHECK_INTERVAL", interval.as_str()),
-        ("SWITCHYARD_SCHEDULER", if scheduler { "true" } else { "false" }),
-        ("SWITCHYARD_PROBE_CONCURRENCY", "1"),
-        ("SWITCHYARD_PROBE_TIMEOUT", "10"),
-    ])
+/// Settings of instances that check every few seconds, one probe at a time.
+fn checking() -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "SWITCHYARD_HEALTH_CHECK_INTERVAL",
+            CHECK_INTERVAL_SECS.to_string(),
+        ),
+        ("SWITCHYARD_PROBE_CONCURRENCY", "1".into()),
+        ("SWITCHYARD_PROBE_TIMEOUT", "10".into()),
+    ]
+}
+
+/// Settings of instances that run no scheduled checks.
+fn quiet() -> Vec<(&'static str, String)> {
+    vec![
+        ("SWITCHYARD_SCHEDULER", "false".into()),
+        ("SWITCHYARD_PROBE_CONCURRENCY", "1".into()),
+        ("SWITCHYARD_PROBE_TIMEOUT", "10".into()),
+    ]
 }
 
 /// Which of `instances` a lease owner's name (`host/pid/random`) points at.
@@ -74,18 +78,6 @@ async fn until_job(
     }
 }
 
-async fn signed_in(app: &TestApp, process: &ServerProcess) -> Client {
-    let client = app.client();
-    let answer = client
-        .post(process.url("/api/auth/signin"))
-        .json(&json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(answer.status(), StatusCode::OK);
-    client
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_lease_holder_is_taken_over_and_a_stopped_one_lets_go() {
     let Some(app) = TestApp::spawn_with(Db::Postgres, |c| c.scheduler = false).await else {
@@ -100,7 +92,10 @@ async fn a_killed_lease_holder_is_taken_over_and_a_stopped_one_lets_go() {
         tempfile::TempDir::new().unwrap(),
         tempfile::TempDir::new().unwrap(),
     ];
-    let mut instances = [instance(&app, &dirs[0], true), instance(&app, &dirs[1], true)];
+    let mut instances = [
+        instance(&app, &dirs[0], &checking()),
+        instance(&app, &dirs[1], &checking()),
+    ];
 
     let first = until_job(&app, "an instance runs a round", |row| row.lease_owner.is_some()).await;
     let owner = first.lease_owner.clone().unwrap();
@@ -192,7 +187,10 @@ async fn one_test_all_run_across_instances_adopted_when_its_instance_dies() {
         tempfile::TempDir::new().unwrap(),
         tempfile::TempDir::new().unwrap(),
     ];
-    let instances = [instance(&app, &dirs[0], false), instance(&app, &dirs[1], false)];
+    let instances = [
+        instance(&app, &dirs[0], &quiet()),
+        instance(&app, &dirs[1], &quiet()),
+    ];
     let clients = [
         signed_in(&app, &instances[0]).await,
         signed_in(&app, &instances[1]).await,

@@ -14,6 +14,7 @@ mod audit_atomicity;
 mod auth;
 mod cli;
 mod credentials;
+mod durability;
 mod gateway;
 mod hardening;
 mod health;

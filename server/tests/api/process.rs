@@ -6,6 +6,10 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use reqwest::{Client, StatusCode};
+
+use crate::helpers::{TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+
 pub struct ServerProcess {
     child: Child,
     pub base: String,
@@ -96,7 +100,57 @@ impl Drop for ServerProcess {
     }
 }
 
-pub fn strip_ansi(line: &str) -> String {
+/// Another instance on `app`'s database and master key, its own files in `data`, with
+/// outbound calls to loopback allowed (the fakes) and `env` on top.
+pub fn instance(app: &TestApp, data: &tempfile::TempDir, env: &[(&str, String)]) -> ServerProcess {
+    let database = app.config.database_url();
+    let key_file = app.config.master_key_path();
+    let mut all: Vec<(&str, &str)> = vec![
+        ("SWITCHYARD_DATABASE_URL", database.as_str()),
+        ("SWITCHYARD_MASTER_KEY_FILE", key_file.to_str().unwrap()),
+        ("SWITCHYARD_DATA_DIR", data.path().to_str().unwrap()),
+        ("SWITCHYARD_EGRESS_ALLOW", "127.0.0.0/8"),
+    ];
+    all.extend(env.iter().map(|(name, value)| (*name, value.as_str())));
+    ServerProcess::start(&all)
+}
+
+/// A client signed in as `app`'s first admin on `process` (sessions live in the shared
+/// database, but each client keeps its own cookie).
+pub async fn signed_in(app: &TestApp, process: &ServerProcess) -> Client {
+    let client = app.client();
+    let answer = client
+        .post(process.url("/api/auth/signin"))
+        .json(&serde_json::json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::OK);
+    client
+}
+
+/// `switchyard admin create` on the embedded SQLite in `data_dir`, the password typed in.
+pub fn create_admin(data_dir: &std::path::Path, email: &str, password: &str) {
+    let created = Command::new(env!("CARGO_BIN_EXE_switchyard"))
+        .args(["admin", "create", "--email", email])
+        .env("SWITCHYARD_DATA_DIR", data_dir)
+        .env_remove("SWITCHYARD_DATABASE_URL")
+        .stdin(Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(format!("{password}\n").as_bytes())?;
+            child.wait()
+        })
+        .unwrap();
+    assert!(created.success());
+}
+
+fn strip_ansi(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let mut chars = line.chars();
     while let Some(c) = chars.next() {
