@@ -88,9 +88,20 @@ ensure_build_tools() {
 # as cargo-leptos does, so either way of building serves the same site.
 # $1 is debug or release.
 build_app() {
-  local mode="$1" wasm_profile=dev wasm_dir=debug server_flags=()
+  local mode="$1" server_flags=()
   if [ "$mode" = release ]; then
-    wasm_profile=wasm-release wasm_dir=wasm-release server_flags=(--release)
+    server_flags=(--release)
+  fi
+  build_site "$mode"
+  say "building the server ($mode)"
+  cargo build --locked -p server --bin switchyard "${server_flags[@]}"
+}
+
+# The site alone (wasm, JS glue, CSS, public/) into target/site; $1 is debug or release.
+build_site() {
+  local mode="$1" wasm_profile=dev wasm_dir=debug
+  if [ "$mode" = release ]; then
+    wasm_profile=wasm-release wasm_dir=wasm-release
   fi
   ensure_build_tools
   cd "$ROOT"
@@ -110,11 +121,9 @@ build_app() {
   cp -R public/. "$next/"
   rm -rf "$site"
   mv "$next" "$site"
-  say "building the server ($mode)"
-  cargo build --locked -p server --bin switchyard "${server_flags[@]}"
 }
 
-# A debug build for the browser tests: it shares target/debug with `cargo test`.
+# A debug build for the browser tests.
 build_debug() { (build_app debug); }
 
 build_release() { (build_app release); }

@@ -41,7 +41,16 @@ pub async fn connect(url: &str) -> DomainResult<DatabaseConnection> {
         options
             .max_connections(16)
             .min_connections(1)
-            .map_sqlx_postgres_pool_opts(|pool| pool.before_acquire(|conn, _| Box::pin(not_stuck(conn))));
+            .map_sqlx_postgres_pool_opts(|pool| pool.before_acquire(|conn, _| Box::pin(not_stuck(conn))))
+            .map_sqlx_postgres_opts(|opts| {
+                // A write held behind another's lock gives up well inside the HTTP
+                // timeout (30 s), so its answer (503) and the database agree; SQLite's
+                // busy timeout does the same. An abandoned transaction frees its locks.
+                opts.options([
+                    ("lock_timeout", "5s"),
+                    ("idle_in_transaction_session_timeout", "60s"),
+                ])
+            });
     }
     Database::connect(options).await.map_err(|err| {
         DomainError::Unavailable(format!("cannot open the database: {}", describe_db_error(&err)))

@@ -23,9 +23,10 @@ pub mod passwords;
 pub mod values;
 pub mod vault;
 
-// Floor 2: the audit log, sessions, accounts, templates.
+// Floor 2: the audit log, sessions, accounts, templates, kept answers.
 pub mod audit;
 pub mod auth;
+pub mod idempotency;
 pub mod templates;
 pub mod users;
 

@@ -17,6 +17,7 @@ use crate::egress::{AllowList, Egress};
 use crate::error::DomainResult;
 use crate::gateway::{Gateway, GatewaySettings};
 use crate::health::{HealthChecks, HealthPolicy};
+use crate::idempotency::Idempotency;
 use crate::limits::Limiter;
 use crate::logs::RequestLogs;
 use crate::models::ModelService;
@@ -95,6 +96,7 @@ pub struct ServiceSet {
     pub logs: RequestLogs,
     pub scheduler: Scheduler,
     pub test_all: TestAll,
+    pub idempotency: Idempotency,
     pub overview: OverviewService,
     pub webhooks: WebhookService,
     pub alerts: Dispatcher,
@@ -151,10 +153,12 @@ impl Services {
             config.health,
             config.gateway,
         )?;
+        let idempotency = Idempotency::new(db.clone(), vault.clone());
         let retention = Retention {
             logs: logs.clone(),
             runs: test_all.clone(),
             deliveries: alerts.clone(),
+            answers: idempotency.clone(),
         };
         let scheduler = Scheduler::new(
             Leases::new(db.clone(), instance),
@@ -177,6 +181,7 @@ impl Services {
             logs,
             scheduler,
             test_all,
+            idempotency,
             overview: OverviewService::new(db.clone()),
             webhooks,
             alerts,

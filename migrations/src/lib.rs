@@ -11,6 +11,7 @@ mod m20261127_000001_connection_list_index;
 mod m20261129_000001_trust;
 mod m20261130_000001_gateway;
 mod m20261201_000001_leases;
+mod m20261201_000002_idempotency;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_trust::Migration),
             Box::new(m20261130_000001_gateway::Migration),
             Box::new(m20261201_000001_leases::Migration),
+            Box::new(m20261201_000002_idempotency::Migration),
         ]
     }
 }

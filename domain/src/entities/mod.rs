@@ -6,6 +6,7 @@ pub mod app_settings;
 pub mod audit_events;
 pub mod change_counter;
 pub mod credentials;
+pub mod idempotency_keys;
 pub mod login_throttles;
 pub mod models;
 pub mod provider_templates;

@@ -13,6 +13,7 @@ use crate::alerts::Dispatcher;
 use crate::entities::scheduler_jobs;
 use crate::error::DomainResult;
 use crate::health::HealthChecks;
+use crate::idempotency::Idempotency;
 use crate::logs::RequestLogs;
 use crate::test_all::TestAll;
 
@@ -54,6 +55,7 @@ pub struct Pruned {
     pub logs: u64,
     pub runs: u64,
     pub deliveries: u64,
+    pub answers: u64,
 }
 
 /// What the retention job prunes: each owner deletes its own old rows.
@@ -62,6 +64,7 @@ pub struct Retention {
     pub logs: RequestLogs,
     pub runs: TestAll,
     pub deliveries: Dispatcher,
+    pub answers: Idempotency,
 }
 
 #[derive(Clone)]
@@ -165,12 +168,14 @@ impl Scheduler {
                     logs,
                     runs,
                     deliveries,
+                    answers,
                 } = self.prune(Utc::now()).await?;
                 tracing::info!(
                     logs,
                     runs,
                     deliveries,
-                    "old request logs, test runs and webhook deliveries pruned"
+                    answers,
+                    "old request logs, test runs, webhook deliveries and kept answers pruned"
                 );
                 Ok(())
             }
@@ -185,6 +190,12 @@ impl Scheduler {
             logs: self.retention.logs.prune(cutoff).await?,
             runs: self.retention.runs.prune(cutoff).await?,
             deliveries: self.retention.deliveries.prune(cutoff).await?,
+            // Kept answers live a day, whatever the log retention.
+            answers: self
+                .retention
+                .answers
+                .prune(now - crate::idempotency::KEPT_FOR)
+                .await?,
         })
     }
 

@@ -7,6 +7,7 @@ mod auth;
 mod credentials;
 mod extract;
 mod gateway;
+mod idempotent;
 mod logs;
 mod middleware;
 mod models;
@@ -204,7 +205,11 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
     document.merge(gateway_document);
     let api = api
         .route("/api/{*rest}", any(api_error::unknown_route))
-        .layer(Extension(openapi::publish(&document)?));
+        .layer(Extension(openapi::publish(&document)?))
+        .layer(axum::middleware::from_fn_with_state(
+            state.services.idempotency.clone(),
+            idempotent::kept_answers,
+        ));
 
     // Only over https: a plain-http instance must not tell browsers to refuse it.
     let hsts = state.hsts.then(|| {

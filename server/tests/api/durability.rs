@@ -11,8 +11,11 @@ use std::time::{Duration, Instant};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::json;
 
-use crate::helpers::json_of;
+use crate::helpers::{json_of, Db, TestApp};
+use crate::on_both_databases;
 use crate::process::{create_admin, ServerProcess};
+
+on_both_databases!(a_write_held_behind_a_lock_is_refused_and_not_applied);
 
 const EMAIL: &str = "ops@example.com";
 const PASSWORD: &str = "operator password 1";
@@ -257,5 +260,43 @@ async fn kill_9_under_concurrent_writers_loses_no_acknowledged_secret() {
     assert!(
         report.contains("\n0 credential(s) cannot be decrypted"),
         "every stored secret decrypts: {report}"
+    );
+}
+
+/// Another transaction holds the tokens table: a create waits for the lock only so long
+/// (SQLite's busy timeout, PostgreSQL's lock timeout, both 5 s, well inside the HTTP
+/// timeout), answers 503, and the database holds nothing of it afterwards.
+async fn a_write_held_behind_a_lock_is_refused_and_not_applied(app: TestApp) {
+    use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, TransactionTrait};
+    let admin = app.admin().await;
+    let holder = domain::db::connect(&app.config.database_url()).await.unwrap();
+    let txn = match app.kind {
+        Db::Sqlite => domain::db::write_transaction(&holder).await.unwrap(),
+        Db::Postgres => {
+            let txn = holder.begin().await.unwrap();
+            let lock = sea_orm::Statement::from_string(
+                DbBackend::Postgres,
+                "LOCK TABLE api_tokens IN ACCESS EXCLUSIVE MODE",
+            );
+            txn.execute_raw(lock).await.unwrap();
+            txn
+        }
+    };
+    let asked = Instant::now();
+    let body = json!({"name": "held behind a lock", "scopes": ["gateway"]});
+    let (status, answer) = json_of(&admin, Method::POST, app.url("/api/tokens"), Some(body)).await;
+    let waited = asked.elapsed();
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{answer}");
+    assert!(waited < Duration::from_secs(15), "answered after {waited:?}");
+    txn.rollback().await.unwrap();
+    // Nothing was applied, not even once the lock is gone.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let tokens = domain::entities::api_tokens::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert!(
+        tokens.iter().all(|t| t.name != "held behind a lock"),
+        "the refused write was applied"
     );
 }

@@ -19,6 +19,7 @@ mod gateway;
 mod hardening;
 mod health;
 mod hostile;
+mod idempotency;
 mod keys;
 mod leaks;
 mod leases;
