@@ -3,6 +3,7 @@
 pub use sea_orm_migration::prelude::*;
 pub use sea_orm_migration::Migration;
 
+mod columns;
 mod m20261122_000001_initial_schema;
 mod m20261123_000001_credential_names;
 mod m20261124_000001_health_checks;

@@ -5,47 +5,15 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+use crate::columns;
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        // SQLite takes one column per ALTER TABLE.
-        let columns: [(DynIden, ColumnDef); 9] = [
-            (ApiTokens::Table.into_iden(), json_null(ApiTokens::AllowedModels)),
-            (
-                ApiTokens::Table.into_iden(),
-                json_null(ApiTokens::AllowedProviders),
-            ),
-            (
-                ApiTokens::Table.into_iden(),
-                integer_null(ApiTokens::RateLimitPerMinute),
-            ),
-            (
-                RequestLogs::Table.into_iden(),
-                string_null(RequestLogs::RequestId),
-            ),
-            (RequestLogs::Table.into_iden(), integer_null(RequestLogs::TtfbMs)),
-            (
-                RequestLogs::Table.into_iden(),
-                integer_null(RequestLogs::PromptTokens),
-            ),
-            (
-                RequestLogs::Table.into_iden(),
-                integer_null(RequestLogs::CompletionTokens),
-            ),
-            (RequestLogs::Table.into_iden(), string_null(RequestLogs::Endpoint)),
-            (
-                RequestStats::Table.into_iden(),
-                big_integer(RequestStats::Tokens).default(0).to_owned(),
-            ),
-        ];
-        for (table, mut column) in columns {
-            manager
-                .alter_table(Table::alter().table(table).add_column(&mut column).to_owned())
-                .await?;
-        }
+        columns::add(manager, added()).await?;
         manager
             .create_index(
                 Index::create()
@@ -132,36 +100,42 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        let columns: [(DynIden, DynIden); 9] = [
-            (RequestStats::Table.into_iden(), RequestStats::Tokens.into_iden()),
-            (RequestLogs::Table.into_iden(), RequestLogs::Endpoint.into_iden()),
-            (
-                RequestLogs::Table.into_iden(),
-                RequestLogs::CompletionTokens.into_iden(),
-            ),
-            (
-                RequestLogs::Table.into_iden(),
-                RequestLogs::PromptTokens.into_iden(),
-            ),
-            (RequestLogs::Table.into_iden(), RequestLogs::TtfbMs.into_iden()),
-            (RequestLogs::Table.into_iden(), RequestLogs::RequestId.into_iden()),
-            (
-                ApiTokens::Table.into_iden(),
-                ApiTokens::RateLimitPerMinute.into_iden(),
-            ),
-            (
-                ApiTokens::Table.into_iden(),
-                ApiTokens::AllowedProviders.into_iden(),
-            ),
-            (ApiTokens::Table.into_iden(), ApiTokens::AllowedModels.into_iden()),
-        ];
-        for (table, column) in columns {
-            manager
-                .alter_table(Table::alter().table(table).drop_column(column).to_owned())
-                .await?;
-        }
+        columns::drop(manager, added()).await?;
         Ok(())
     }
+}
+
+/// The columns this migration adds to existing tables.
+fn added() -> Vec<(DynIden, ColumnDef)> {
+    vec![
+        (ApiTokens::Table.into_iden(), json_null(ApiTokens::AllowedModels)),
+        (
+            ApiTokens::Table.into_iden(),
+            json_null(ApiTokens::AllowedProviders),
+        ),
+        (
+            ApiTokens::Table.into_iden(),
+            integer_null(ApiTokens::RateLimitPerMinute),
+        ),
+        (
+            RequestLogs::Table.into_iden(),
+            string_null(RequestLogs::RequestId),
+        ),
+        (RequestLogs::Table.into_iden(), integer_null(RequestLogs::TtfbMs)),
+        (
+            RequestLogs::Table.into_iden(),
+            integer_null(RequestLogs::PromptTokens),
+        ),
+        (
+            RequestLogs::Table.into_iden(),
+            integer_null(RequestLogs::CompletionTokens),
+        ),
+        (RequestLogs::Table.into_iden(), string_null(RequestLogs::Endpoint)),
+        (
+            RequestStats::Table.into_iden(),
+            big_integer(RequestStats::Tokens).default(0).to_owned(),
+        ),
+    ]
 }
 
 #[derive(DeriveIden)]

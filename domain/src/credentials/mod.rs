@@ -7,6 +7,7 @@ mod fields;
 mod input;
 mod listing;
 pub(crate) mod ownership;
+mod reorder;
 mod sealing;
 mod service;
 pub(crate) mod testing;

@@ -1,13 +1,17 @@
-//! The owner filter every query for one or many credentials goes through, and the
-//! words each owner is told things in.
+//! The owner filter every query for one or many credentials goes through, the lookups
+//! built on it, and the words each owner is told things in.
 
 use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
-use sea_orm::{ColumnTrait, Condition};
-use vocab::Scope;
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
+use vocab::{CredentialId, ProviderId, Scope};
 
+use super::service::CredentialService;
 use crate::access::Owner;
 use crate::entities::{credentials, providers};
-use crate::error::DomainError;
+use crate::error::{DomainError, DomainResult};
+use crate::providers::with_template;
+use crate::templates::TemplateDefinition;
+use crate::values::ProviderRef;
 
 /// `credentials.scope = '<scope>'` with the value written into the SQL, not bound:
 /// SQLite can use a partial index (`WHERE scope = 'personal'`) only for a value it
@@ -43,5 +47,56 @@ pub(super) fn provider_disabled(owner: &Owner, provider: &providers::Model) -> D
             "provider",
             format!("{} is not available at the moment", provider.name),
         ),
+    }
+}
+
+impl CredentialService {
+    pub(super) async fn owned_row(
+        &self,
+        db: &impl ConnectionTrait,
+        owner: &Owner,
+        id: CredentialId,
+    ) -> DomainResult<credentials::Model> {
+        credentials::Entity::find_by_id(id.uuid())
+            .filter(owned_by(owner))
+            .one(db)
+            .await?
+            .ok_or(DomainError::NotFound)
+    }
+
+    /// The provider a new credential is for: it must exist, and be enabled. Users are
+    /// told a disabled provider does not exist, as they cannot see it.
+    pub(super) async fn usable_provider(
+        &self,
+        owner: &Owner,
+        provider: &ProviderRef,
+    ) -> DomainResult<providers::Model> {
+        match crate::providers::find(&self.db, provider).await? {
+            Some(p) if p.enabled => Ok(p),
+            Some(p) if matches!(owner, Owner::Admins(_)) => Err(provider_disabled(owner, &p)),
+            _ => Err(DomainError::validation("provider", "no such provider")),
+        }
+    }
+
+    pub(super) async fn provider_of(
+        &self,
+        db: &impl ConnectionTrait,
+        row: &credentials::Model,
+    ) -> DomainResult<providers::Model> {
+        providers::Entity::find_by_id(row.provider_id)
+            .one(db)
+            .await?
+            .ok_or_else(|| DomainError::internal("credential without provider"))
+    }
+
+    /// Reads on `db`: inside a write transaction, on that transaction's connection, so a
+    /// writer never waits for a second pooled connection while holding the lock.
+    pub(super) async fn definition_of(
+        &self,
+        db: &impl ConnectionTrait,
+        provider: &providers::Model,
+    ) -> DomainResult<TemplateDefinition> {
+        let (_, template) = with_template(db, ProviderId::from_uuid(provider.id)).await?;
+        TemplateDefinition::from_json(&template.definition)
     }
 }

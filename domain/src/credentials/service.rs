@@ -8,28 +8,22 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, Set};
 use uuid::Uuid;
-use vocab::{AuditAction, CredentialId, Direction, DisabledReason, ProviderId, UserId};
+use vocab::{AuditAction, CredentialId, DisabledReason, UserId};
 
 use super::destination::{check_override_allowed, destination, refused_destination, source_field, vet};
 use super::fields::{self, CheckedValues};
 use super::input::{CredentialPatch, NewCredential};
-use super::listing::ordered;
-use super::ownership::{name_taken, owned_by, provider_disabled};
+use super::ownership::{name_taken, provider_disabled};
 use super::view::CredentialView;
 use crate::access::Owner;
 use crate::audit::{self, AuditEntry};
-use crate::entities::{credentials, providers};
+use crate::entities::credentials;
 use crate::error::{conflict_on, DomainError, DomainResult};
 use crate::probe::Prober;
-use crate::providers::with_template;
-use crate::templates::{field_path, TemplateDefinition};
-use crate::values::{BaseUrl, FailureLimit, MonthlyQuota, Name, Priority, ProviderRef, RateLimit, Weight};
+use crate::templates::field_path;
+use crate::values::{BaseUrl, FailureLimit, MonthlyQuota, Name, Priority, RateLimit, Weight};
 use crate::vault::Vault;
 
 /// Connection tests a user may start in a minute (each sends a request to a provider).
@@ -241,52 +235,6 @@ impl CredentialService {
         Ok(view)
     }
 
-    /// Moves a credential before (up) or after (down) its neighbour among the same
-    /// provider's credentials of this owner: their priorities swap, or when they are
-    /// equal this one steps by one. At either end nothing changes.
-    pub async fn move_by(
-        &self,
-        owner: &Owner,
-        id: CredentialId,
-        direction: Direction,
-    ) -> DomainResult<CredentialView> {
-        let txn = crate::db::write_transaction(&self.db).await?;
-        let row = self.owned_row(&txn, owner, id).await?;
-        let siblings = ordered(
-            credentials::Entity::find()
-                .filter(owned_by(owner))
-                .filter(credentials::Column::ProviderId.eq(row.provider_id)),
-        )
-        .all(&txn)
-        .await?;
-        let at = siblings
-            .iter()
-            .position(|s| s.id == row.id)
-            .ok_or(DomainError::NotFound)?;
-        let neighbour = match direction {
-            Direction::Up => at.checked_sub(1).and_then(|i| siblings.get(i)),
-            Direction::Down => siblings.get(at + 1),
-        };
-        if let Some(neighbour) = neighbour {
-            let (mine, theirs) = match (neighbour.priority == row.priority, direction) {
-                (false, _) => (neighbour.priority, row.priority),
-                (true, Direction::Up) if row.priority > 0 => (row.priority - 1, neighbour.priority),
-                (true, Direction::Up) => (row.priority, row.priority + 1),
-                (true, Direction::Down) if row.priority < Priority::MAX => {
-                    (row.priority + 1, neighbour.priority)
-                }
-                (true, Direction::Down) => (row.priority, row.priority - 1),
-            };
-            set_priority(&txn, row.id, mine).await?;
-            set_priority(&txn, neighbour.id, theirs).await?;
-        }
-        let row = self.owned_row(&txn, owner, id).await?;
-        let view = CredentialView::new(row.clone(), &self.provider_of(&txn, &row).await?);
-        record(&txn, owner, AuditAction::CredentialReorder, &view, &["priority"]).await?;
-        txn.commit().await?;
-        Ok(view)
-    }
-
     pub async fn delete(&self, owner: &Owner, id: CredentialId) -> DomainResult<()> {
         let txn = crate::db::write_transaction(&self.db).await?;
         let row = self.owned_row(&txn, owner, id).await?;
@@ -359,59 +307,10 @@ impl CredentialService {
         }
         Ok(Some(target))
     }
-
-    pub(super) async fn owned_row(
-        &self,
-        db: &impl ConnectionTrait,
-        owner: &Owner,
-        id: CredentialId,
-    ) -> DomainResult<credentials::Model> {
-        credentials::Entity::find_by_id(id.uuid())
-            .filter(owned_by(owner))
-            .one(db)
-            .await?
-            .ok_or(DomainError::NotFound)
-    }
-
-    /// The provider a new credential is for: it must exist, and be enabled. Users are
-    /// told a disabled provider does not exist, as they cannot see it.
-    pub(super) async fn usable_provider(
-        &self,
-        owner: &Owner,
-        provider: &ProviderRef,
-    ) -> DomainResult<providers::Model> {
-        match crate::providers::find(&self.db, provider).await? {
-            Some(p) if p.enabled => Ok(p),
-            Some(p) if matches!(owner, Owner::Admins(_)) => Err(provider_disabled(owner, &p)),
-            _ => Err(DomainError::validation("provider", "no such provider")),
-        }
-    }
-
-    pub(super) async fn provider_of(
-        &self,
-        db: &impl ConnectionTrait,
-        row: &credentials::Model,
-    ) -> DomainResult<providers::Model> {
-        providers::Entity::find_by_id(row.provider_id)
-            .one(db)
-            .await?
-            .ok_or_else(|| DomainError::internal("credential without provider"))
-    }
-
-    /// Reads on `db`: inside a write transaction, on that transaction's connection, so a
-    /// writer never waits for a second pooled connection while holding the lock.
-    pub(super) async fn definition_of(
-        &self,
-        db: &impl ConnectionTrait,
-        provider: &providers::Model,
-    ) -> DomainResult<TemplateDefinition> {
-        let (_, template) = with_template(db, ProviderId::from_uuid(provider.id)).await?;
-        TemplateDefinition::from_json(&template.definition)
-    }
 }
 
 /// Records what happened to a credential: names and which fields, never values.
-async fn record(
+pub(super) async fn record(
     txn: &DatabaseTransaction,
     owner: &Owner,
     action: AuditAction,
@@ -429,16 +328,6 @@ async fn record(
         }),
     };
     audit::record(txn, &owner.actor().into(), entry).await
-}
-
-async fn set_priority(db: &impl ConnectionTrait, id: Uuid, priority: i32) -> DomainResult<()> {
-    credentials::Entity::update_many()
-        .col_expr(credentials::Column::Priority, Expr::value(priority))
-        .col_expr(credentials::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(credentials::Column::Id.eq(id))
-        .exec(db)
-        .await?;
-    Ok(())
 }
 
 fn plain_json(plain: &std::collections::BTreeMap<String, String>) -> serde_json::Value {

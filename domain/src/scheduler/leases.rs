@@ -115,26 +115,10 @@ impl Leases {
     /// marked interrupted and due again at once, so the next instance redoes it.
     pub async fn release_all(&self) -> DomainResult<u64> {
         let now = Utc::now();
-        let released = scheduler_jobs::Entity::update_many()
-            .col_expr(
-                scheduler_jobs::Column::LeaseOwner,
-                Expr::value(Option::<String>::None),
-            )
-            .col_expr(
-                scheduler_jobs::Column::LeaseUntil,
-                Expr::value(Option::<DateTime<Utc>>::None),
-            )
-            .col_expr(scheduler_jobs::Column::LastFinishedAt, Expr::value(now))
-            .col_expr(
-                scheduler_jobs::Column::LastStatus,
-                Expr::value(JobStatus::Interrupted.as_str()),
-            )
-            .col_expr(
-                scheduler_jobs::Column::LastError,
-                Expr::value(format!("instance {} stopped during the run", self.owner)),
-            )
+        let error = format!("instance {} stopped during the run", self.owner);
+        let released = self
+            .end_leases(now, JobStatus::Interrupted, Some(error))
             .col_expr(scheduler_jobs::Column::NextRunAt, Expr::value(now))
-            .filter(scheduler_jobs::Column::LeaseOwner.eq(self.owner.clone()))
             .exec(&self.db)
             .await?;
         Ok(released.rows_affected)
@@ -173,6 +157,26 @@ impl Leases {
     ) -> DomainResult<()> {
         let now = Utc::now();
         let millis = i32::try_from((now - started).num_milliseconds()).unwrap_or(i32::MAX);
+        self.end_leases(now, status, error)
+            .col_expr(scheduler_jobs::Column::LastDurationMs, Expr::value(millis))
+            .col_expr(
+                scheduler_jobs::Column::Runs,
+                Expr::col(scheduler_jobs::Column::Runs).add(1),
+            )
+            .filter(scheduler_jobs::Column::Name.eq(job.as_str()))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    /// Lets go of the leases this instance holds (the caller narrows it to one job), and
+    /// records how their runs ended.
+    fn end_leases(
+        &self,
+        now: DateTime<Utc>,
+        status: JobStatus,
+        error: Option<String>,
+    ) -> sea_orm::UpdateMany<scheduler_jobs::Entity> {
         scheduler_jobs::Entity::update_many()
             .col_expr(
                 scheduler_jobs::Column::LeaseOwner,
@@ -185,16 +189,7 @@ impl Leases {
             .col_expr(scheduler_jobs::Column::LastFinishedAt, Expr::value(now))
             .col_expr(scheduler_jobs::Column::LastStatus, Expr::value(status.as_str()))
             .col_expr(scheduler_jobs::Column::LastError, Expr::value(error))
-            .col_expr(scheduler_jobs::Column::LastDurationMs, Expr::value(millis))
-            .col_expr(
-                scheduler_jobs::Column::Runs,
-                Expr::col(scheduler_jobs::Column::Runs).add(1),
-            )
-            .filter(scheduler_jobs::Column::Name.eq(job.as_str()))
             .filter(scheduler_jobs::Column::LeaseOwner.eq(self.owner.clone()))
-            .exec(&self.db)
-            .await?;
-        Ok(())
     }
 
     pub async fn list(&self) -> DomainResult<Vec<scheduler_jobs::Model>> {

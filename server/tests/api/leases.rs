@@ -2,7 +2,7 @@
 //! "test all" run are taken over, a stopped one lets go at once, and two instances
 //! pressed at once make one run.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::Utc;
 use reqwest::{Client, Method, StatusCode};
@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 
 use crate::fake_provider::{add_credential, register, FakeProvider};
 use crate::helpers::{json_of, Db, TestApp};
+use crate::polling;
 use crate::process::{instance, signed_in, ServerProcess};
 use domain::entities::{scheduler_jobs, test_run_results, test_runs};
 
@@ -64,18 +65,15 @@ async fn until_job(
     what: &str,
     done: impl Fn(&scheduler_jobs::Model) -> bool,
 ) -> scheduler_jobs::Model {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        if let Some(row) = health_job(app).await.filter(|row| done(row)) {
-            return row;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "timed out waiting until {what}: {:?}",
-            health_job(app).await
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    polling::until(
+        what,
+        Duration::from_secs(20),
+        Duration::from_millis(100),
+        || health_job(app),
+        |row| row.as_ref().is_some_and(&done),
+    )
+    .await
+    .expect("the job has a row")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -211,24 +209,23 @@ async fn one_test_all_run_across_instances_adopted_when_its_instance_dies() {
 
     let [mut first, second] = instances;
     let run = start(&clients[0], &first).await;
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while progress(&clients[1], &second, &run).await["done"] == 0 {
-        assert!(Instant::now() < deadline, "the run made no progress");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    polling::until(
+        "the run makes progress",
+        Duration::from_secs(20),
+        Duration::from_millis(100),
+        || progress(&clients[1], &second, &run),
+        |run| run["done"] != 0,
+    )
+    .await;
     first.kill();
-    let deadline = Instant::now() + Duration::from_secs(40);
-    let finished = loop {
-        let run = progress(&clients[1], &second, &run).await;
-        if run["finished"] == true {
-            break run;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the orphaned run was not finished: {run}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
+    let finished = polling::until(
+        "the orphaned run is finished",
+        Duration::from_secs(40),
+        Duration::from_millis(200),
+        || progress(&clients[1], &second, &run),
+        |run| run["finished"] == true,
+    )
+    .await;
     assert_eq!(
         (&finished["total"], &finished["done"]),
         (&json!(3), &json!(3)),

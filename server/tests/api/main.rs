@@ -6,6 +6,7 @@
 mod fake_provider;
 mod fake_upstream;
 mod helpers;
+mod polling;
 mod process;
 mod receiver;
 

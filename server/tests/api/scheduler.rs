@@ -1,7 +1,7 @@
 //! Scheduled health checks with a one-second interval: failures, cooldown, automatic
 //! disable and recovery; and two instances on one database running each round once.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use reqwest::{Client, Method, StatusCode};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 
 use crate::fake_provider::{add_credential, register, FakeProvider};
 use crate::helpers::{json_of, Db, TestApp};
+use crate::polling;
 
 fn quick(config: &mut server::config::Config) {
     config.health_check_interval = 1;
@@ -68,24 +69,8 @@ async fn wait_for(
     what: &str,
     done: impl Fn(&Value) -> bool,
 ) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
-        let (_, credential) = json_of(
-            admin,
-            Method::GET,
-            app.url(&format!("/api/admin/credentials/{id}")),
-            None,
-        )
-        .await;
-        if done(&credential) {
-            return credential;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "timed out waiting until {what}: {credential}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    let url = app.url(&format!("/api/admin/credentials/{id}"));
+    polling::json_until(admin, &url, what, Duration::from_secs(15), done).await
 }
 
 async fn failing_checks_cool_down_disable_and_recover(app: TestApp) {

@@ -1,7 +1,7 @@
 //! "Test all": a background run over every global credential, joined when started
 //! twice, with progress, a summary by outcome, and a cancel.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use reqwest::{Client, Method, StatusCode};
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 use crate::fake_provider::{add_credential, register, FakeProvider};
 use crate::helpers::{json_of, TestApp};
 use crate::on_both_databases;
+use crate::polling;
 
 on_both_databases!(
     test_all_reports_every_credential_and_joins_a_second_start,
@@ -25,16 +26,11 @@ async fn start(app: &TestApp, admin: &Client) -> String {
 }
 
 async fn until_finished(app: &TestApp, admin: &Client, job: &str) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let (status, run) = json_of(admin, Method::GET, app.url(&format!("{START}/{job}")), None).await;
-        assert_eq!(status, StatusCode::OK, "{run}");
-        if run["finished"] == true {
-            return run;
-        }
-        assert!(Instant::now() < deadline, "the run did not finish: {run}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let url = app.url(&format!("{START}/{job}"));
+    polling::json_until(admin, &url, "the run finishes", Duration::from_secs(20), |run| {
+        run["finished"] == true
+    })
+    .await
 }
 
 async fn test_all_reports_every_credential_and_joins_a_second_start(app: TestApp) {

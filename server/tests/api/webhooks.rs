@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 use crate::fake_provider::{add_credential, register, FakeProvider};
 use crate::helpers::{json_of, Db, TestApp};
 use crate::on_both_databases;
+use crate::polling;
 use crate::receiver::{events, Answer, Receiver};
 
 const SECRET: &str = "whsec-0123456789abcdef";
@@ -37,22 +38,16 @@ async fn wait_for_delivery(
     hook: &str,
     done: impl Fn(&Value) -> bool,
 ) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
-        let (status, log) = json_of(
-            admin,
-            Method::GET,
-            app.url(&format!("/api/admin/webhooks/{hook}/deliveries")),
-            None,
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK, "{log}");
-        if done(&log["data"][0]) {
-            return log["data"][0].clone();
-        }
-        assert!(Instant::now() < deadline, "timed out: {log}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let url = app.url(&format!("/api/admin/webhooks/{hook}/deliveries"));
+    let log = polling::json_until(
+        admin,
+        &url,
+        "the delivery is logged",
+        Duration::from_secs(15),
+        |log| done(&log["data"][0]),
+    )
+    .await;
+    log["data"][0].clone()
 }
 
 async fn webhooks_are_managed_and_sent_a_signed_test_event(app: TestApp) {
