@@ -49,6 +49,9 @@ test.afterAll(async ({ browser }) => {
   const ours = providers.data.find((p: { identifier: string }) => p.identifier === 'gw-upstream');
   if (ours) expect((await page.request.delete(`/api/admin/providers/${ours.id}`)).ok()).toBeTruthy();
   await page.close();
+  // Switchyard keeps its connections to the upstream open for reuse; close() alone would
+  // wait for them.
+  upstream.closeAllConnections();
   await new Promise<void>((resolve) => upstream.close(() => resolve()));
 });
 

@@ -17,7 +17,10 @@ test.beforeAll(async () => {
   await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
   upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`;
 });
-test.afterAll(() => new Promise<void>((resolve) => upstream.close(() => resolve())));
+test.afterAll(() => new Promise<void>((resolve) => {
+  upstream.closeAllConnections();
+  upstream.close(() => resolve());
+}));
 
 test('an admin edits a provider, reviews and applies a model sync, adds and disables models', async ({ page }) => {
   await signIn(page, ADMIN);

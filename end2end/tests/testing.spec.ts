@@ -22,7 +22,10 @@ test.beforeAll(async () => {
   await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
   upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`;
 });
-test.afterAll(() => new Promise<void>((resolve) => upstream.close(() => resolve())));
+test.afterAll(() => new Promise<void>((resolve) => {
+  upstream.closeAllConnections();
+  upstream.close(() => resolve());
+}));
 
 test('Test shows latency and model count; a failed test on the edit form keeps the saved key', async ({ page }) => {
   await signIn(page, ADMIN);

@@ -13,11 +13,17 @@ pub fn Pager(
     labels: (&'static str, &'static str),
 ) -> impl IntoView {
     let pages = total.div_ceil(per_page.max(1)).max(1);
+    // Named outside `view!`: inside an attribute the macro reads `>` of `>=` as the end
+    // of the tag, which once printed this closure as the button's label.
+    let at_first = move || page.get() <= 1;
+    let at_last = move || page.get() >= pages;
+    let back = move |_| page.update(|p| *p = p.saturating_sub(1).max(1));
+    let forward = move |_| page.update(|p| *p = (*p + 1).min(pages));
     view! {
         <p class="pager">
-            <button class="secondary" disabled=move || { page.get() <= 1 } on:click=move |_| page.update(|p| *p -= 1)>{labels.0}</button>
-            {format!(" Page {} of {pages} · {total} {noun} ", page.get_untracked())}
-            <button class="secondary" disabled=move || { page.get() >= pages } on:click=move |_| page.update(|p| *p += 1)>{labels.1}</button>
+            <button class="secondary" disabled=at_first on:click=back>{labels.0}</button>
+            {move || format!(" Page {} of {pages} · {total} {noun} ", page.get())}
+            <button class="secondary" disabled=at_last on:click=forward>{labels.1}</button>
         </p>
     }
 }

@@ -1,0 +1,95 @@
+import { test, expect, Page } from '@playwright/test';
+import { ADMIN, hydrated, signIn } from './session';
+
+// 120 credentials (and so over 120 audit events, and a test of each over 120 log rows) on a
+// provider of its own, deleted at the end so later specs see the lists they expect.
+const COUNT = 120;
+const PROVIDER = 'paging-upstream';
+
+async function pager(page: Page) {
+  return page.locator('p.pager');
+}
+
+/** Opens a newest-first list from the navigation and steps through every page with
+ * "Older", one back with "Newer" and to the last again; returns how many rows it counts. */
+async function olderToTheEnd(page: Page, link: string, noun: string) {
+  await page.getByRole('link', { name: link }).click();
+  await hydrated(page);
+  const bar = await pager(page);
+  const total = Number((await bar.textContent())?.match(new RegExp(`· (\\d+) ${noun}`))?.[1]);
+  const pages = Math.ceil(total / 50);
+  const older = bar.getByRole('button', { name: 'Older', exact: true });
+  const newer = bar.getByRole('button', { name: 'Newer', exact: true });
+  await expect(newer).toBeDisabled();
+  for (let at = 1; at < pages; at++) {
+    await older.click();
+    await expect(bar).toContainText(`Page ${at + 1} of ${pages}`);
+  }
+  await expect(older).toBeDisabled();
+  await newer.click();
+  await expect(bar).toContainText(`Page ${pages - 1} of ${pages}`);
+  await older.click();
+  return total;
+}
+
+test('the pager reaches every page of credentials, the audit log and the request logs', async ({ page }) => {
+  await signIn(page, ADMIN);
+  const provider = await page.request.post('/api/admin/providers', {
+    data: { identifier: PROVIDER, name: 'Paging upstream', templateId: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1' },
+  });
+  expect(provider.status()).toBe(201);
+  const ids: string[] = [];
+  for (let n = 0; n < COUNT; n++) {
+    const name = `Paged ${String(n).padStart(3, '0')}`;
+    const created = await page.request.post('/api/admin/credentials', {
+      data: { provider: PROVIDER, name, fields: { api_key: `sk-paging-${n}-0000000000` } },
+    });
+    expect(created.status(), await created.text()).toBe(201);
+    ids.push((await created.json()).id);
+  }
+
+  try {
+    await page.goto(`/credentials`);
+    await hydrated(page);
+    await page.locator('.filters select').selectOption({ label: 'Paging upstream' });
+    const bar = await pager(page);
+    const next = bar.getByRole('button', { name: 'Next', exact: true });
+    const previous = bar.getByRole('button', { name: 'Previous', exact: true });
+    await expect(bar).toContainText(`Page 1 of 3 · ${COUNT} in all`);
+    await expect(previous).toBeDisabled();
+    await expect(page.locator('tr[data-name]')).toHaveCount(50);
+    const seen = new Set<string>();
+    for (const [at, rows] of [[1, 50], [2, 50], [3, 20]] as const) {
+      await expect(bar).toContainText(`Page ${at} of 3`);
+      await expect(page.locator('tr[data-name]')).toHaveCount(rows);
+      for (const name of await page.locator('tr[data-name]').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-name')))) {
+        seen.add(name ?? '');
+      }
+      if (at < 3) await next.click();
+    }
+    expect(seen.size, 'every credential is on exactly one page').toBe(COUNT);
+    await expect(next).toBeDisabled();
+    await previous.click();
+    await expect(bar).toContainText('Page 2 of 3');
+    await expect(next).toBeEnabled();
+
+    expect(await olderToTheEnd(page, 'Audit log', 'event')).toBeGreaterThan(COUNT);
+    // The last page ends with the first event.
+    await expect(page.locator('#audit tbody tr').last().locator('td').first()).toHaveText('1');
+
+    // A test of every credential writes one log row each (the address refuses at once).
+    const started = await page.request.post('/api/admin/credentials/test-all');
+    expect(started.status()).toBe(202);
+    const job = (await started.json()).jobId;
+    await expect.poll(async () => (await (await page.request.get(`/api/admin/credentials/test-all/${job}`)).json()).finished,
+      { timeout: 60_000 }).toBe(true);
+    expect(await olderToTheEnd(page, 'Request logs', 'request')).toBeGreaterThanOrEqual(COUNT);
+  } finally {
+    for (const id of ids) {
+      expect((await page.request.delete(`/api/admin/credentials/${id}`)).ok()).toBeTruthy();
+    }
+    const providers = await (await page.request.get('/api/admin/providers')).json();
+    const ours = (providers.data ?? providers).find((p: { identifier: string }) => p.identifier === PROVIDER);
+    if (ours) expect((await page.request.delete(`/api/admin/providers/${ours.id}`)).ok()).toBeTruthy();
+  }
+});
