@@ -17,6 +17,8 @@ use figment::Figment;
 use secrecy::SecretString;
 use serde::Deserialize;
 
+use crate::telemetry::LogFormat;
+
 /// Variables with this prefix belong to the test suite, not to the app.
 const TEST_PREFIX: &str = "test_";
 
@@ -80,6 +82,14 @@ pub struct Config {
     pub gateway_max_attempts: u32,
     /// Seconds all attempts of one gateway request may take together until the first byte.
     pub gateway_deadline: u64,
+    /// `text` or `json` (one object per line); read at start-up by [`crate::telemetry`].
+    pub log_format: LogFormat,
+    /// Seconds after SIGTERM or Ctrl-C within which the process exits: requests in flight
+    /// (streams too) finish inside it, what is left is cut off.
+    pub shutdown_grace: u64,
+    /// Seconds after SIGTERM during which new requests are still answered (readiness with
+    /// 503) so a load balancer can take the instance out first; part of the grace period.
+    pub shutdown_drain: u64,
 }
 
 impl Default for Config {
@@ -113,6 +123,9 @@ impl Default for Config {
             gateway_first_byte_timeout: 30,
             gateway_max_attempts: 3,
             gateway_deadline: 60,
+            log_format: LogFormat::Text,
+            shutdown_grace: 30,
+            shutdown_drain: 0,
         }
     }
 }
@@ -168,7 +181,7 @@ impl Config {
                 "SWITCHYARD_PROBE_TIMEOUT must be from 1 to 300 seconds".into(),
             ));
         }
-        let ranges: [(&str, u64, u64, u64); 13] = [
+        let ranges: [(&str, u64, u64, u64); 15] = [
             (
                 "SWITCHYARD_GATEWAY_MAX_BODY_BYTES",
                 self.gateway_max_body_bytes as u64,
@@ -231,6 +244,14 @@ impl Config {
                 u64::from(self.log_retention_days),
                 1,
                 3650,
+            ),
+            ("SWITCHYARD_SHUTDOWN_GRACE", self.shutdown_grace, 1, 3600),
+            // The drain is part of the grace period: what is left of it finishes requests.
+            (
+                "SWITCHYARD_SHUTDOWN_DRAIN",
+                self.shutdown_drain,
+                0,
+                self.shutdown_grace.saturating_sub(1),
             ),
         ];
         for (name, value, min, max) in ranges {

@@ -9,7 +9,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    server::telemetry::init();
+    if let Err(message) = server::telemetry::init() {
+        eprintln!("error: {message}");
+        return std::process::ExitCode::FAILURE;
+    }
     let cli = server::cli::Cli::parse();
     match server::cli::run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -1,8 +1,10 @@
 //! Start-up as a function tests call: open the database, migrate, seed, open the
 //! vault, bind, and serve until told to stop.
 
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{bail, Context};
@@ -13,6 +15,7 @@ use domain::{db, seed};
 use sea_orm::DatabaseConnection;
 use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
+use tokio::sync::Notify;
 use tracing::Instrument;
 use vocab::Job;
 
@@ -27,8 +30,11 @@ pub struct Application {
     /// The one-time first-admin link, while no admin exists.
     pub setup_url: Option<String>,
     run_scheduler: bool,
-    /// The gateway's watcher and writers, started with its first load.
-    gateway_jobs: Vec<tokio::task::JoinHandle<()>>,
+    /// The gateway's watcher, started with its first load (its writers stop by `flush`).
+    gateway_watcher: tokio::task::JoinHandle<()>,
+    stopping: Arc<AtomicBool>,
+    grace: Duration,
+    drain: Duration,
 }
 
 impl Application {
@@ -49,12 +55,13 @@ impl Application {
         if let Some(url) = &setup_url {
             tracing::warn!("No admin exists yet. Create the first admin here (one-time link): {url}");
         }
-        let gateway_jobs = services
+        let gateway_watcher = services
             .gateway
             .start()
             .await
             .context("the gateway could not load its routing data")?;
         let state = AppState::new(services.clone(), &config)?;
+        let stopping = state.stopping.clone();
         Ok(Self {
             listener,
             router: router(state)?,
@@ -62,7 +69,10 @@ impl Application {
             services,
             setup_url,
             run_scheduler: config.scheduler,
-            gateway_jobs,
+            gateway_watcher,
+            stopping,
+            grace: Duration::from_secs(config.shutdown_grace),
+            drain: Duration::from_secs(config.shutdown_drain),
         })
     }
 
@@ -70,7 +80,10 @@ impl Application {
         self.port
     }
 
-    /// Serves until `shutdown` completes, then finishes in-flight requests.
+    /// Serves until `shutdown` completes, then stops cleanly: readiness answers 503 at
+    /// once, new requests are still answered for the drain period, then the listener
+    /// closes and requests in flight finish within the grace period (what is left is cut
+    /// off); the gateway's queued log rows are written and the leases released.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let mut jobs = match self.run_scheduler {
             true => spawn_scheduler(&self.services.scheduler),
@@ -82,7 +95,7 @@ impl Application {
         jobs.push(tokio::spawn(self.services.vault.clone().watch()));
         // Any instance adopts a "test all" run whose instance died.
         jobs.push(tokio::spawn(self.services.test_all.clone().watch()));
-        jobs.extend(self.gateway_jobs);
+        jobs.push(self.gateway_watcher);
         tracing::info!(port = self.port, "Switchyard is ready");
         // Stream chunks are small writes: without TCP_NODELAY, Nagle's algorithm holds
         // each one back until the client's delayed ACK (about 40 ms).
@@ -91,14 +104,44 @@ impl Application {
                 tracing::debug!(%err, "TCP_NODELAY could not be set");
             }
         });
-        let served = axum::serve(
+        let asked = Arc::new(Notify::new());
+        let (stopping, drain, told) = (self.stopping.clone(), self.drain, asked.clone());
+        let stop_accepting = async move {
+            shutdown.await;
+            stopping.store(true, Ordering::SeqCst);
+            told.notify_one();
+            if !drain.is_zero() {
+                tracing::info!(
+                    seconds = drain.as_secs(),
+                    "stopping: readiness answers 503; still answering for the drain period"
+                );
+                tokio::time::sleep(drain).await;
+            }
+            tracing::info!("stopping: no new connections; finishing requests in flight");
+        };
+        let serving = axum::serve(
             listener,
             self.router.into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown)
-        .await;
+        .with_graceful_shutdown(stop_accepting);
+        let grace = self.grace;
+        let served = tokio::select! {
+            served = serving.into_future() => served,
+            () = async { asked.notified().await; tokio::time::sleep(grace).await } => {
+                tracing::warn!(seconds = grace.as_secs(), "the grace period ended with requests in flight; they were cut off");
+                Ok(())
+            }
+        };
         for job in jobs {
             job.abort();
+        }
+        // The writers get what is left of a short wait: their queue is at most a few
+        // batches, and the process must exit.
+        if tokio::time::timeout(Duration::from_secs(10), self.services.gateway.flush())
+            .await
+            .is_err()
+        {
+            tracing::warn!("the gateway's last log rows could not be written in time");
         }
         // Leave nothing held: another instance (or this one restarted) picks up at once.
         if let Err(err) = self.services.scheduler.release().await {
@@ -107,6 +150,7 @@ impl Application {
         if let Err(err) = self.services.test_all.release().await {
             tracing::warn!(%err, "the running test-all run could not be released");
         }
+        tracing::info!("stopped");
         served
     }
 }

@@ -133,16 +133,22 @@ impl Gateway {
     }
 
     /// Loads the routing data, then keeps it fresh and writes what the requests did; the
-    /// tasks that do it are returned, for the caller to stop.
+    /// task that keeps it fresh is returned, for the caller to stop ([`Self::flush`]
+    /// stops the writers).
     ///
     /// # Errors
     /// As the first load.
-    pub async fn start(&self) -> DomainResult<Vec<tokio::task::JoinHandle<()>>> {
+    pub async fn start(&self) -> DomainResult<tokio::task::JoinHandle<()>> {
         self.reload(Instant::now()).await?;
-        let mut jobs = self.0.recorder.start();
+        self.0.recorder.start();
         let this = self.clone();
-        jobs.push(tokio::spawn(async move { this.watch().await }));
-        Ok(jobs)
+        Ok(tokio::spawn(async move { this.watch().await }))
+    }
+
+    /// On a clean stop, after the last request: writes the log rows and counters still
+    /// queued, then stops the writers.
+    pub async fn flush(&self) {
+        self.0.recorder.close().await;
     }
 
     /// The copy to answer from: rebuilt first when this process announced a change a

@@ -11,7 +11,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
 use uuid::Uuid;
 use vocab::{CredentialId, TokenId, UserId};
 
@@ -64,6 +65,9 @@ pub(super) struct Recorder {
     attempts: mpsc::Sender<AttemptRecord>,
     health: mpsc::Sender<HealthNote>,
     receivers: Mutex<Option<(mpsc::Receiver<AttemptRecord>, mpsc::Receiver<HealthNote>)>>,
+    /// Raised on a clean stop: the writers take what is queued, write it and end.
+    closing: watch::Sender<bool>,
+    writers: Mutex<Vec<JoinHandle<()>>>,
     db: DatabaseConnection,
     alerts: Dispatcher,
     policy: HealthPolicy,
@@ -78,6 +82,8 @@ impl Recorder {
             attempts,
             health,
             receivers: Mutex::new(Some((attempts_rx, health_rx))),
+            closing: watch::Sender::new(false),
+            writers: Mutex::default(),
             db,
             alerts,
             policy,
@@ -108,19 +114,20 @@ impl Recorder {
     }
 
     /// Starts the two writers (once; later calls start nothing).
-    pub fn start(&self) -> Vec<tokio::task::JoinHandle<()>> {
+    pub fn start(&self) {
         let taken = self
             .receivers
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .take();
         let Some((mut attempts, mut health)) = taken else {
-            return Vec::new();
+            return;
         };
         let (db, counters) = (self.db.clone(), self.counters.clone());
         let alerts = self.alerts.clone();
+        let mut closing = self.closing.subscribe();
         let batches = tokio::spawn(async move {
-            while let Some(first) = attempts.recv().await {
+            while let Some(first) = next(&mut attempts, &mut closing).await {
                 tokio::time::sleep(GATHER).await;
                 let mut batch = vec![first];
                 while batch.len() < MAX_BATCH {
@@ -140,15 +147,46 @@ impl Recorder {
             }
         });
         let (db, alerts, policy) = (self.db.clone(), self.alerts.clone(), self.policy);
+        let mut closing = self.closing.subscribe();
         let outcomes = tokio::spawn(async move {
-            while let Some(note) = health.recv().await {
+            while let Some(note) = next(&mut health, &mut closing).await {
                 if let Err(err) = write_health(&db, &alerts, &policy, &note).await {
                     tracing::warn!(%err, credential = %note.credential, "a gateway health outcome could not be written");
                 }
             }
         });
-        vec![batches, outcomes]
+        *self
+            .writers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = vec![batches, outcomes];
     }
+
+    /// Writes what is queued and stops the writers; what arrives later is dropped and
+    /// counted. Returns when both have written their last row.
+    pub async fn close(&self) {
+        self.closing.send_replace(true);
+        let writers = std::mem::take(
+            &mut *self
+                .writers
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+        for writer in writers {
+            let _ = writer.await;
+        }
+    }
+}
+
+/// The next queued item; once closing is raised, the queue takes nothing new and this
+/// returns what it still holds, then `None`.
+async fn next<T>(queue: &mut mpsc::Receiver<T>, closing: &mut watch::Receiver<bool>) -> Option<T> {
+    if !*closing.borrow() {
+        tokio::select! {
+            got = queue.recv() => return got,
+            _ = closing.wait_for(|closed| *closed) => queue.close(),
+        }
+    }
+    queue.recv().await
 }
 
 /// One batch: the log rows (with their hourly figures), daily usage, the credentials'

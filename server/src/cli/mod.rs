@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 
 use crate::config::Config;
 use crate::startup::Application;
+use crate::telemetry::LogFormat;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -153,6 +154,9 @@ pub fn describe(config: &Config) -> String {
             config.gateway_max_attempts.to_string(),
         ),
         ("SWITCHYARD_GATEWAY_DEADLINE", config.gateway_deadline.to_string()),
+        (LogFormat::VARIABLE, config.log_format.as_str().to_owned()),
+        ("SWITCHYARD_SHUTDOWN_GRACE", config.shutdown_grace.to_string()),
+        ("SWITCHYARD_SHUTDOWN_DRAIN", config.shutdown_drain.to_string()),
     ];
     lines
         .iter()
@@ -189,11 +193,11 @@ async fn shutdown_signal() {
     };
     #[cfg(not(unix))]
     let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutting down: finishing requests in flight");
+    let signal = tokio::select! {
+        () = ctrl_c => "interrupt",
+        () = terminate => "terminate",
+    };
+    tracing::info!(signal, "shutting down");
 }
 
 #[cfg(test)]

@@ -26,6 +26,7 @@ mod tokens;
 mod users;
 mod webhooks;
 
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -82,6 +83,8 @@ pub struct StateInner {
     pub hosts: Arc<middleware::HostPolicy>,
     /// Served over https: responses tell browsers to keep to it.
     pub hsts: bool,
+    /// Raised when a stop was asked for: readiness answers 503 from then on.
+    pub stopping: Arc<AtomicBool>,
 }
 
 impl AppState {
@@ -102,6 +105,7 @@ impl AppState {
                 config.public_url.is_none(),
             )),
             hsts: config.serves_https(),
+            stopping: Arc::default(),
         })))
     }
 }

@@ -1,6 +1,7 @@
 //! Liveness and readiness for operators and load balancers. Their JSON shapes are
 //! fixed: scripts depend on them.
 
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use axum::extract::State;
@@ -75,8 +76,9 @@ pub async fn database(State(state): State<AppState>) -> Response {
 
 #[utoipa::path(get, path = "/health/ready", tag = "system", responses(
     (status = 200, description = "`{status: ready, timestamp, checks: {database, database_writes, application}}`", body = Object),
-    (status = 503, description = "`{status: not_ready, timestamp, checks}`: the database cannot be reached or takes no write", body = Object)))]
+    (status = 503, description = "`{status: not_ready, timestamp, checks}`: the database cannot be reached or takes no write, or the instance is stopping (`application: stopping`)", body = Object)))]
 pub async fn ready(State(state): State<AppState>) -> Response {
+    let stopping = state.stopping.load(Ordering::SeqCst);
     let connected = database_ok(&state).await;
     let writable = connected
         && state
@@ -84,17 +86,18 @@ pub async fn ready(State(state): State<AppState>) -> Response {
             .system
             .database_takes_writes(Duration::from_secs(2))
             .await;
+    let ready = writable && !stopping;
     let word = |ok: bool| if ok { "ok" } else { "failed" };
     let body = json!({
-        "status": if writable { "ready" } else { "not_ready" },
+        "status": if ready { "ready" } else { "not_ready" },
         "timestamp": now(),
         "checks": {
             "database": word(connected),
             "database_writes": word(writable),
-            "application": "ok",
+            "application": if stopping { "stopping" } else { "ok" },
         },
     });
-    let status = if writable {
+    let status = if ready {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE

@@ -83,14 +83,19 @@ impl ServerProcess {
         let _ = self.child.wait();
     }
 
-    /// A clean stop: SIGTERM, then waits for the process to exit.
-    pub fn terminate(&mut self) {
+    /// A clean stop: SIGTERM, then waits for the process to exit; how it exited.
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
+        self.ask_to_stop();
+        self.child.wait().expect("the server exits")
+    }
+
+    /// Sends SIGTERM and returns at once, as an orchestrator does.
+    pub fn ask_to_stop(&self) {
         let sent = Command::new("kill")
             .args(["-TERM", &self.pid().to_string()])
             .status()
             .expect("kill runs");
         assert!(sent.success());
-        let _ = self.child.wait();
     }
 }
 
