@@ -229,13 +229,14 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
             context, shell,
         ))
+        // Inside compression: it reads the refusal's body as the server function wrote it.
+        .layer(axum::middleware::from_fn(middleware::server_function_status))
         .layer(CompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(state.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
         ))
-        .layer(axum::middleware::from_fn(middleware::server_function_status))
         .layer(axum::middleware::from_fn(middleware::refuse_cross_origin))
         .layer(axum::middleware::from_fn(middleware::content_security_policy));
     let gateway_routes = gateway_routes.route("/v1/{*rest}", any(gateway::unknown_route));

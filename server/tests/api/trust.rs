@@ -621,36 +621,76 @@ async fn users_tests_are_rate_limited_and_left_out_of_the_providers_figures() {
     assert_eq!(logs["total"], 10, "they are still logged");
 }
 
+/// A server function called as the hydrated site calls it: form-encoded, JSON answers,
+/// and compressed when it may be (browsers always ask), which the refusal must survive.
+async fn server_function(client: &Client, url: String, form: &[(&str, &str)]) -> StatusCode {
+    client
+        .post(url)
+        .header("accept", "application/json")
+        .header("accept-encoding", "gzip, deflate, br")
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn server_function_refusals_answer_their_own_status() {
+    use app::api::auth::SignIn;
+    use app::api::tokens::RevokeToken;
+    use app::api::users::{CreateUser, ListUsers};
+
     let app = TestApp::spawn(Db::Sqlite).await.unwrap();
     let admin = app.admin().await;
     let user = app.user(&admin, "plain@example.com").await;
-    let wrong = user
-        .post(app.url(ChangePassword::PATH))
-        .header("accept", "application/json")
-        .form(&[
-            ("current_password", "not my password"),
-            ("new_password", "a new password 123"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(wrong.status(), StatusCode::BAD_REQUEST);
-    let anonymous = app
-        .client()
-        .post(app.url(ChangePassword::PATH))
-        .header("accept", "application/json")
-        .form(&[("current_password", "x"), ("new_password", "y")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    let change = app.url(ChangePassword::PATH);
+    let wrong = [
+        ("current_password", "not my password"),
+        ("new_password", "a new password 123"),
+    ];
+    assert_eq!(
+        server_function(&user, change.clone(), &wrong).await,
+        StatusCode::BAD_REQUEST
+    );
+    let anonymous = [("current_password", "x"), ("new_password", "y")];
+    assert_eq!(
+        server_function(&app.client(), change, &anonymous).await,
+        StatusCode::UNAUTHORIZED
+    );
     let forbidden = user
-        .get(app.url(&format!("{}?", app::api::users::ListUsers::PATH)))
+        .get(app.url(&format!("{}?", ListUsers::PATH)))
         .header("accept", "application/json")
+        .header("accept-encoding", "gzip, deflate, br")
         .send()
         .await
         .unwrap();
     assert_eq!(forbidden.status(), StatusCode::FORBIDDEN);
+    let unknown = [("id", "0190f5a0-0000-7000-8000-000000000000")];
+    let revoke = app.url(RevokeToken::PATH);
+    assert_eq!(
+        server_function(&user, revoke, &unknown).await,
+        StatusCode::NOT_FOUND
+    );
+    let taken = [
+        ("email", "plain@example.com"),
+        ("display_name", "Plain again"),
+        ("password", "another password 123"),
+        ("role", "user"),
+    ];
+    let create = app.url(CreateUser::PATH);
+    assert_eq!(
+        server_function(&admin, create, &taken).await,
+        StatusCode::CONFLICT
+    );
+    let guess = [("email", "plain@example.com"), ("password", "a wrong guess")];
+    let mut answers = Vec::new();
+    for _ in 0..20 {
+        answers.push(server_function(&app.client(), app.url(SignIn::PATH), &guess).await);
+    }
+    assert_eq!(answers[0], StatusCode::UNAUTHORIZED);
+    assert!(
+        answers.ends_with(&[StatusCode::TOO_MANY_REQUESTS]),
+        "repeated guesses end locked out: {answers:?}"
+    );
 }
