@@ -1,5 +1,6 @@
 //! Pieces the pages share.
 
+mod after_save;
 mod charts;
 mod confirm_button;
 mod copy_button;
@@ -11,6 +12,7 @@ mod pager;
 mod probe_result;
 mod status_pages;
 
+pub use after_save::{after_save, SavedNotice};
 pub use charts::{BarChart, BarGroup, LineChart, LineSeries};
 pub use confirm_button::ConfirmButton;
 pub use copy_button::CopyButton;

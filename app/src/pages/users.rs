@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use vocab::Role;
 
 use crate::api::users::{list_users, CreateUser, UpdateUser};
-use crate::components::{page_result, FieldError, FormError};
+use crate::components::{after_save, page_result, FieldError, FormError, SavedNotice};
 use crate::dto::UserDto;
 
 /// Admin only: every account, and a form to add one.
@@ -75,11 +75,14 @@ fn UserTable(rows: Vec<UserDto>, update: ServerAction<UpdateUser>) -> impl IntoV
 #[component]
 fn CreateUserForm(create: ServerAction<CreateUser>) -> impl IntoView {
     let error = Signal::derive(move || create.value().get().and_then(Result::err));
-    let created = move || create.value().get().and_then(Result::ok).map(|u| u.email);
+    let (form, notice) = after_save(
+        move || create.value().get().and_then(Result::ok).map(|u| format!("Created {}", u.email)),
+        || (),
+    );
     view! {
         <section class="card">
             <h2>"Add a user"</h2>
-            <ActionForm action=create>
+            <ActionForm action=create node_ref=form attr:id="create-user">
                 <label>"Email" <input type="email" name="email" required maxlength="254"/></label>
                 <FieldError error field="email"/>
                 <label>"Name" <input type="text" name="display_name" required maxlength="100"/></label>
@@ -98,7 +101,7 @@ fn CreateUserForm(create: ServerAction<CreateUser>) -> impl IntoView {
                 <FormError error fields=&["email", "display_name", "password"]/>
                 <button type="submit" disabled=move || create.pending().get()>"Add user"</button>
             </ActionForm>
-            {move || created().map(|email| view! { <p class="ok" role="status">"Created " {email}</p> })}
+            <SavedNotice notice/>
         </section>
     }
 }

@@ -3,7 +3,7 @@ use vocab::ProviderId;
 
 use super::state::{Actions, FormState, ScopeField};
 use crate::api::credentials::{credential_form_fields, TestCredentialForm};
-use crate::components::{CredentialFields, FieldError, FormError, ProbeResult};
+use crate::components::{after_save, CredentialFields, FieldError, FormError, ProbeResult, SavedNotice};
 use crate::dto::{AvailableProviderDto, CredentialDto};
 use crate::AppError;
 use vocab::Scope;
@@ -29,8 +29,15 @@ pub fn CreateCredentialForm(
     form: FormState,
 ) -> impl IntoView {
     let error = Signal::derive(move || actions.create.value().get().and_then(Result::err));
-    let created = move || actions.create.value().get().and_then(Result::ok).map(|c| c.name);
     let FormState { selected, fields } = form;
+    let (form, notice) = after_save(
+        move || {
+            let saved = actions.create.value().get()?.ok()?;
+            Some(format!("Saved {}. The secret will not be shown again.", saved.name))
+        },
+        // The provider list is back on its first entry: its fields follow.
+        move || selected.set(None),
+    );
     let default_priority = {
         let providers = providers.clone();
         move || {
@@ -45,7 +52,7 @@ pub fn CreateCredentialForm(
     view! {
         <section class="card">
             <h2>{title}</h2>
-            <ActionForm action=actions.create attr:id="create-credential">
+            <ActionForm action=actions.create node_ref=form attr:id="create-credential">
                 <ScopeField scope/>
                 <label>"Provider"
                     <select name="provider" required on:change=move |ev| selected.set(event_target_value(&ev).parse::<ProviderId>().ok())>
@@ -72,7 +79,7 @@ pub fn CreateCredentialForm(
                     <TestFormButton/>
                 </div>
             </ActionForm>
-            {move || created().map(|name| view! { <p class="ok" role="status">"Saved " {name} ". The secret will not be shown again."</p> })}
+            <SavedNotice notice/>
         </section>
     }
 }

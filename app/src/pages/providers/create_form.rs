@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use crate::api::providers::CreateProvider;
 use crate::api::templates::list_templates;
-use crate::components::{FieldError, FormError};
+use crate::components::{after_save, FieldError, FormError, SavedNotice};
 
 const FIELDS: &[&str] = &[
     "identifier",
@@ -17,11 +17,14 @@ const FIELDS: &[&str] = &[
 pub fn CreateProviderForm(create: ServerAction<CreateProvider>) -> impl IntoView {
     let templates = Resource::new(|| (), |_| list_templates());
     let error = Signal::derive(move || create.value().get().and_then(Result::err));
-    let created = move || create.value().get().and_then(Result::ok).map(|p| p.name);
+    let (form, notice) = after_save(
+        move || create.value().get().and_then(Result::ok).map(|p| format!("Added {}", p.name)),
+        || (),
+    );
     view! {
         <section class="card">
             <h2>"Add a provider"</h2>
-            <ActionForm action=create>
+            <ActionForm action=create node_ref=form attr:id="create-provider">
                 <label>"Name" <input type="text" name="name" required maxlength="100" placeholder="Acme internal LLM"/></label>
                 <FieldError error field="name"/>
                 <label>"Identifier (lowercase letters, digits, dashes)"
@@ -51,7 +54,7 @@ pub fn CreateProviderForm(create: ServerAction<CreateProvider>) -> impl IntoView
                 <FormError error fields=FIELDS/>
                 <button type="submit" disabled=move || create.pending().get()>"Add provider"</button>
             </ActionForm>
-            {move || created().map(|name| view! { <p class="ok" role="status">"Added " {name}</p> })}
+            <SavedNotice notice/>
         </section>
     }
 }

@@ -1,0 +1,49 @@
+//! What a create form does once its record is saved: empties itself, so a second click
+//! on Save cannot make a duplicate, and says so for a few seconds.
+
+use std::time::Duration;
+
+use leptos::html::Form;
+use leptos::prelude::*;
+
+/// How long the "saved" notice stays on screen.
+const NOTICE_FOR: Duration = Duration::from_secs(6);
+
+/// `saved` reads the form's action and says what was saved, or `None` (not yet, or it
+/// failed). Each time it says something, the form (given to `ActionForm` as its
+/// `node_ref`) is reset to its defaults, `on_reset` puts back the state its fields drive,
+/// and the notice shows until [`NOTICE_FOR`] passes or a newer one replaces it.
+pub fn after_save(
+    saved: impl Fn() -> Option<String> + Send + Sync + 'static,
+    on_reset: impl Fn() + Send + Sync + 'static,
+) -> (NodeRef<Form>, Signal<Option<String>>) {
+    let form = NodeRef::<Form>::new();
+    let notice = RwSignal::new(None::<String>);
+    let shown = StoredValue::new(0_u64);
+    // Effects run in the browser only: the page as served shows no notice.
+    Effect::new(move |_| {
+        let Some(text) = saved() else { return };
+        if let Some(form) = form.get_untracked() {
+            form.reset();
+        }
+        on_reset();
+        notice.set(Some(text));
+        shown.update_value(|n| *n += 1);
+        let this = shown.get_value();
+        set_timeout(
+            move || {
+                if shown.get_value() == this {
+                    notice.set(None);
+                }
+            },
+            NOTICE_FOR,
+        );
+    });
+    (form, notice.into())
+}
+
+/// The notice [`after_save`] keeps, where the form shows it.
+#[component]
+pub fn SavedNotice(notice: Signal<Option<String>>) -> impl IntoView {
+    move || notice.get().map(|text| view! { <p class="ok" role="status">{text}</p> })
+}

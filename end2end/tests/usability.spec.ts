@@ -1,0 +1,53 @@
+import { test, expect } from '@playwright/test';
+import { ADMIN, hydrated, signIn } from './session';
+
+// Runs after the specs that count providers and credentials (name order); removes its own.
+test('create forms empty themselves after saving and their notice goes away', async ({ page }) => {
+  await signIn(page, ADMIN);
+
+  await page.getByRole('link', { name: 'Users' }).click();
+  await hydrated(page);
+  const user = page.locator('#create-user');
+  await user.getByLabel('Email').fill('form-user@example.com');
+  await user.getByLabel('Name').fill('Form User');
+  await user.getByLabel(/^Initial password/).fill('form user password 1');
+  await user.getByRole('button', { name: 'Add user' }).click();
+  const userNotice = page.getByRole('status').filter({ hasText: 'Created form-user@example.com' });
+  await expect(userNotice).toBeVisible();
+  await expect(user.getByLabel('Email')).toHaveValue('');
+  await expect(user.getByLabel(/^Initial password/)).toHaveValue('');
+  await expect(userNotice).toBeHidden({ timeout: 10_000 });
+
+  await page.getByRole('link', { name: 'Providers' }).click();
+  await hydrated(page);
+  const provider = page.locator('#create-provider');
+  await provider.getByLabel('Name').fill('Form check');
+  await provider.getByLabel(/^Identifier/).fill('form-check');
+  await provider.getByLabel(/^Base URL/).fill('http://127.0.0.1:9/v1');
+  await provider.getByRole('button', { name: 'Add provider' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Added Form check' })).toBeVisible();
+  await expect(provider.getByLabel('Name')).toHaveValue('');
+  await expect(provider.getByLabel(/^Identifier/)).toHaveValue('');
+
+  await page.getByRole('link', { name: 'Credentials' }).click();
+  await hydrated(page);
+  const credential = page.locator('#create-credential');
+  await credential.locator('select[name="provider"]').selectOption({ label: 'Form check' });
+  await credential.getByLabel('Name').fill('Form key');
+  await credential.locator('input[name="fields[api_key]"]').fill('sk-form-check-0000000001');
+  await credential.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Saved Form key' })).toBeVisible();
+  await expect(credential.getByLabel('Name')).toHaveValue('');
+  await expect(credential.locator('input[name="fields[api_key]"]')).toHaveValue('');
+  // A second click saves nothing: the emptied form asks for its required fields.
+  await credential.getByRole('button', { name: 'Save' }).click();
+  await expect(page.locator('tr[data-name="Form key"]')).toHaveCount(1);
+
+  const credentials = await (await page.request.get('/api/admin/credentials?provider=form-check')).json();
+  for (const { id } of credentials.data) {
+    expect((await page.request.delete(`/api/admin/credentials/${id}`)).ok()).toBeTruthy();
+  }
+  const providers = await (await page.request.get('/api/admin/providers')).json();
+  const ours = providers.data.find((p: { identifier: string }) => p.identifier === 'form-check');
+  expect((await page.request.delete(`/api/admin/providers/${ours.id}`)).ok()).toBeTruthy();
+});
