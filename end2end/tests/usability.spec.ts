@@ -2,7 +2,7 @@ import { test, expect } from '@playwright/test';
 import { ADMIN, hydrated, signIn } from './session';
 
 // Runs after the specs that count providers and credentials (name order); removes its own.
-test('create forms empty themselves after saving and their notice goes away', async ({ page }) => {
+test('create forms empty themselves after saving and their notice goes away; an empty filter says nothing matches', async ({ page }) => {
   await signIn(page, ADMIN);
 
   await page.getByRole('link', { name: 'Users' }).click();
@@ -31,6 +31,9 @@ test('create forms empty themselves after saving and their notice goes away', as
 
   await page.getByRole('link', { name: 'Credentials' }).click();
   await hydrated(page);
+  // A filter that matches nothing says so, not "no credentials yet".
+  await page.locator('.filters select').selectOption({ label: 'Form check' });
+  await expect(page.getByText('Nothing matches this filter.')).toBeVisible();
   const credential = page.locator('#create-credential');
   await credential.locator('select[name="provider"]').selectOption({ label: 'Form check' });
   await credential.getByLabel('Name').fill('Form key');

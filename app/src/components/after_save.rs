@@ -45,5 +45,9 @@ pub fn after_save(
 /// The notice [`after_save`] keeps, where the form shows it.
 #[component]
 pub fn SavedNotice(notice: Signal<Option<String>>) -> impl IntoView {
-    move || notice.get().map(|text| view! { <p class="ok" role="status">{text}</p> })
+    move || {
+        notice
+            .get()
+            .map(|text| view! { <p class="ok" role="status">{text}</p> })
+    }
 }

@@ -18,7 +18,8 @@ use crate::values::Priority;
 impl CredentialService {
     /// Moves a credential before (up) or after (down) its neighbour among the same
     /// provider's credentials of this owner: their priorities swap, or when they are
-    /// equal this one steps by one. At either end nothing changes.
+    /// equal this one steps by one. At either end nothing changes and nothing is
+    /// recorded: a move that moved nothing is not an event.
     pub async fn move_by(
         &self,
         owner: &Owner,
@@ -42,19 +43,19 @@ impl CredentialService {
             Direction::Up => at.checked_sub(1).and_then(|i| siblings.get(i)),
             Direction::Down => siblings.get(at + 1),
         };
-        if let Some(neighbour) = neighbour {
-            let (mine, theirs) = match (neighbour.priority == row.priority, direction) {
-                (false, _) => (neighbour.priority, row.priority),
-                (true, Direction::Up) if row.priority > 0 => (row.priority - 1, neighbour.priority),
-                (true, Direction::Up) => (row.priority, row.priority + 1),
-                (true, Direction::Down) if row.priority < Priority::MAX => {
-                    (row.priority + 1, neighbour.priority)
-                }
-                (true, Direction::Down) => (row.priority, row.priority - 1),
-            };
-            set_priority(&txn, row.id, mine).await?;
-            set_priority(&txn, neighbour.id, theirs).await?;
-        }
+        let Some(neighbour) = neighbour else {
+            let provider = self.provider_of(&txn, &row).await?;
+            return Ok(CredentialView::new(row, &provider));
+        };
+        let (mine, theirs) = match (neighbour.priority == row.priority, direction) {
+            (false, _) => (neighbour.priority, row.priority),
+            (true, Direction::Up) if row.priority > 0 => (row.priority - 1, neighbour.priority),
+            (true, Direction::Up) => (row.priority, row.priority + 1),
+            (true, Direction::Down) if row.priority < Priority::MAX => (row.priority + 1, neighbour.priority),
+            (true, Direction::Down) => (row.priority, row.priority - 1),
+        };
+        set_priority(&txn, row.id, mine).await?;
+        set_priority(&txn, neighbour.id, theirs).await?;
         let row = self.owned_row(&txn, owner, id).await?;
         let view = CredentialView::new(row.clone(), &self.provider_of(&txn, &row).await?);
         record(&txn, owner, AuditAction::CredentialReorder, &view, &["priority"]).await?;

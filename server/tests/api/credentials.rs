@@ -14,6 +14,7 @@ on_both_databases!(
     each_bad_credential_is_refused_with_its_field,
     replacing_a_secret_keeps_the_other_fields,
     a_user_sees_only_their_own_connections,
+    moving_past_either_end_changes_and_records_nothing,
 );
 
 const CANARY: &str = "sk-canary-5f1d2c9a8b7e6d4c3b2a";
@@ -441,4 +442,68 @@ async fn a_user_sees_only_their_own_connections(app: TestApp) {
     );
     let (status, _) = json_of(&alice, Method::DELETE, app.url(&path), None).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
+}
+
+/// The list's ↑ and ↓ call this server function (there is no REST route for it).
+async fn move_credential(app: &TestApp, admin: &Client, id: &str, direction: &str) -> Value {
+    use app::api::credentials::MoveCredential;
+    use leptos::server_fn::ServerFn;
+    let answer = admin
+        .post(app.url(MoveCredential::PATH))
+        .header("accept", "application/json")
+        .form(&[("scope", "global"), ("id", id), ("direction", direction)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::OK);
+    answer.json().await.unwrap()
+}
+
+async fn moving_past_either_end_changes_and_records_nothing(app: TestApp) {
+    let admin = app.admin().await;
+    let path = "/api/admin/credentials";
+    let mut ids = Vec::new();
+    for (n, name) in ["Gemini first", "Gemini second"].into_iter().enumerate() {
+        let body = json!({"name": name, "provider": "gemini", "priority": n + 1,
+            "fields": {"api_key": format!("sk-move-{n:020}")}});
+        ids.push(
+            create(&app, &admin, path, body).await["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    let reorders = || async {
+        let url = app.url("/api/admin/audit?action=credential.reorder");
+        json_of(&admin, Method::GET, url, None).await.1["total"].clone()
+    };
+    let order = || async {
+        names(
+            &json_of(
+                &admin,
+                Method::GET,
+                app.url(&format!("{path}?provider=gemini")),
+                None,
+            )
+            .await
+            .1,
+        )
+    };
+
+    let top = move_credential(&app, &admin, &ids[0], "up").await;
+    let bottom = move_credential(&app, &admin, &ids[1], "down").await;
+    assert_eq!(
+        (top["priority"].clone(), bottom["priority"].clone()),
+        (json!(1), json!(2))
+    );
+    assert_eq!(
+        reorders().await,
+        json!(0),
+        "a move that moved nothing is not an event"
+    );
+    assert_eq!(order().await, ["Gemini first", "Gemini second"]);
+
+    move_credential(&app, &admin, &ids[0], "down").await;
+    assert_eq!(reorders().await, json!(1));
+    assert_eq!(order().await, ["Gemini second", "Gemini first"]);
 }

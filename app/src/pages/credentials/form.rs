@@ -33,7 +33,10 @@ pub fn CreateCredentialForm(
     let (form, notice) = after_save(
         move || {
             let saved = actions.create.value().get()?.ok()?;
-            Some(format!("Saved {}. The secret will not be shown again.", saved.name))
+            Some(format!(
+                "Saved {}. The secret will not be shown again.",
+                saved.name
+            ))
         },
         // The provider list is back on its first entry: its fields follow.
         move || selected.set(None),

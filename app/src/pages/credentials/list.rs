@@ -44,7 +44,7 @@ pub fn CredentialList(state: ListState) -> impl IntoView {
             {move || Suspend::new(async move {
                 page_result(credentials.await, |list| {
                     view! {
-                        <CredentialTable rows=list.rows scope actions/>
+                        <CredentialTable rows=list.rows scope actions filtered=!provider.get_untracked().is_empty()/>
                         <Pager page total=list.total per_page=PER_PAGE noun="in all"/>
                     }
                     .into_any()

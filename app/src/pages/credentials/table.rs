@@ -8,11 +8,18 @@ use vocab::{Direction, DisabledReason, Outcome, Scope};
 
 /// Credentials in the order they are used; move buttons reorder within a provider.
 #[component]
-pub fn CredentialTable(rows: Vec<CredentialDto>, scope: Scope, actions: Actions) -> impl IntoView {
+pub fn CredentialTable(
+    rows: Vec<CredentialDto>,
+    scope: Scope,
+    actions: Actions,
+    /// Whether a filter chose these rows: an empty list then means "nothing matches".
+    filtered: bool,
+) -> impl IntoView {
     if rows.is_empty() {
-        let text = match scope {
-            Scope::Global => "No credentials yet: add the first one below.",
-            Scope::Personal => "You have no connections yet: add one below.",
+        let text = match (filtered, scope) {
+            (true, _) => "Nothing matches this filter.",
+            (false, Scope::Global) => "No credentials yet: add the first one below.",
+            (false, Scope::Personal) => "You have no connections yet: add one below.",
         };
         return view! { <p class="empty">{text}</p> }.into_any();
     }

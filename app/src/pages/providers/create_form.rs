@@ -18,7 +18,13 @@ pub fn CreateProviderForm(create: ServerAction<CreateProvider>) -> impl IntoView
     let templates = Resource::new(|| (), |_| list_templates());
     let error = Signal::derive(move || create.value().get().and_then(Result::err));
     let (form, notice) = after_save(
-        move || create.value().get().and_then(Result::ok).map(|p| format!("Added {}", p.name)),
+        move || {
+            create
+                .value()
+                .get()
+                .and_then(Result::ok)
+                .map(|p| format!("Added {}", p.name))
+        },
         || (),
     );
     view! {
