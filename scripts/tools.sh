@@ -6,6 +6,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WASM_BINDGEN_VERSION="0.2.130"
 SCHEMATHESIS_VERSION="4.32.5"
 OPENAI_SDK_VERSION="3.57.0"
+PROMETHEUS_CLIENT_VERSION="0.26.0"
 export PATH="$HOME/.cargo/bin:$ROOT/tools/node_modules/.bin:$PATH"
 
 say() { printf '==> %s\n' "$*" >&2; }
@@ -53,14 +54,15 @@ apt_install() {
 # (scripts/schemathesis). A venv already holding both pinned versions is reused.
 ensure_python_tools() {
   local venv="$ROOT/tools/venv"
-  local check="import sys, importlib.metadata as m; sys.exit(m.version('openai') != '$OPENAI_SDK_VERSION' or m.version('schemathesis') != '$SCHEMATHESIS_VERSION')"
+  local check="import sys, importlib.metadata as m; sys.exit(m.version('openai') != '$OPENAI_SDK_VERSION' or m.version('schemathesis') != '$SCHEMATHESIS_VERSION' or m.version('prometheus-client') != '$PROMETHEUS_CLIENT_VERSION')"
   if ! "$venv/bin/python" -c "$check" 2>/dev/null; then
-    say "installing openai $OPENAI_SDK_VERSION and Schemathesis $SCHEMATHESIS_VERSION (PyPI) into tools/venv"
+    say "installing openai $OPENAI_SDK_VERSION, Schemathesis $SCHEMATHESIS_VERSION and prometheus-client $PROMETHEUS_CLIENT_VERSION (PyPI) into tools/venv"
     # Debian's python3 makes venvs only with python3-venv.
     python3 -c 'import ensurepip, venv' 2>/dev/null || apt_install python3 python3-venv
     python3 -m venv "$venv"
     "$venv/bin/pip" install --quiet --disable-pip-version-check \
-      "openai==$OPENAI_SDK_VERSION" "schemathesis==$SCHEMATHESIS_VERSION"
+      "openai==$OPENAI_SDK_VERSION" "schemathesis==$SCHEMATHESIS_VERSION" \
+      "prometheus-client==$PROMETHEUS_CLIENT_VERSION"
   fi
 }
 

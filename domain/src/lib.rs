@@ -5,9 +5,10 @@
 //! on a cycle or on a module listed before one it imports). Nothing is re-exported here,
 //! so every import names the module it comes from.
 
-// Floor 0: tables, the one error, background loops.
+// Floor 0: tables, the one error, what operators count, background loops.
 pub mod entities;
 pub mod error;
+pub mod metrics;
 pub mod redaction;
 // Imports only the error.
 pub mod background;

@@ -92,6 +92,20 @@ pub struct DatabaseStatus {
     pub schema_version: Option<String>,
 }
 
+/// What `/metrics` reads at each scrape: credentials by state and the database pool.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Gauges {
+    /// Active and not cooling down: usable now.
+    pub credentials_active: u64,
+    /// Active, but skipped until their cooldown ends.
+    pub credentials_cooldown: u64,
+    /// Turned off, by an admin or by failing checks.
+    pub credentials_disabled: u64,
+    /// Connections the pool holds, and how many of them are idle.
+    pub pool_connections: u32,
+    pub pool_idle: usize,
+}
+
 #[derive(Clone)]
 pub struct SystemService {
     db: DatabaseConnection,
@@ -107,6 +121,38 @@ impl SystemService {
     /// How many of each thing exist, for any signed-in user's overview.
     pub async fn counts(&self, _user: &CurrentUser) -> DomainResult<Counts> {
         counts(&self.db).await
+    }
+
+    /// For the metrics listener, which operators reach (not users): no caller to guard.
+    pub async fn gauges(&self) -> DomainResult<Gauges> {
+        let now = Utc::now();
+        let active = || credentials::Entity::find().filter(credentials::Column::Active.eq(true));
+        let usable = sea_orm::Condition::any()
+            .add(credentials::Column::CooldownUntil.is_null())
+            .add(credentials::Column::CooldownUntil.lte(now));
+        let (pool_connections, pool_idle) = match self.db.get_database_backend() {
+            sea_orm::DbBackend::Postgres => {
+                let pool = self.db.get_postgres_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+            _ => {
+                let pool = self.db.get_sqlite_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+        };
+        Ok(Gauges {
+            credentials_active: active().filter(usable).count(&self.db).await?,
+            credentials_cooldown: active()
+                .filter(credentials::Column::CooldownUntil.gt(now))
+                .count(&self.db)
+                .await?,
+            credentials_disabled: credentials::Entity::find()
+                .filter(credentials::Column::Active.eq(false))
+                .count(&self.db)
+                .await?,
+            pool_connections,
+            pool_idle,
+        })
     }
 
     pub async fn database(&self, _admin: &Admin) -> DomainResult<DatabaseStatus> {

@@ -84,6 +84,9 @@ pub struct Config {
     pub gateway_deadline: u64,
     /// `text` or `json` (one object per line); read at start-up by [`crate::telemetry`].
     pub log_format: LogFormat,
+    /// Where `GET /metrics` (Prometheus) is served, on a listener of its own; off when
+    /// unset. It needs no sign-in: bind it where only the scraper reaches it.
+    pub metrics_addr: Option<SocketAddr>,
     /// Seconds after SIGTERM or Ctrl-C within which the process exits: requests in flight
     /// (streams too) finish inside it, what is left is cut off.
     pub shutdown_grace: u64,
@@ -124,6 +127,7 @@ impl Default for Config {
             gateway_max_attempts: 3,
             gateway_deadline: 60,
             log_format: LogFormat::Text,
+            metrics_addr: None,
             shutdown_grace: 30,
             shutdown_drain: 0,
         }

@@ -35,6 +35,8 @@ pub struct Application {
     stopping: Arc<AtomicBool>,
     grace: Duration,
     drain: Duration,
+    /// `/metrics`, when `SWITCHYARD_METRICS_ADDR` is set.
+    metrics_listener: Option<TcpListener>,
 }
 
 impl Application {
@@ -60,6 +62,17 @@ impl Application {
             .start()
             .await
             .context("the gateway could not load its routing data")?;
+        let metrics_listener = match config.metrics_addr {
+            Some(addr) => {
+                // Installed before the first request, so nothing goes uncounted.
+                crate::metrics::handle();
+                let listener = TcpListener::bind(addr)
+                    .await
+                    .with_context(|| format!("cannot listen on {addr} for metrics"))?;
+                Some(listener)
+            }
+            None => None,
+        };
         let state = AppState::new(services.clone(), &config)?;
         let stopping = state.stopping.clone();
         Ok(Self {
@@ -73,6 +86,7 @@ impl Application {
             stopping,
             grace: Duration::from_secs(config.shutdown_grace),
             drain: Duration::from_secs(config.shutdown_drain),
+            metrics_listener,
         })
     }
 
@@ -96,6 +110,16 @@ impl Application {
         // Any instance adopts a "test all" run whose instance died.
         jobs.push(tokio::spawn(self.services.test_all.clone().watch()));
         jobs.push(self.gateway_watcher);
+        if let Some(listener) = self.metrics_listener {
+            let port = listener.local_addr()?.port();
+            let metrics = crate::metrics::router(self.services.clone());
+            jobs.push(tokio::spawn(async move {
+                if let Err(err) = axum::serve(listener, metrics).await {
+                    tracing::error!(%err, "the metrics listener stopped");
+                }
+            }));
+            tracing::info!(port, "metrics are served at /metrics");
+        }
         tracing::info!(port = self.port, "Switchyard is ready");
         // Stream chunks are small writes: without TCP_NODELAY, Nagle's algorithm holds
         // each one back until the client's delayed ACK (about 40 ms).

@@ -8,7 +8,7 @@ use governor::clock::{Clock, DefaultClock};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, UpdateMany};
 use secrecy::SecretString;
-use vocab::{CredentialId, LogKind, ProviderId};
+use vocab::{CredentialId, LogKind};
 
 use super::destination::{check_override_allowed, destination, refused_destination, source_field, vet};
 use super::fields::{self, CheckedValues};
@@ -177,7 +177,7 @@ impl CredentialService {
             LogKind::Test,
             Some(owner.actor().id()),
             row.map(|r| CredentialId::from_uuid(r.id)),
-            ProviderId::from_uuid(provider.id),
+            provider,
             report,
         );
         // A user's test says how their key does, not how the provider does: it is logged

@@ -170,6 +170,14 @@ impl Attempt {
         error: Option<String>,
         tokens: Tokens,
     ) -> request_logs::Model {
+        // Every way an attempt ends makes its row here, once: it is counted here too.
+        crate::metrics::upstream_request(
+            LogKind::Gateway,
+            &self.route.provider_identifier,
+            outcome,
+            self.started.elapsed(),
+            (tokens.prompt, tokens.completion),
+        );
         let millis = |d: std::time::Duration| i32::try_from(d.as_millis()).unwrap_or(i32::MAX);
         let counted = |n: i64| (n > 0).then(|| i32::try_from(n).unwrap_or(i32::MAX));
         request_logs::Model {

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
-use vocab::{CredentialId, DisabledReason, LogKind, ProviderId};
+use vocab::{CredentialId, DisabledReason, LogKind};
 
 use super::apply::{apply, Source, Verdict};
 use super::policy::HealthPolicy;
@@ -142,7 +142,7 @@ impl HealthChecks {
             LogKind::ScheduledCheck,
             None,
             Some(CredentialId::from_uuid(row.id)),
-            ProviderId::from_uuid(provider.id),
+            provider,
             &report,
         );
         crate::logs::record(&txn, vec![log]).await?;

@@ -10,9 +10,9 @@ use chrono::{DateTime, Duration, DurationRound, Utc};
 use sea_orm::sea_query::{Alias, Expr, OnConflict};
 use sea_orm::{ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
-use vocab::{CredentialId, LogKind, Outcome, ProviderId, UserId};
+use vocab::{CredentialId, LogKind, Outcome, UserId};
 
-use crate::entities::{request_logs, request_stats};
+use crate::entities::{providers, request_logs, request_stats};
 use crate::error::{DomainError, DomainResult};
 use crate::probe::ProbeReport;
 
@@ -123,18 +123,21 @@ impl RequestLogs {
     }
 }
 
-/// The row for one probe sent to a provider (a test or a scheduled check).
+/// The row for one probe sent to a provider (a test or a scheduled check); the probe is
+/// counted for `/metrics` here, where every probe's row is made.
 pub fn probe_row(
     kind: LogKind,
     user: Option<UserId>,
     credential: Option<CredentialId>,
-    provider: ProviderId,
+    provider: &providers::Model,
     report: &ProbeReport,
 ) -> request_logs::Model {
+    let took = std::time::Duration::from_millis(u64::from(report.latency_ms));
+    crate::metrics::upstream_request(kind, &provider.identifier, report.outcome, took, (0, 0));
     request_logs::Model {
         id: Uuid::now_v7(),
         credential_id: credential.map(CredentialId::uuid),
-        provider_id: Some(provider.uuid()),
+        provider_id: Some(provider.id),
         user_id: user.map(UserId::uuid),
         token_id: None,
         kind: kind.as_str().to_owned(),

@@ -157,6 +157,7 @@ impl Leases {
     ) -> DomainResult<()> {
         let now = Utc::now();
         let millis = i32::try_from((now - started).num_milliseconds()).unwrap_or(i32::MAX);
+        crate::metrics::scheduler_run(job, status);
         self.end_leases(now, status, error)
             .col_expr(scheduler_jobs::Column::LastDurationMs, Expr::value(millis))
             .col_expr(

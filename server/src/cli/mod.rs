@@ -155,6 +155,12 @@ pub fn describe(config: &Config) -> String {
         ),
         ("SWITCHYARD_GATEWAY_DEADLINE", config.gateway_deadline.to_string()),
         (LogFormat::VARIABLE, config.log_format.as_str().to_owned()),
+        (
+            "SWITCHYARD_METRICS_ADDR",
+            config
+                .metrics_addr
+                .map_or_else(|| "(off)".to_owned(), |addr| addr.to_string()),
+        ),
         ("SWITCHYARD_SHUTDOWN_GRACE", config.shutdown_grace.to_string()),
         ("SWITCHYARD_SHUTDOWN_DRAIN", config.shutdown_drain.to_string()),
     ];

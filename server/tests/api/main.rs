@@ -8,6 +8,7 @@ mod fake_upstream;
 mod helpers;
 mod polling;
 mod process;
+mod python;
 mod receiver;
 
 mod audit;
@@ -26,6 +27,7 @@ mod leaks;
 mod leases;
 mod logging;
 mod logs;
+mod metrics;
 mod models;
 mod openapi;
 mod overview;

@@ -2,28 +2,13 @@
 //! what a real client parses, not what our own tests expect. `scripts/test` prepares the
 //! SDK in `tools/venv`.
 
-use std::path::PathBuf;
 use std::process::Command;
 
 use serde_json::json;
 
 use super::Scene;
 use crate::helpers::{Db, TestApp};
-
-/// The Python holding the SDK: `SWITCHYARD_TEST_PYTHON`, else the workspace's venv.
-fn python() -> PathBuf {
-    match std::env::var_os("SWITCHYARD_TEST_PYTHON") {
-        Some(path) => PathBuf::from(path),
-        None => workspace().join("tools/venv/bin/python"),
-    }
-}
-
-fn workspace() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
+use crate::python::{python, workspace};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_openai_python_sdk_works_through_the_gateway() {

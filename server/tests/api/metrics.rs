@@ -1,0 +1,169 @@
+//! `/metrics` after a known workload on a real process, parsed by Prometheus' own client
+//! library (`server/tests/sdk/parse_metrics.py`): each counter equals what was done.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::gateway::{chat_body, Scene};
+use crate::helpers::{Db, TestApp};
+use crate::process::{instance, signed_in};
+use crate::python::{python, workspace};
+
+/// A port nobody listens on (a moment's race with other tests is harmless: start-up
+/// would fail loudly).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The scrape's samples, as the Prometheus client parses them.
+fn parse(text: &str) -> Vec<Value> {
+    let mut child = Command::new(python())
+        .arg(workspace().join("server/tests/sdk/parse_metrics.py"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the tools' Python (scripts/test makes tools/venv)");
+    child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "the Prometheus client refused the scrape: {}\n{text}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
+/// The value of the sample `name` whose labels include `labels`; fails naming the
+/// samples of that name there are instead.
+fn value(samples: &[Value], name: &str, labels: &[(&str, &str)]) -> f64 {
+    let found = samples
+        .iter()
+        .find(|s| s["name"] == name && labels.iter().all(|(key, want)| s["labels"][key] == *want));
+    match found {
+        Some(sample) => sample["value"].as_f64().unwrap(),
+        None => panic!(
+            "no {name} {labels:?} among {:#?}",
+            samples.iter().filter(|s| s["name"] == name).collect::<Vec<_>>()
+        ),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_count_what_a_known_workload_did() {
+    let app = TestApp::spawn_with(Db::Sqlite, |c| c.scheduler = false)
+        .await
+        .unwrap();
+    let scene = Scene::new(app).await;
+    let main = scene.route("main", "ok", 10, json!({})).await;
+    let token = scene.token(json!({})).await;
+    let data = tempfile::TempDir::new().unwrap();
+    let metrics_port = free_port();
+    let settings = [
+        ("SWITCHYARD_SCHEDULER", "false".to_owned()),
+        ("SWITCHYARD_METRICS_ADDR", format!("127.0.0.1:{metrics_port}")),
+    ];
+    let process = instance(&scene.app, &data, &settings);
+    let client = reqwest::Client::new();
+    for _ in 0..3 {
+        let answer = client
+            .post(process.url("/v1/chat/completions"))
+            .bearer_auth(&token)
+            .json(&chat_body("fake-chat"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), StatusCode::OK);
+    }
+    let admin = signed_in(&scene.app, &process).await;
+    let tested = admin
+        .post(process.url(&format!("/api/admin/credentials/{main}/test")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tested.status(), StatusCode::OK);
+    for _ in 0..2 {
+        let missing = client
+            .get(process.url("/api/no-such-route"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    }
+
+    let url = format!("http://127.0.0.1:{metrics_port}/metrics");
+    let answer = client.get(&url).send().await.unwrap();
+    assert_eq!(answer.status(), StatusCode::OK);
+    assert!(answer.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain"));
+    let text = answer.text().await.unwrap();
+    let scrape = parse(&text);
+
+    let chats = [("kind", "gateway"), ("provider", "up"), ("outcome", "ok")];
+    assert_eq!(value(&scrape, "switchyard_upstream_requests_total", &chats), 3.0);
+    let tests = [("kind", "probe"), ("provider", "up")];
+    assert_eq!(value(&scrape, "switchyard_upstream_requests_total", &tests), 1.0);
+    let timed = [("kind", "gateway"), ("provider", "up")];
+    assert_eq!(
+        value(
+            &scrape,
+            "switchyard_upstream_request_duration_seconds_count",
+            &timed
+        ),
+        3.0
+    );
+    let prompt = [("provider", "up"), ("direction", "prompt")];
+    assert_eq!(value(&scrape, "switchyard_upstream_tokens_total", &prompt), 33.0);
+    let completion = [("provider", "up"), ("direction", "completion")];
+    assert_eq!(
+        value(&scrape, "switchyard_upstream_tokens_total", &completion),
+        21.0
+    );
+
+    let chat_route = [
+        ("method", "POST"),
+        ("route", "/v1/chat/completions"),
+        ("status", "200"),
+    ];
+    assert_eq!(value(&scrape, "switchyard_http_requests_total", &chat_route), 3.0);
+    let unknown = [("route", "/api/{*rest}"), ("status", "404")];
+    assert_eq!(value(&scrape, "switchyard_http_requests_total", &unknown), 2.0);
+    let timed_route = [("method", "POST"), ("route", "/v1/chat/completions")];
+    assert_eq!(
+        value(
+            &scrape,
+            "switchyard_http_request_duration_seconds_count",
+            &timed_route
+        ),
+        3.0
+    );
+
+    assert_eq!(
+        value(&scrape, "switchyard_credentials", &[("state", "active")]),
+        1.0
+    );
+    assert_eq!(
+        value(&scrape, "switchyard_credentials", &[("state", "disabled")]),
+        0.0
+    );
+    assert_eq!(value(&scrape, "switchyard_build_info", &[]), 1.0);
+    assert!(value(&scrape, "switchyard_db_pool_connections", &[("state", "idle")]) >= 0.0);
+
+    // Labels hold words and identifiers only: no path with an id, no key, no e-mail.
+    assert!(!text.contains(&main), "a credential id in a label");
+    assert!(!text.contains("@example.com"));
+    assert!(!text.contains(crate::fake_upstream::UPSTREAM_KEY));
+}
