@@ -14,6 +14,18 @@ pub const UPSTREAM_SECONDS: &str = "switchyard_upstream_request_duration_seconds
 pub const UPSTREAM_TOKENS: &str = "switchyard_upstream_tokens_total";
 /// Scheduler runs by job and how they ended.
 pub const SCHEDULER_RUNS: &str = "switchyard_scheduler_runs_total";
+/// Webhook delivery attempts by how they ended.
+pub const WEBHOOK_ATTEMPTS: &str = "switchyard_webhook_delivery_attempts_total";
+
+/// How one attempt to deliver a webhook ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeliveryAttempt {
+    Delivered,
+    /// It failed and will be tried again.
+    Retrying,
+    /// It failed for the last time, or could not be sent at all.
+    GivenUp,
+}
 
 /// One request sent to a provider, however it ended.
 pub fn upstream_request(kind: LogKind, provider: &str, outcome: Outcome, took: Duration, tokens: (i64, i64)) {
@@ -34,4 +46,14 @@ pub fn upstream_request(kind: LogKind, provider: &str, outcome: Outcome, took: D
 /// A scheduled run that ended (or was cut short).
 pub fn scheduler_run(job: Job, status: JobStatus) {
     metrics::counter!(SCHEDULER_RUNS, "job" => job.as_str(), "status" => status.as_str()).increment(1);
+}
+
+/// One webhook delivery attempt, by how it ended.
+pub fn webhook_attempt(outcome: DeliveryAttempt) {
+    let outcome = match outcome {
+        DeliveryAttempt::Delivered => "delivered",
+        DeliveryAttempt::Retrying => "retrying",
+        DeliveryAttempt::GivenUp => "given_up",
+    };
+    metrics::counter!(WEBHOOK_ATTEMPTS, "outcome" => outcome).increment(1);
 }

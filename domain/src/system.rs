@@ -7,11 +7,11 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 
-use vocab::AuditAction;
+use vocab::{AuditAction, DeliveryStatus};
 
 use crate::access::{Admin, CurrentUser};
 use crate::audit::{self, AuditEntry};
-use crate::entities::{credentials, models, provider_templates, providers, users};
+use crate::entities::{credentials, models, provider_templates, providers, users, webhook_deliveries};
 use crate::error::DomainResult;
 use crate::seed::{self, SeedReport};
 
@@ -101,6 +101,8 @@ pub struct Gauges {
     pub credentials_cooldown: u64,
     /// Turned off, by an admin or by failing checks.
     pub credentials_disabled: u64,
+    /// Webhook deliveries waiting to be sent (or sent again).
+    pub webhook_queue: u64,
     /// Connections the pool holds, and how many of them are idle.
     pub pool_connections: u32,
     pub pool_idle: usize,
@@ -148,6 +150,10 @@ impl SystemService {
                 .await?,
             credentials_disabled: credentials::Entity::find()
                 .filter(credentials::Column::Active.eq(false))
+                .count(&self.db)
+                .await?,
+            webhook_queue: webhook_deliveries::Entity::find()
+                .filter(webhook_deliveries::Column::Status.eq(DeliveryStatus::Pending.as_str()))
                 .count(&self.db)
                 .await?,
             pool_connections,

@@ -98,6 +98,7 @@ async fn scrape(State(services): State<Services>) -> Response {
             ] {
                 metrics::gauge!("switchyard_credentials", "state" => state).set(count as f64);
             }
+            metrics::gauge!("switchyard_webhook_queue").set(gauges.webhook_queue as f64);
             let idle = gauges.pool_idle as f64;
             let all = f64::from(gauges.pool_connections);
             metrics::gauge!("switchyard_db_pool_connections", "state" => "idle").set(idle);

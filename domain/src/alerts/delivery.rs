@@ -21,6 +21,7 @@ use super::webhooks::WebhookService;
 use crate::egress::{refused_by_policy, Egress};
 use crate::entities::{webhook_deliveries, webhooks};
 use crate::error::{DomainError, DomainResult};
+use crate::metrics::DeliveryAttempt;
 
 pub(super) const PENDING: &str = DeliveryStatus::Pending.as_str();
 const DELIVERED: &str = DeliveryStatus::Delivered.as_str();
@@ -186,13 +187,14 @@ impl Dispatcher {
         let mut row: webhook_deliveries::ActiveModel = delivery.into();
         row.attempts = Set(attempts);
         row.lease_until = Set(None);
-        match sent {
+        let outcome = match sent {
             Sent::Delivered { status, latency_ms } => {
                 row.status = Set(DELIVERED.to_owned());
                 row.response_status = Set(Some(status));
                 row.latency_ms = Set(Some(latency_ms));
                 row.last_error = Set(None);
                 row.finished_at = Set(Some(now));
+                DeliveryAttempt::Delivered
             }
             Sent::Failed {
                 status,
@@ -205,17 +207,21 @@ impl Dispatcher {
                 if u32::try_from(attempts).unwrap_or(u32::MAX) >= self.settings.max_attempts {
                     row.status = Set(FAILED.to_owned());
                     row.finished_at = Set(Some(now));
+                    DeliveryAttempt::GivenUp
                 } else {
                     row.next_attempt_at = Set(now + backoff(self.settings.retry_base, attempts));
+                    DeliveryAttempt::Retrying
                 }
             }
             Sent::GaveUp(error) => {
                 row.status = Set(FAILED.to_owned());
                 row.last_error = Set(Some(error));
                 row.finished_at = Set(Some(now));
+                DeliveryAttempt::GivenUp
             }
-        }
+        };
         webhook_deliveries::Entity::update(row).exec(&self.db).await?;
+        crate::metrics::webhook_attempt(outcome);
         Ok(())
     }
 

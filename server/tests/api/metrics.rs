@@ -3,14 +3,17 @@
 
 use std::io::Write;
 use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::gateway::{chat_body, Scene};
-use crate::helpers::{Db, TestApp};
-use crate::process::{instance, signed_in};
+use crate::helpers::{Db, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use crate::polling;
+use crate::process::{create_admin, instance, signed_in, ServerProcess};
 use crate::python::{python, workspace};
+use crate::receiver::Receiver;
 
 /// A port nobody listens on (a moment's race with other tests is harmless: start-up
 /// would fail loudly).
@@ -166,4 +169,70 @@ async fn metrics_count_what_a_known_workload_did() {
     assert!(!text.contains(&main), "a credential id in a label");
     assert!(!text.contains("@example.com"));
     assert!(!text.contains(crate::fake_upstream::UPSTREAM_KEY));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhook_deliveries_and_the_queue_are_counted() {
+    // One process alone: a second instance on the database could send the delivery.
+    let data = tempfile::TempDir::new().unwrap();
+    create_admin(data.path(), ADMIN_EMAIL, ADMIN_PASSWORD);
+    let metrics_port = free_port();
+    let metrics_addr = format!("127.0.0.1:{metrics_port}");
+    let process = ServerProcess::start(&[
+        ("SWITCHYARD_DATA_DIR", data.path().to_str().unwrap()),
+        ("SWITCHYARD_EGRESS_ALLOW", "127.0.0.0/8"),
+        ("SWITCHYARD_SCHEDULER", "false"),
+        ("SWITCHYARD_METRICS_ADDR", &metrics_addr),
+    ]);
+    let admin = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let signed_in = admin
+        .post(process.url("/api/auth/signin"))
+        .json(&json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), StatusCode::OK);
+    let receiver = Receiver::start(&[]).await;
+    let created: Value = admin
+        .post(process.url("/api/admin/webhooks"))
+        .json(&json!({"url": receiver.url}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let hook = created["id"].as_str().unwrap();
+    let sent = admin
+        .post(process.url(&format!("/api/admin/webhooks/{hook}/test")))
+        .send()
+        .await
+        .unwrap();
+    assert!(sent.status().is_success());
+    receiver
+        .wait_for(Duration::from_secs(15), "the test event arrives", |got| {
+            !got.is_empty()
+        })
+        .await;
+
+    let url = format!("http://{metrics_addr}/metrics");
+    let scrape = polling::until(
+        "the delivery is counted",
+        Duration::from_secs(10),
+        Duration::from_millis(100),
+        || async { parse(&reqwest::get(&url).await.unwrap().text().await.unwrap()) },
+        |samples| {
+            samples.iter().any(|s| {
+                s["name"] == "switchyard_webhook_delivery_attempts_total"
+                    && s["labels"]["outcome"] == "delivered"
+            })
+        },
+    )
+    .await;
+    let delivered = [("outcome", "delivered")];
+    assert_eq!(
+        value(&scrape, "switchyard_webhook_delivery_attempts_total", &delivered),
+        1.0
+    );
+    assert_eq!(value(&scrape, "switchyard_webhook_queue", &[]), 0.0);
 }
