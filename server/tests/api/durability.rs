@@ -13,7 +13,7 @@ use serde_json::json;
 
 use crate::helpers::{json_of, Db, TestApp};
 use crate::on_both_databases;
-use crate::process::{create_admin, ServerProcess};
+use crate::process::{create_admin, sign_in_as, ServerProcess};
 
 on_both_databases!(a_write_held_behind_a_lock_is_refused_and_not_applied);
 
@@ -59,15 +59,7 @@ impl Drop for SmallDisk {
 }
 
 async fn signed_in(server: &ServerProcess) -> Client {
-    let client = Client::builder().cookie_store(true).build().unwrap();
-    let answer = client
-        .post(server.url("/api/auth/signin"))
-        .json(&json!({"email": EMAIL, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(answer.status(), StatusCode::OK);
-    client
+    sign_in_as(server, EMAIL, PASSWORD).await
 }
 
 fn serve(data: &Path) -> ServerProcess {

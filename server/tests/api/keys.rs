@@ -204,7 +204,7 @@ async fn a_rotation_reaches_running_instances_without_a_restart() {
     let instances = [instance(&app, &dirs[0], &[]), instance(&app, &dirs[1], &[])];
     let mut clients = Vec::new();
     for process in &instances {
-        clients.push(signed_in(&app, process).await);
+        clients.push(signed_in(process).await);
     }
 
     let rotated = keys(&app, &["rotate"], None).output().unwrap();

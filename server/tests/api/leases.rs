@@ -189,10 +189,7 @@ async fn one_test_all_run_across_instances_adopted_when_its_instance_dies() {
         instance(&app, &dirs[0], &quiet()),
         instance(&app, &dirs[1], &quiet()),
     ];
-    let clients = [
-        signed_in(&app, &instances[0]).await,
-        signed_in(&app, &instances[1]).await,
-    ];
+    let clients = [signed_in(&instances[0]).await, signed_in(&instances[1]).await];
 
     for attempt in 0..4 {
         let (one, other) = tokio::join!(

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use crate::gateway::{chat_body, Scene};
 use crate::helpers::{Db, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
 use crate::polling;
-use crate::process::{create_admin, instance, signed_in, ServerProcess};
+use crate::process::{create_admin, instance, sign_in_as, signed_in, ServerProcess};
 use crate::python::{python, workspace};
 use crate::receiver::Receiver;
 
@@ -89,7 +89,7 @@ async fn metrics_count_what_a_known_workload_did() {
             .unwrap();
         assert_eq!(answer.status(), StatusCode::OK);
     }
-    let admin = signed_in(&scene.app, &process).await;
+    let admin = signed_in(&process).await;
     let tested = admin
         .post(process.url(&format!("/api/admin/credentials/{main}/test")))
         .send()
@@ -184,14 +184,7 @@ async fn webhook_deliveries_and_the_queue_are_counted() {
         ("SWITCHYARD_SCHEDULER", "false"),
         ("SWITCHYARD_METRICS_ADDR", &metrics_addr),
     ]);
-    let admin = reqwest::Client::builder().cookie_store(true).build().unwrap();
-    let signed_in = admin
-        .post(process.url("/api/auth/signin"))
-        .json(&json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(signed_in.status(), StatusCode::OK);
+    let admin = sign_in_as(&process, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let receiver = Receiver::start(&[]).await;
     let created: Value = admin
         .post(process.url("/api/admin/webhooks"))

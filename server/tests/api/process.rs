@@ -120,13 +120,18 @@ pub fn instance(app: &TestApp, data: &tempfile::TempDir, env: &[(&str, String)])
     ServerProcess::start(&all)
 }
 
-/// A client signed in as `app`'s first admin on `process` (sessions live in the shared
-/// database, but each client keeps its own cookie).
-pub async fn signed_in(app: &TestApp, process: &ServerProcess) -> Client {
-    let client = app.client();
+/// A client signed in on `process` as the first admin the test app made (sessions live in
+/// the shared database, but each client keeps its own cookie).
+pub async fn signed_in(process: &ServerProcess) -> Client {
+    sign_in_as(process, ADMIN_EMAIL, ADMIN_PASSWORD).await
+}
+
+/// A client with its own cookie, signed in to `process` as `email`.
+pub async fn sign_in_as(process: &ServerProcess, email: &str, password: &str) -> Client {
+    let client = Client::builder().cookie_store(true).build().unwrap();
     let answer = client
         .post(process.url("/api/auth/signin"))
-        .json(&serde_json::json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}))
+        .json(&serde_json::json!({"email": email, "password": password}))
         .send()
         .await
         .unwrap();

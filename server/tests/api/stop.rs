@@ -40,7 +40,7 @@ impl Scene {
         let mut all = vec![("SWITCHYARD_SCHEDULER", "false".to_owned())];
         all.extend(settings.iter().map(|(name, value)| (*name, (*value).to_owned())));
         let process = instance(&app, &data, &all);
-        let client = signed_in(&app, &process).await;
+        let client = signed_in(&process).await;
         Self {
             _app: app,
             _fake: fake,
