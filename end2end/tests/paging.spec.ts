@@ -49,6 +49,12 @@ test('the pager reaches every page of credentials, the audit log and the request
   }
 
   try {
+    // Each page of rows takes a moment to arrive, as on a slow link: the pager must not
+    // say "Page 2" while page 1's rows are still shown.
+    await page.route('**/rpc/list_credentials*', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await route.continue();
+    });
     await page.goto(`/credentials`);
     await hydrated(page);
     await page.locator('.filters select').selectOption({ label: 'Paging upstream' });

@@ -13,6 +13,8 @@ pub fn Pager(
     labels: (&'static str, &'static str),
 ) -> impl IntoView {
     let pages = total.div_ceil(per_page.max(1)).max(1);
+    // The list draws a new pager with each page's rows, so the page number is read once:
+    // it changes with the rows, never ahead of them while they load.
     // Named outside `view!`: inside an attribute the macro reads `>` of `>=` as the end
     // of the tag, which once printed this closure as the button's label.
     let at_first = move || page.get() <= 1;
@@ -22,7 +24,7 @@ pub fn Pager(
     view! {
         <p class="pager">
             <button class="secondary" disabled=at_first on:click=back>{labels.0}</button>
-            {move || format!(" Page {} of {pages} · {total} {noun} ", page.get())}
+            {format!(" Page {} of {pages} · {total} {noun} ", page.get_untracked())}
             <button class="secondary" disabled=at_last on:click=forward>{labels.1}</button>
         </p>
     }
