@@ -39,19 +39,19 @@ pub mod seed;
 pub mod setup;
 pub mod tokens;
 
-// Floor 4: request logs, models, the instance's facts.
+// Floor 4: request logs, models.
 pub mod logs;
 pub mod models;
-pub mod system;
 
 // Floor 5: credentials.
 pub mod credentials;
 
-// Floor 6: what uses credentials.
+// Floor 6: what uses credentials, the instance's facts.
 pub mod health;
 pub mod keys;
 pub mod overview;
 pub mod routing;
+pub mod system;
 pub mod test_all;
 
 // Floor 7: the scheduled jobs, the gateway.

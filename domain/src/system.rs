@@ -11,6 +11,7 @@ use vocab::{AuditAction, DeliveryStatus};
 
 use crate::access::{Admin, CurrentUser};
 use crate::audit::{self, AuditEntry};
+use crate::credentials::ownership::{cooling, rested};
 use crate::entities::{credentials, models, provider_templates, providers, users, webhook_deliveries};
 use crate::error::DomainResult;
 use crate::seed::{self, SeedReport};
@@ -129,9 +130,7 @@ impl SystemService {
     pub async fn gauges(&self) -> DomainResult<Gauges> {
         let now = Utc::now();
         let active = || credentials::Entity::find().filter(credentials::Column::Active.eq(true));
-        let usable = sea_orm::Condition::any()
-            .add(credentials::Column::CooldownUntil.is_null())
-            .add(credentials::Column::CooldownUntil.lte(now));
+
         let (pool_connections, pool_idle) = match self.db.get_database_backend() {
             sea_orm::DbBackend::Postgres => {
                 let pool = self.db.get_postgres_connection_pool();
@@ -143,11 +142,8 @@ impl SystemService {
             }
         };
         Ok(Gauges {
-            credentials_active: active().filter(usable).count(&self.db).await?,
-            credentials_cooldown: active()
-                .filter(credentials::Column::CooldownUntil.gt(now))
-                .count(&self.db)
-                .await?,
+            credentials_active: active().filter(rested(now)).count(&self.db).await?,
+            credentials_cooldown: active().filter(cooling(now)).count(&self.db).await?,
             credentials_disabled: credentials::Entity::find()
                 .filter(credentials::Column::Active.eq(false))
                 .count(&self.db)

@@ -6,15 +6,18 @@ use std::time::Duration;
 use leptos::html::Form;
 use leptos::prelude::*;
 
+use crate::AppError;
+
 /// How long the "saved" notice stays on screen.
 const NOTICE_FOR: Duration = Duration::from_secs(6);
 
-/// `saved` reads the form's action and says what was saved, or `None` (not yet, or it
-/// failed). Each time it says something, the form (given to `ActionForm` as its
-/// `node_ref`) is reset to its defaults, `on_reset` puts back the state its fields drive,
-/// and the notice shows until [`NOTICE_FOR`] passes or a newer one replaces it.
-pub fn after_save(
-    saved: impl Fn() -> Option<String> + Send + Sync + 'static,
+/// Each time the form's action (its `value()`) saves something, the form (given to
+/// `ActionForm` as its `node_ref`) is reset to its defaults, `on_reset` puts back the
+/// state its fields drive, and `say`'s words about what was saved show until
+/// [`NOTICE_FOR`] passes or a newer notice replaces them.
+pub fn after_save<T: 'static>(
+    value: impl With<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+    say: impl Fn(&T) -> String + Send + Sync + 'static,
     on_reset: impl Fn() + Send + Sync + 'static,
 ) -> (NodeRef<Form>, Signal<Option<String>>) {
     let form = NodeRef::<Form>::new();
@@ -22,7 +25,9 @@ pub fn after_save(
     let shown = StoredValue::new(0_u64);
     // Effects run in the browser only: the page as served shows no notice.
     Effect::new(move |_| {
-        let Some(text) = saved() else { return };
+        let Some(text) = value.with(|v| v.as_ref().and_then(|r| r.as_ref().ok()).map(&say)) else {
+            return;
+        };
         if let Some(form) = form.get_untracked() {
             form.reset();
         }

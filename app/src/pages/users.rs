@@ -76,13 +76,8 @@ fn UserTable(rows: Vec<UserDto>, update: ServerAction<UpdateUser>) -> impl IntoV
 fn CreateUserForm(create: ServerAction<CreateUser>) -> impl IntoView {
     let error = Signal::derive(move || create.value().get().and_then(Result::err));
     let (form, notice) = after_save(
-        move || {
-            create
-                .value()
-                .get()
-                .and_then(Result::ok)
-                .map(|u| format!("Created {}", u.email))
-        },
+        create.value(),
+        |u: &UserDto| format!("Created {}", u.email),
         || (),
     );
     view! {

@@ -1,6 +1,7 @@
 //! The owner filter every query for one or many credentials goes through, the lookups
-//! built on it, and the words each owner is told things in.
+//! built on it, the cooldown filters, and the words each owner is told things in.
 
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
 use vocab::{CredentialId, ProviderId, Scope};
@@ -18,6 +19,18 @@ use crate::values::ProviderRef;
 /// sees while planning, and for a bound one it re-plans the statement at every run.
 pub(crate) fn in_scope(scope: Scope) -> SimpleExpr {
     Expr::col((credentials::Entity, credentials::Column::Scope)).eq(Expr::Constant(scope.as_str().into()))
+}
+
+/// Credentials resting at `now`: no cooldown, or one that has ended.
+pub(crate) fn rested(now: DateTime<Utc>) -> Condition {
+    Condition::any()
+        .add(credentials::Column::CooldownUntil.is_null())
+        .add(credentials::Column::CooldownUntil.lte(now))
+}
+
+/// Credentials cooling down at `now` (skipped until their cooldown ends).
+pub(crate) fn cooling(now: DateTime<Utc>) -> SimpleExpr {
+    credentials::Column::CooldownUntil.gt(now)
 }
 
 /// The rows `owner` may reach: the global ones, or one user's own.

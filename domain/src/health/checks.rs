@@ -7,6 +7,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter};
+
+use crate::credentials::ownership::rested;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use vocab::{CredentialId, DisabledReason, LogKind};
@@ -73,11 +75,7 @@ impl HealthChecks {
                     .add(credentials::Column::Active.eq(true))
                     .add(credentials::Column::DisabledReason.eq(DisabledReason::Health.as_str())),
             )
-            .filter(
-                Condition::any()
-                    .add(credentials::Column::CooldownUntil.is_null())
-                    .add(credentials::Column::CooldownUntil.lte(now)),
-            )
+            .filter(rested(now))
             .all(&self.db)
             .await?;
         let permits = Arc::new(Semaphore::new(self.concurrency));

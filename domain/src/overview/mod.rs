@@ -7,6 +7,8 @@ mod sql;
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::credentials::ownership::cooling;
 use uuid::Uuid;
 
 use vocab::{CredentialId, DisabledReason, Scope};
@@ -155,7 +157,7 @@ impl OverviewService {
             .filter(
                 Condition::any()
                     .add(credentials::Column::Active.eq(false))
-                    .add(credentials::Column::CooldownUntil.gt(now)),
+                    .add(cooling(now)),
             )
             .order_by_asc(credentials::Column::Name)
             .all(&self.db)

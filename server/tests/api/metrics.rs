@@ -5,11 +5,11 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::gateway::{chat_body, Scene};
-use crate::helpers::{Db, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use crate::helpers::{json_of, Db, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
 use crate::polling;
 use crate::process::{create_admin, instance, sign_in_as, signed_in, ServerProcess};
 use crate::python::{python, workspace};
@@ -186,15 +186,9 @@ async fn webhook_deliveries_and_the_queue_are_counted() {
     ]);
     let admin = sign_in_as(&process, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let receiver = Receiver::start(&[]).await;
-    let created: Value = admin
-        .post(process.url("/api/admin/webhooks"))
-        .json(&json!({"url": receiver.url}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let url = process.url("/api/admin/webhooks");
+    let (status, created) = json_of(&admin, Method::POST, url, Some(json!({"url": receiver.url}))).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
     let hook = created["id"].as_str().unwrap();
     let sent = admin
         .post(process.url(&format!("/api/admin/webhooks/{hook}/test")))

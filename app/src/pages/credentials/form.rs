@@ -31,13 +31,8 @@ pub fn CreateCredentialForm(
     let error = Signal::derive(move || actions.create.value().get().and_then(Result::err));
     let FormState { selected, fields } = form;
     let (form, notice) = after_save(
-        move || {
-            let saved = actions.create.value().get()?.ok()?;
-            Some(format!(
-                "Saved {}. The secret will not be shown again.",
-                saved.name
-            ))
-        },
+        actions.create.value(),
+        |saved: &CredentialDto| format!("Saved {}. The secret will not be shown again.", saved.name),
         // The provider list is back on its first entry: its fields follow.
         move || selected.set(None),
     );

@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use crate::api::providers::CreateProvider;
 use crate::api::templates::list_templates;
 use crate::components::{after_save, FieldError, FormError, SavedNotice};
+use crate::dto::ProviderDto;
 
 const FIELDS: &[&str] = &[
     "identifier",
@@ -18,13 +19,8 @@ pub fn CreateProviderForm(create: ServerAction<CreateProvider>) -> impl IntoView
     let templates = Resource::new(|| (), |_| list_templates());
     let error = Signal::derive(move || create.value().get().and_then(Result::err));
     let (form, notice) = after_save(
-        move || {
-            create
-                .value()
-                .get()
-                .and_then(Result::ok)
-                .map(|p| format!("Added {}", p.name))
-        },
+        create.value(),
+        |p: &ProviderDto| format!("Added {}", p.name),
         || (),
     );
     view! {
