@@ -134,6 +134,26 @@ pub async fn migrate_up(db: &DatabaseConnection) -> DomainResult<()> {
         .map_err(|err| DomainError::Unavailable(format!("migration failed: {err}")))
 }
 
+/// Applies the first `count` migrations (those not applied yet among them).
+pub async fn migrate_to(db: &DatabaseConnection, count: usize) -> DomainResult<()> {
+    let (applied, _) = migration_status(db).await?;
+    let steps = count.saturating_sub(applied.len());
+    if steps == 0 {
+        return Ok(());
+    }
+    Migrator::up(db, Some(u32::try_from(steps).unwrap_or(u32::MAX)))
+        .await
+        .map_err(|err| DomainError::Unavailable(format!("migration failed: {err}")))
+}
+
+/// Every migration this release knows, oldest first: the schema versions it can read.
+pub fn known_migrations() -> Vec<String> {
+    Migrator::migrations()
+        .iter()
+        .map(|migration| migration.name().to_owned())
+        .collect()
+}
+
 pub async fn migrate_down(db: &DatabaseConnection, steps: u32) -> DomainResult<()> {
     Migrator::down(db, Some(steps))
         .await

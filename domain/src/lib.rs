@@ -54,7 +54,8 @@ pub mod routing;
 pub mod system;
 pub mod test_all;
 
-// Floor 7: the scheduled jobs, the gateway.
+// Floor 7: backups, the scheduled jobs, the gateway.
+pub mod backups;
 pub mod gateway;
 pub mod scheduler;
 

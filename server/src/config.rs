@@ -93,6 +93,16 @@ pub struct Config {
     /// Seconds after SIGTERM during which new requests are still answered (readiness with
     /// 503) so a load balancer can take the instance out first; part of the grace period.
     pub shutdown_drain: u64,
+    /// Where backups are written and looked for; `<data_dir>/backups` when unset.
+    pub backup_dir: Option<PathBuf>,
+    /// When the scheduler makes a backup (cron: minute hour day month weekday, UTC);
+    /// off when unset.
+    pub backup_schedule: Option<String>,
+    /// Grandfather-father-son retention of scheduled backups: the newest of each of so
+    /// many days, ISO weeks and months is kept.
+    pub backup_keep_daily: u32,
+    pub backup_keep_weekly: u32,
+    pub backup_keep_monthly: u32,
 }
 
 impl Default for Config {
@@ -130,6 +140,11 @@ impl Default for Config {
             metrics_addr: None,
             shutdown_grace: 30,
             shutdown_drain: 0,
+            backup_dir: None,
+            backup_schedule: None,
+            backup_keep_daily: 7,
+            backup_keep_weekly: 4,
+            backup_keep_monthly: 3,
         }
     }
 }
@@ -256,6 +271,20 @@ impl Config {
                 "sqlite://{}?mode=rwc",
                 self.data_dir.join("switchyard.db").display()
             ),
+        }
+    }
+
+    pub fn backup_dir(&self) -> PathBuf {
+        self.backup_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("backups"))
+    }
+
+    pub fn backup_keep(&self) -> domain::backups::Keep {
+        domain::backups::Keep {
+            daily: self.backup_keep_daily,
+            weekly: self.backup_keep_weekly,
+            monthly: self.backup_keep_monthly,
         }
     }
 

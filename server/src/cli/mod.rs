@@ -1,7 +1,8 @@
-//! `switchyard serve | migrate | admin create | keys … | audit verify | check`.
+//! `switchyard serve | migrate | admin create | keys … | backup … | audit verify | check`.
 
 mod admin;
 mod audit;
+mod backup;
 mod keys;
 mod migrate;
 
@@ -46,6 +47,11 @@ pub enum Command {
         #[command(subcommand)]
         action: keys::KeysAction,
     },
+    /// Back the database up, list and verify backups, restore one.
+    Backup {
+        #[command(subcommand)]
+        action: backup::BackupAction,
+    },
     /// Check the audit log.
     Audit {
         #[command(subcommand)]
@@ -68,6 +74,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Admin { action } => admin::run(&config, action).await,
         Command::Audit { action } => audit::run(&config, action).await,
         Command::Keys { action } => keys::run(&config, action).await,
+        Command::Backup { action } => backup::run(&config, action).await,
         Command::Check => {
             print!("{}", describe(&config));
             Ok(())
@@ -163,6 +170,26 @@ pub fn describe(config: &Config) -> String {
         ),
         ("SWITCHYARD_SHUTDOWN_GRACE", config.shutdown_grace.to_string()),
         ("SWITCHYARD_SHUTDOWN_DRAIN", config.shutdown_drain.to_string()),
+        ("SWITCHYARD_BACKUP_DIR", config.backup_dir().display().to_string()),
+        (
+            "SWITCHYARD_BACKUP_SCHEDULE",
+            config
+                .backup_schedule
+                .clone()
+                .unwrap_or_else(|| "(off)".to_owned()),
+        ),
+        (
+            "SWITCHYARD_BACKUP_KEEP_DAILY",
+            config.backup_keep_daily.to_string(),
+        ),
+        (
+            "SWITCHYARD_BACKUP_KEEP_WEEKLY",
+            config.backup_keep_weekly.to_string(),
+        ),
+        (
+            "SWITCHYARD_BACKUP_KEEP_MONTHLY",
+            config.backup_keep_monthly.to_string(),
+        ),
     ];
     lines
         .iter()

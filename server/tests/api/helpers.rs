@@ -354,7 +354,7 @@ pub struct PgDatabase {
 }
 
 impl PgDatabase {
-    async fn create(base: &str) -> Self {
+    pub async fn create(base: &str) -> Self {
         use sea_orm::ConnectionTrait;
         let name = format!("switchyard_test_{}", Uuid::new_v4().simple());
         let admin_url = base.to_owned();

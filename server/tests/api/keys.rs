@@ -65,7 +65,8 @@ fn status(app: &TestApp) -> (Vec<(i32, String, u64)>, String) {
     (versions, out)
 }
 
-async fn seed_credentials(app: &TestApp) {
+/// `count` global groq credentials, made by the first admin (set up here).
+pub(crate) async fn seed_credentials(app: &TestApp, count: usize) {
     app.admin().await;
     let signed_in = app
         .services
@@ -78,7 +79,7 @@ async fn seed_credentials(app: &TestApp) {
         .await
         .unwrap();
     let admin = signed_in.user.require_admin().unwrap();
-    for i in 0..ROWS {
+    for i in 0..count {
         let fields = HashMap::from([(
             "api_key".to_owned(),
             SecretString::from(format!("gsk-rotation-{i:06}-abcdef")),
@@ -98,7 +99,7 @@ async fn seed_credentials(app: &TestApp) {
 }
 
 async fn a_rotation_killed_halfway_resumes_and_every_secret_stays_readable(app: TestApp) {
-    seed_credentials(&app).await;
+    seed_credentials(&app, ROWS).await;
 
     let mut child = keys(&app, &["rotate", "--batch-size", "1"], None)
         .stdout(Stdio::piped())

@@ -14,6 +14,7 @@ mod receiver;
 mod audit;
 mod audit_atomicity;
 mod auth;
+mod backups;
 mod cli;
 mod credentials;
 mod durability;
