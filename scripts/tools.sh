@@ -125,6 +125,33 @@ build_site() {
   mv "$next" "$site"
 }
 
+ensure_musl() {
+  if ! rustup target list --installed | grep -qx x86_64-unknown-linux-musl; then
+    say "adding the x86_64-unknown-linux-musl target"
+    rustup target add x86_64-unknown-linux-musl
+  fi
+  # The C in the dependencies (mimalloc, ring) is compiled against musl's headers.
+  command -v musl-gcc >/dev/null 2>&1 || apt_install musl-tools
+}
+
+# A statically linked server (x86_64-unknown-linux-musl: no libc needed at run time)
+# with its site beside it, in target/static/: what the container image holds.
+# $1 is debug or release.
+build_static() {
+  local mode="$1" flags=() dir=debug
+  if [ "$mode" = release ]; then
+    flags=(--release) dir=release
+  fi
+  ensure_musl
+  build_site "$mode"
+  say "building the static server ($mode)"
+  cargo build --locked -p server --bin switchyard --target x86_64-unknown-linux-musl "${flags[@]}"
+  rm -rf target/static
+  mkdir -p target/static
+  cp "target/x86_64-unknown-linux-musl/$dir/switchyard" target/static/
+  cp -R target/site target/static/site
+}
+
 # A debug build for the browser tests.
 build_debug() { (build_app debug); }
 

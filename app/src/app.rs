@@ -7,9 +7,9 @@ use leptos_router::{path, SsrMode};
 
 use crate::components::{NavBar, NotFound};
 use crate::pages::{
-    AccountPage, AuditLogPage, ConnectionsPage, CredentialsPage, GatewayPage, LoginPage, OverviewPage,
-    ProviderDetailPage, ProvidersPage, RequestLogsPage, SetupPage, TemplateDetailPage, TemplatesPage,
-    TokensPage, UsersPage, WebhooksPage,
+    AccountPage, AuditLogPage, BackupsPage, ConnectionsPage, CredentialsPage, GatewayPage, LoginPage,
+    OverviewPage, ProviderDetailPage, ProvidersPage, RequestLogsPage, SetupPage, TemplateDetailPage,
+    TemplatesPage, TokensPage, UsersPage, WebhooksPage,
 };
 
 /// The document around the app; rendered on the server only.
@@ -65,6 +65,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/audit") view=AuditLogPage ssr=SsrMode::Async/>
                     <Route path=path!("/logs") view=RequestLogsPage ssr=SsrMode::Async/>
                     <Route path=path!("/webhooks") view=WebhooksPage ssr=SsrMode::Async/>
+                    <Route path=path!("/backups") view=BackupsPage ssr=SsrMode::Async/>
                     <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                 </Routes>

@@ -12,6 +12,7 @@ use uuid::Uuid;
 use crate::alerts::{AlertSettings, Dispatcher, WebhookService};
 use crate::audit::AuditService;
 use crate::auth::{AuthPolicy, AuthService};
+use crate::backups::{Backups, Keep};
 use crate::credentials::CredentialService;
 use crate::egress::{AllowList, Egress};
 use crate::error::DomainResult;
@@ -26,7 +27,7 @@ use crate::passwords::PasswordHasher;
 use crate::probe::Prober;
 use crate::providers::ProviderService;
 use crate::routing::ResolveService;
-use crate::scheduler::{Leases, Retention, Schedule, Scheduler};
+use crate::scheduler::{Leases, Retention, Schedule, ScheduledBackups, Scheduler};
 use crate::setup::SetupService;
 use crate::system::SystemService;
 use crate::templates::TemplateService;
@@ -66,6 +67,29 @@ pub struct ServiceConfig {
     pub gateway: GatewaySettings,
     /// The SQLite file, whose disappearance makes the database unhealthy.
     pub sqlite_file: Option<PathBuf>,
+    pub backups: BackupSettings,
+}
+
+/// Where backups go, when the scheduler makes them, and which it keeps.
+#[derive(Clone, Debug)]
+pub struct BackupSettings {
+    pub dir: PathBuf,
+    /// A cron schedule; no scheduled backups when `None`.
+    pub schedule: Option<String>,
+    pub keep: Keep,
+    /// The release, recorded in each archive.
+    pub version: String,
+}
+
+impl Default for BackupSettings {
+    fn default() -> Self {
+        Self {
+            dir: PathBuf::from("./data/backups"),
+            schedule: None,
+            keep: Keep::default(),
+            version: String::new(),
+        }
+    }
 }
 
 /// A handle on the services: cloning it is one reference count, where cloning the set
@@ -104,6 +128,7 @@ pub struct ServiceSet {
     pub gateway: Gateway,
     /// Rate limits' state, shared by resolve and the gateway.
     pub limiter: Limiter,
+    pub backups: Backups,
 }
 
 impl Services {
@@ -160,11 +185,24 @@ impl Services {
             deliveries: alerts.clone(),
             answers: idempotency.clone(),
         };
+        let backups =
+            Backups::new(db.clone(), config.backups.dir, config.backups.version).with_vault(vault.clone());
+        let scheduled_backups = match &config.backups.schedule {
+            Some(schedule) => Some(ScheduledBackups::new(
+                backups.clone(),
+                schedule,
+                config.backups.keep,
+                alerts.clone(),
+                db.clone(),
+            )?),
+            None => None,
+        };
         let scheduler = Scheduler::new(
             Leases::new(db.clone(), instance),
             checks,
             retention,
             config.schedule,
+            scheduled_backups,
         );
         Ok(Self(Arc::new(ServiceSet {
             auth,
@@ -188,6 +226,7 @@ impl Services {
             system: SystemService::new(db, config.sqlite_file),
             gateway,
             limiter,
+            backups,
         })))
     }
 }

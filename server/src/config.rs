@@ -11,7 +11,7 @@ use domain::egress::AllowList;
 use domain::gateway::GatewaySettings;
 use domain::health::HealthPolicy;
 use domain::scheduler::Schedule;
-use domain::services::{ProbeSettings, ServiceConfig};
+use domain::services::{BackupSettings, ProbeSettings, ServiceConfig};
 use figment::providers::{Env, Format, Toml};
 use figment::Figment;
 use secrecy::SecretString;
@@ -255,6 +255,12 @@ impl Config {
                 ..GatewaySettings::default()
             },
             sqlite_file: crate::http::sqlite_file(&self.database_url()),
+            backups: BackupSettings {
+                dir: self.backup_dir(),
+                schedule: self.backup_schedule.clone().filter(|s| !s.trim().is_empty()),
+                keep: self.backup_keep(),
+                version: env!("CARGO_PKG_VERSION").to_owned(),
+            },
         }
     }
 

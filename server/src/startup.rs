@@ -17,7 +17,6 @@ use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tracing::Instrument;
-use vocab::Job;
 
 use crate::config::Config;
 use crate::http::{router, AppState};
@@ -181,9 +180,10 @@ impl Application {
 
 /// One task per scheduled job, each asking for its lease a few times per interval.
 fn spawn_scheduler(scheduler: &Scheduler) -> Vec<tokio::task::JoinHandle<()>> {
-    Job::ALL
-        .iter()
-        .map(|&job| {
+    scheduler
+        .jobs()
+        .into_iter()
+        .map(|job| {
             let scheduler = scheduler.clone();
             let poll = (scheduler.interval(job) / 4)
                 .to_std()

@@ -84,6 +84,8 @@ words! {
         Recovered = "credential.recovered",
         QuotaExhausted = "credential.quota_exhausted",
         TestFailed = "credential.test_failed",
+        /// A scheduled backup could not be made or did not verify.
+        BackupFailed = "backup.failed",
         /// Sent by "send test event" only; a webhook needs no subscription for it.
         Test = "webhook.test",
     }
@@ -91,11 +93,12 @@ words! {
 
 impl AlertEvent {
     /// Every event a webhook may subscribe to (all of them when it names none).
-    pub const SUBSCRIBABLE: [AlertEvent; 4] = [
+    pub const SUBSCRIBABLE: [AlertEvent; 5] = [
         AlertEvent::AutoDisabled,
         AlertEvent::Recovered,
         AlertEvent::QuotaExhausted,
         AlertEvent::TestFailed,
+        AlertEvent::BackupFailed,
     ];
 
     /// A subscribable event by name (the test event is not one).
@@ -126,6 +129,7 @@ words! {
     pub enum Job {
         ScheduledChecks = "health_checks",
         LogPruning = "log_pruning",
+        Backups = "backups",
     }
 }
 

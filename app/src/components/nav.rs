@@ -32,6 +32,7 @@ pub fn NavBar() -> impl IntoView {
                                     <A href="/logs">"Request logs"</A>
                                     <A href="/webhooks">"Webhooks"</A>
                                     <A href="/audit">"Audit log"</A>
+                                    <A href="/backups">"Backups"</A>
                                 })}
                                 <A href="/account">"Account"</A>
                             </nav>

@@ -75,3 +75,81 @@ mod from_domain {
         }
     }
 }
+
+/// A backup archive in the backup directory.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct BackupDto {
+    /// The archive's file name (`switchyard-20261206T020000Z.tar.gz`).
+    pub name: String,
+    pub size_bytes: u64,
+    /// From the manifest; absent when the manifest is unreadable (`problem` says why).
+    pub created_at: Option<DateTime<Utc>>,
+    pub schema_version: Option<String>,
+    pub switchyard_version: Option<String>,
+    /// `sqlite` or `postgres`.
+    pub made_on: Option<String>,
+    pub rows: Option<u64>,
+    pub problem: Option<String>,
+    /// The last verification; absent before the first.
+    pub verification: Option<BackupVerificationDto>,
+}
+
+/// How a backup's last verification went.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct BackupVerificationDto {
+    pub at: DateTime<Utc>,
+    pub ok: bool,
+    /// Whether the master key was tried (data keys unwrap, every secret decrypts).
+    pub with_key: bool,
+    pub message: String,
+}
+
+/// The backups page: the archives, and when the scheduler makes the next one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct BackupsDto {
+    pub data: Vec<BackupDto>,
+    /// Where the archives are, on the server.
+    pub dir: String,
+    /// The next scheduled backup; absent when `SWITCHYARD_BACKUP_SCHEDULE` is not set.
+    pub next_scheduled: Option<DateTime<Utc>>,
+}
+
+#[cfg(feature = "ssr")]
+mod backups_from_domain {
+    use super::*;
+    use domain::backups::{Backup, Verification};
+
+    impl From<Verification> for BackupVerificationDto {
+        fn from(v: Verification) -> Self {
+            Self {
+                at: v.at,
+                ok: v.ok,
+                with_key: v.with_key,
+                message: v.message,
+            }
+        }
+    }
+
+    impl From<Backup> for BackupDto {
+        fn from(b: Backup) -> Self {
+            let manifest = b.manifest.as_ref();
+            Self {
+                size_bytes: b.size,
+                created_at: manifest.map(|m| m.created_at),
+                schema_version: manifest.map(|m| m.schema_version.clone()),
+                switchyard_version: manifest.map(|m| m.switchyard_version.clone()),
+                made_on: manifest.map(|m| m.made_on.clone()),
+                rows: manifest.map(|m| m.rows()),
+                problem: b.problem,
+                verification: b.verification.map(Into::into),
+                name: b.name,
+            }
+        }
+    }
+}

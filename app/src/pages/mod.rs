@@ -2,6 +2,7 @@
 
 mod account;
 mod audit;
+mod backups;
 mod credentials;
 mod gateway;
 mod login;
@@ -16,6 +17,7 @@ mod webhooks;
 
 pub use account::AccountPage;
 pub use audit::AuditLogPage;
+pub use backups::BackupsPage;
 pub use credentials::{ConnectionsPage, CredentialsPage};
 pub use gateway::GatewayPage;
 pub use login::LoginPage;

@@ -8,7 +8,7 @@ use leptos_meta::Title;
 use vocab::{AlertEvent, DeliveryStatus, WebhookId};
 
 use crate::api::webhooks::{
-    list_deliveries, list_webhooks, CreateWebhook, DeleteWebhook, SendTestEvent, SetWebhookEnabled,
+    form_key, list_deliveries, list_webhooks, CreateWebhook, DeleteWebhook, SendTestEvent, SetWebhookEnabled,
 };
 use crate::components::{page_result, ConfirmButton, FieldError, FormError};
 use crate::dto::{WebhookDeliveryDto, WebhookDto};
@@ -21,11 +21,12 @@ fn event_label(event: AlertEvent) -> &'static str {
         AlertEvent::Recovered => "recovered: passed its check again",
         AlertEvent::QuotaExhausted => "quota exhausted: reached its monthly quota",
         AlertEvent::TestFailed => "test failed: the first failed scheduled check of a streak",
+        AlertEvent::BackupFailed => "backup failed: a scheduled backup was not made or did not verify",
         AlertEvent::Test => "test event",
     }
 }
 
-/// An event's name without the `credential.` prefix (the form's checkbox names).
+/// An event's name without the `credential.` prefix, as the list shows it.
 fn short_name(event: AlertEvent) -> &'static str {
     event.as_str().trim_start_matches("credential.")
 }
@@ -99,7 +100,7 @@ fn NewWebhook(create: ServerAction<CreateWebhook>) -> impl IntoView {
                     <legend>"Events (none ticked: all of them)"</legend>
                     {AlertEvent::SUBSCRIBABLE.iter().map(|event| view! {
                         <label class="inline">
-                            <input type="checkbox" name=format!("events[{}]", short_name(*event)) value="true"/>
+                            <input type="checkbox" name=format!("events[{}]", form_key(*event)) value="true"/>
                             {event_label(*event)}
                         </label>
                     }).collect_view()}

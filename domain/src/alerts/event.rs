@@ -14,6 +14,7 @@ fn headline(event: AlertEvent) -> &'static str {
         AlertEvent::Recovered => "recovered",
         AlertEvent::QuotaExhausted => "out of its monthly quota",
         AlertEvent::TestFailed => "failed its scheduled check",
+        AlertEvent::BackupFailed => "failed",
         AlertEvent::Test => "test event",
     }
 }
@@ -21,19 +22,34 @@ fn headline(event: AlertEvent) -> &'static str {
 /// The longest reason an alert carries (an upstream's error text can be long).
 const MAX_REASON_CHARS: usize = 300;
 
-/// One event about one credential. Never holds a secret: `reason` is built from the
-/// probe's message, which has every secret value cut out.
+/// One event about one credential or one backup. Never holds a secret: `reason` is
+/// built from the probe's message, which has every secret value cut out.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Alert {
     pub event: AlertEvent,
-    pub credential_id: CredentialId,
-    pub credential_name: String,
+    pub about: About,
+    pub reason: String,
+    pub at: DateTime<Utc>,
+}
+
+/// What an alert is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum About {
+    Credential(CredentialAbout),
+    /// A scheduled backup; `name` when its archive was named before it failed.
+    Backup {
+        name: Option<String>,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CredentialAbout {
+    pub id: CredentialId,
+    pub name: String,
     /// The provider's identifier.
     pub provider: String,
     /// Whose connection it is (their email); `None` for a global credential.
     pub owner: Option<String>,
-    pub reason: String,
-    pub at: DateTime<Utc>,
 }
 
 impl Alert {
@@ -41,26 +57,36 @@ impl Alert {
     pub fn test(at: DateTime<Utc>) -> Self {
         Self {
             event: AlertEvent::Test,
-            credential_id: CredentialId::from_uuid(Uuid::nil()),
-            credential_name: "example-credential".to_owned(),
-            provider: "example".to_owned(),
-            owner: None,
+            about: About::Credential(CredentialAbout {
+                id: CredentialId::from_uuid(Uuid::nil()),
+                name: "example-credential".to_owned(),
+                provider: "example".to_owned(),
+                owner: None,
+            }),
             reason: "a test event from Switchyard: this webhook is reachable".to_owned(),
             at,
         }
     }
 
-    /// `{"event", "credential": {id, name, provider, scope, owner}, "reason", "at"}`.
+    /// `{"event", "credential": {id, name, provider, scope, owner}, "reason", "at"}`, or
+    /// `"backup": {name}` in place of `"credential"` for a backup's alert.
     pub fn json(&self) -> serde_json::Value {
+        let (key, about) = match &self.about {
+            About::Credential(credential) => (
+                "credential",
+                json!({
+                    "id": credential.id,
+                    "name": credential.name,
+                    "provider": credential.provider,
+                    "scope": if credential.owner.is_some() { "personal" } else { "global" },
+                    "owner": credential.owner,
+                }),
+            ),
+            About::Backup { name } => ("backup", json!({ "name": name })),
+        };
         json!({
             "event": self.event.as_str(),
-            "credential": {
-                "id": self.credential_id,
-                "name": self.credential_name,
-                "provider": self.provider,
-                "scope": if self.owner.is_some() { "personal" } else { "global" },
-                "owner": self.owner,
-            },
+            key: about,
             "reason": capped(&self.reason, MAX_REASON_CHARS),
             "at": self.at.to_rfc3339_opts(SecondsFormat::Secs, true),
         })
@@ -71,20 +97,27 @@ impl Alert {
     /// connection's name or an upstream's error cannot mention `<!channel>` or draw a link.
     pub fn slack(&self) -> serde_json::Value {
         let reason = slack_escape(&capped(&self.reason, MAX_REASON_CHARS));
-        let text = match self.event {
-            AlertEvent::Test => format!("Switchyard: {reason}"),
-            event => {
-                let whose = match &self.owner {
+        let text = match (&self.about, self.event) {
+            (_, AlertEvent::Test) => format!("Switchyard: {reason}"),
+            (About::Backup { name }, event) => format!(
+                "Switchyard: backup {}{} — {reason}",
+                name.as_deref()
+                    .map(|n| format!("*{}* ", slack_escape(n)))
+                    .unwrap_or_default(),
+                headline(event)
+            ),
+            (About::Credential(credential), event) => {
+                let whose = match &credential.owner {
                     Some(owner) => format!(
                         "connection *{}* of {}",
-                        slack_escape(&self.credential_name),
+                        slack_escape(&credential.name),
                         slack_escape(owner)
                     ),
-                    None => format!("credential *{}*", slack_escape(&self.credential_name)),
+                    None => format!("credential *{}*", slack_escape(&credential.name)),
                 };
                 format!(
                     "Switchyard: {whose} ({}) {} — {reason}",
-                    slack_escape(&self.provider),
+                    slack_escape(&credential.provider),
                     headline(event),
                 )
             }
@@ -115,10 +148,12 @@ mod tests {
     fn alert(event: AlertEvent) -> Alert {
         Alert {
             event,
-            credential_id: CredentialId::from_uuid(Uuid::nil()),
-            credential_name: "prod-gemini".into(),
-            provider: "gemini".into(),
-            owner: None,
+            about: About::Credential(CredentialAbout {
+                id: CredentialId::from_uuid(Uuid::nil()),
+                name: "prod-gemini".into(),
+                provider: "gemini".into(),
+                owner: None,
+            }),
             reason: "the provider rejected the key (401)".into(),
             at: DateTime::parse_from_rfc3339("2026-11-23T08:00:00Z")
                 .unwrap()
@@ -149,8 +184,12 @@ mod tests {
     #[test]
     fn slack_text_escapes_markup_and_says_whose_connection_it_is() {
         let mut hostile = alert(AlertEvent::TestFailed);
-        hostile.credential_name = "<!channel> & <https://evil.example|click>".into();
-        hostile.owner = Some("mallory@example.com".into());
+        hostile.about = About::Credential(CredentialAbout {
+            id: CredentialId::from_uuid(Uuid::nil()),
+            name: "<!channel> & <https://evil.example|click>".into(),
+            provider: "gemini".into(),
+            owner: Some("mallory@example.com".into()),
+        });
         hostile.reason = format!("the provider said <@U123> {}", "x".repeat(1000));
         let text = hostile.slack()["text"].as_str().unwrap().to_owned();
         assert!(!text.contains('<') && !text.contains('>'), "{text}");
@@ -167,5 +206,26 @@ mod tests {
         assert_eq!(body["credential"]["owner"], "mallory@example.com");
         assert_eq!(body["credential"]["scope"], "personal");
         assert!(body["reason"].as_str().unwrap().ends_with('…'));
+    }
+
+    #[test]
+    fn a_backup_alert_names_the_backup_not_a_credential() {
+        let failed = Alert {
+            event: AlertEvent::BackupFailed,
+            about: About::Backup { name: None },
+            reason: "cannot create the backup directory /backups: permission denied".into(),
+            at: DateTime::parse_from_rfc3339("2026-11-23T02:00:00Z")
+                .unwrap()
+                .to_utc(),
+        };
+        let body = failed.json();
+        assert_eq!(body["event"], "backup.failed");
+        assert!(body["backup"]["name"].is_null());
+        assert!(body.get("credential").is_none());
+        let text = failed.slack()["text"].as_str().unwrap().to_owned();
+        assert!(
+            text.starts_with("Switchyard: backup failed — cannot create"),
+            "{text}"
+        );
     }
 }

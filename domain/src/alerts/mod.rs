@@ -7,5 +7,5 @@ mod queue;
 mod webhooks;
 
 pub use delivery::{signature, AlertSettings, Dispatcher};
-pub use event::{Alert, AlertEvent};
+pub use event::{About, Alert, AlertEvent, CredentialAbout};
 pub use webhooks::{WebhookInput, WebhookPatch, WebhookService, WebhookView};

@@ -15,6 +15,7 @@ mod tables;
 mod tests;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
@@ -22,10 +23,11 @@ use sea_orm::DatabaseConnection;
 pub use archive::{Manifest, TableEntry};
 pub use retention::Keep;
 
+use crate::access::Admin;
 use crate::db;
 use crate::error::{DomainError, DomainResult};
 use crate::keys::KeyService;
-use crate::vault::MasterKey;
+use crate::vault::{MasterKey, Vault};
 
 const PREFIX: &str = "switchyard-";
 const VERIFIED_SUFFIX: &str = ".verified.json";
@@ -77,6 +79,9 @@ pub struct Backups {
     db: DatabaseConnection,
     dir: PathBuf,
     version: String,
+    /// The running instance's vault, whose master key verifies scheduled backups and
+    /// admins' "Verify"; the command line passes the key itself.
+    vault: Option<Arc<Vault>>,
 }
 
 impl Backups {
@@ -86,7 +91,36 @@ impl Backups {
             db,
             dir,
             version: version.into(),
+            vault: None,
         }
+    }
+
+    pub fn with_vault(self, vault: Arc<Vault>) -> Self {
+        Self {
+            vault: Some(vault),
+            ..self
+        }
+    }
+
+    pub async fn list_as(&self, _admin: &Admin) -> DomainResult<Vec<Backup>> {
+        self.list().await
+    }
+
+    /// "Back up now".
+    pub async fn create_as(&self, admin: &Admin) -> DomainResult<Backup> {
+        let backup = self.create().await?;
+        tracing::info!(backup = %backup.name, admin = %admin.user().id(), "backup made on an admin's request");
+        Ok(backup)
+    }
+
+    pub async fn verify_as(&self, _admin: &Admin, name: &str) -> DomainResult<Verification> {
+        self.verify_with_vault(name).await
+    }
+
+    /// Verifies with the running instance's master key.
+    pub async fn verify_with_vault(&self, name: &str) -> DomainResult<Verification> {
+        let master = self.vault.as_ref().map(|vault| vault.master());
+        self.verify(name, master).await
     }
 
     pub fn dir(&self) -> &Path {

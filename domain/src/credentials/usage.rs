@@ -8,7 +8,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use vocab::{AlertEvent, CredentialId};
 
 use super::view::month_of;
-use crate::alerts::Alert;
+use crate::alerts::{About, Alert, CredentialAbout};
 use crate::entities::credentials;
 use crate::error::{DomainError, DomainResult};
 
@@ -58,10 +58,12 @@ pub(crate) async fn record_uses(
     let owner = super::view::owner_email(db, &row).await?;
     Ok(Some(Alert {
         event: AlertEvent::QuotaExhausted,
-        credential_id: id,
-        credential_name: row.name.clone(),
-        provider: provider.to_owned(),
-        owner,
+        about: About::Credential(CredentialAbout {
+            id,
+            name: row.name.clone(),
+            provider: provider.to_owned(),
+            owner,
+        }),
         reason: format!(
             "used {} of its monthly quota of {}; it is left out until the month ends",
             row.current_month_usage,

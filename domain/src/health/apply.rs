@@ -8,7 +8,7 @@ use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use vocab::{CredentialId, Outcome};
 
 use super::policy::{Health, HealthEvent, HealthPolicy};
-use crate::alerts::{Alert, Dispatcher};
+use crate::alerts::{About, Alert, CredentialAbout, Dispatcher};
 use crate::audit::{self, Actor, AuditEntry};
 use crate::entities::credentials;
 use crate::error::DomainResult;
@@ -143,10 +143,12 @@ pub(crate) async fn apply(
         .iter()
         .map(|event| Alert {
             event: event.alert(),
-            credential_id: CredentialId::from_uuid(row.id),
-            credential_name: row.name.clone(),
-            provider: provider.to_owned(),
-            owner: owner.clone(),
+            about: About::Credential(CredentialAbout {
+                id: CredentialId::from_uuid(row.id),
+                name: row.name.clone(),
+                provider: provider.to_owned(),
+                owner: owner.clone(),
+            }),
             reason: source.reason(*event, &verdict.message),
             at: verdict.at,
         })

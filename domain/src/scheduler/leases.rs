@@ -38,12 +38,12 @@ impl Leases {
     }
 
     /// Takes `job` when it is due and nobody holds it, or when its holder stopped
-    /// renewing (then at once: that run was cut short). The next run is set `interval`
-    /// from now, and the lease lasts `lease` unless renewed.
+    /// renewing (then at once: that run was cut short). The next run is set to `next`,
+    /// and the lease lasts `lease` unless renewed.
     pub async fn try_take(
         &self,
         job: Job,
-        interval: Duration,
+        next: DateTime<Utc>,
         lease: Duration,
         now: DateTime<Utc>,
     ) -> DomainResult<Option<Taken>> {
@@ -52,7 +52,7 @@ impl Leases {
             .one(&self.db)
             .await?;
         let Some(existing) = existing else {
-            self.schedule_first(job, now + interval).await?;
+            self.schedule_first(job, next).await?;
             return Ok(None);
         };
         let expired = existing.lease_until.is_some_and(|until| until < now);
@@ -68,7 +68,7 @@ impl Leases {
             )
             .col_expr(scheduler_jobs::Column::LeaseUntil, Expr::value(now + lease))
             .col_expr(scheduler_jobs::Column::LastStartedAt, Expr::value(now))
-            .col_expr(scheduler_jobs::Column::NextRunAt, Expr::value(now + interval))
+            .col_expr(scheduler_jobs::Column::NextRunAt, Expr::value(next))
             .filter(scheduler_jobs::Column::Name.eq(job.as_str()));
         // The same condition as the read, so of two instances only one matches.
         take = match &abandoned {

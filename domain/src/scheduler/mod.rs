@@ -1,11 +1,13 @@
 //! Background jobs on an interval. Each run is taken through a lease row, so with
 //! several instances on one database a job runs once per interval, by one of them.
 
+mod backups;
 mod leases;
 
 use chrono::{DateTime, Duration, Utc};
 use vocab::{Job, JobStatus};
 
+pub use backups::{parse_schedule, ScheduledBackups};
 pub use leases::{Leases, Taken};
 
 use crate::access::Admin;
@@ -73,23 +75,55 @@ pub struct Scheduler {
     checks: HealthChecks,
     retention: Retention,
     schedule: Schedule,
+    backups: Option<ScheduledBackups>,
 }
 
 impl Scheduler {
-    pub fn new(leases: Leases, checks: HealthChecks, retention: Retention, schedule: Schedule) -> Self {
+    pub fn new(
+        leases: Leases,
+        checks: HealthChecks,
+        retention: Retention,
+        schedule: Schedule,
+        backups: Option<ScheduledBackups>,
+    ) -> Self {
         Self {
             leases,
             checks,
             retention,
             schedule,
+            backups,
         }
     }
 
-    /// How often `job` runs.
+    /// The jobs this instance runs: backups only when they are scheduled.
+    pub fn jobs(&self) -> Vec<Job> {
+        Job::ALL
+            .iter()
+            .copied()
+            .filter(|job| *job != Job::Backups || self.backups.is_some())
+            .collect()
+    }
+
+    /// When `job` runs next after `now`: its interval on, or its schedule's next slot.
+    pub fn next_run(&self, job: Job, now: DateTime<Utc>) -> DateTime<Utc> {
+        match (job, &self.backups) {
+            (Job::Backups, Some(backups)) => backups.next_after(now),
+            _ => now + self.interval(job),
+        }
+    }
+
+    /// How often `job` runs (for a scheduled backup, the gap between its next two slots).
     pub fn interval(&self, job: Job) -> Duration {
         match job {
             Job::ScheduledChecks => self.schedule.check_interval,
             Job::LogPruning => PRUNE_EVERY,
+            Job::Backups => match &self.backups {
+                Some(backups) => {
+                    let next = backups.next_after(Utc::now());
+                    backups.next_after(next) - next
+                }
+                None => Duration::days(1),
+            },
         }
     }
 
@@ -101,9 +135,10 @@ impl Scheduler {
     /// Runs `job` if it is due (or its holder stopped renewing) and this instance takes
     /// its lease, renewing the lease while the work runs; `Ok(false)` otherwise.
     pub async fn run_if_due(&self, job: Job) -> DomainResult<bool> {
-        let (interval, lease) = (self.interval(job), self.lease(job));
+        let lease = self.lease(job);
         let now = Utc::now();
-        let Some(taken) = self.leases.try_take(job, interval, lease, now).await? else {
+        let next = self.next_run(job, now);
+        let Some(taken) = self.leases.try_take(job, next, lease, now).await? else {
             return Ok(false);
         };
         if let Taken::TakenOver { from } = &taken {
@@ -152,7 +187,9 @@ impl Scheduler {
                 // webhook never holds the round.
                 let round = self.checks.run_due(Utc::now()).await?;
                 for alert in &round.alerts {
-                    tracing::warn!(credential = %alert.credential_id, event = alert.event.as_str(), "credential health changed");
+                    if let crate::alerts::About::Credential(credential) = &alert.about {
+                        tracing::warn!(credential = %credential.id, event = alert.event.as_str(), "credential health changed");
+                    }
                 }
                 tracing::info!(
                     checked = round.checked,
@@ -179,6 +216,10 @@ impl Scheduler {
                 );
                 Ok(())
             }
+            Job::Backups => match &self.backups {
+                Some(backups) => backups.run().await,
+                None => Ok(()),
+            },
         }
     }
 
@@ -199,13 +240,30 @@ impl Scheduler {
         })
     }
 
+    /// When the next scheduled backup is due; `None` when backups are not scheduled.
+    pub async fn next_backup(&self, admin: &Admin) -> DomainResult<Option<DateTime<Utc>>> {
+        if self.backups.is_none() {
+            return Ok(None);
+        }
+        let state = self.list(admin).await?;
+        let row = state
+            .into_iter()
+            .find(|s| s.job == Job::Backups)
+            .and_then(|s| s.row);
+        Ok(Some(match row {
+            Some(row) => row.next_run_at,
+            None => self.next_run(Job::Backups, Utc::now()),
+        }))
+    }
+
     /// Every job with its interval, status and lease row (none before its first schedule).
     pub async fn list(&self, _admin: &Admin) -> DomainResult<Vec<JobState>> {
         let rows = self.leases.list().await?;
         let now = Utc::now();
-        Ok(Job::ALL
-            .iter()
-            .map(|&job| {
+        Ok(self
+            .jobs()
+            .into_iter()
+            .map(|job| {
                 let row = rows.iter().find(|r| r.name == job.as_str()).cloned();
                 let lease = row.as_ref().and_then(|r| r.lease_until);
                 let last = row

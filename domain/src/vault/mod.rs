@@ -142,6 +142,11 @@ impl Vault {
         .await;
     }
 
+    /// The master key, for checking that a backup opens with it.
+    pub(crate) fn master(&self) -> &MasterKey {
+        &self.master
+    }
+
     pub fn active_version(&self) -> i32 {
         self.ring.load().active
     }

@@ -59,6 +59,13 @@ pub enum Command {
     },
     /// Print the effective configuration, secrets redacted.
     Check,
+    /// Ask a running instance whether it is live; exits 0 when it is. For a container's
+    /// health check (the image has no curl).
+    Health {
+        /// What to ask; `http://<SWITCHYARD_ADDR>/health/live` when omitted.
+        #[arg(long)]
+        url: Option<String>,
+    },
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -79,7 +86,26 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             print!("{}", describe(&config));
             Ok(())
         }
+        Command::Health { url } => health(&config, url).await,
     }
+}
+
+async fn health(config: &Config, url: Option<String>) -> anyhow::Result<()> {
+    let url = url.unwrap_or_else(|| {
+        // A server bound to every interface is asked on loopback.
+        let mut addr = config.addr;
+        if addr.ip().is_unspecified() {
+            addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+        }
+        format!("http://{addr}/health/live")
+    });
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(5))
+        .build()?;
+    let status = client.get(&url).send().await?.status();
+    anyhow::ensure!(status.is_success(), "{url} answered {status}");
+    println!("{url}: {status}");
+    Ok(())
 }
 
 /// The effective settings as `KEY=value` lines, with secrets replaced.

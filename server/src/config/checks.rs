@@ -113,6 +113,9 @@ impl Config {
             }
         }
         AllowList::parse(&self.egress_allow).map_err(|err| ConfigError(err.to_string()))?;
+        if let Some(schedule) = self.backup_schedule.as_deref().filter(|s| !s.trim().is_empty()) {
+            domain::scheduler::parse_schedule(schedule).map_err(|err| ConfigError(err.to_string()))?;
+        }
         Ok(())
     }
 }

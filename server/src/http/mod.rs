@@ -4,6 +4,7 @@
 mod api_error;
 mod audit;
 mod auth;
+mod backups;
 mod credentials;
 mod extract;
 mod gateway;
@@ -182,6 +183,8 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .routes(routes!(probes::test_all_progress))
         .routes(routes!(probes::cancel_test_all))
         .routes(routes!(scheduler::jobs))
+        .routes(routes!(backups::list, backups::create))
+        .routes(routes!(backups::verify))
         .routes(routes!(logs::list))
         .routes(routes!(overview::figures))
         .routes(routes!(webhooks::list, webhooks::create))

@@ -489,3 +489,155 @@ async fn an_archive_from_an_older_schema_is_migrated_forward() {
     let expected: Vec<_> = checksums(current.manifest.as_ref().unwrap());
     assert_eq!(restored, expected, "the same rows, at this release's schema");
 }
+
+crate::on_both_databases_with!(scheduled_every_two_seconds:
+    two_instances_make_one_backup_per_slot_and_keep_by_retention,
+);
+crate::on_both_databases_with!(scheduled_into_an_unwritable_directory:
+    a_failed_scheduled_backup_raises_backup_failed_to_the_webhooks,
+);
+on_both_databases!(admins_back_up_and_verify_over_rest);
+
+fn scheduled_every_two_seconds(config: &mut server::Config) {
+    config.backup_schedule = Some("*/2 * * * * *".into());
+    // Both instances share it (a sibling keeps this setting, not the data directory).
+    config.backup_dir = Some(config.data_dir.join("backups"));
+}
+
+fn scheduled_into_an_unwritable_directory(config: &mut server::Config) {
+    let file = config.data_dir.join("not-a-directory");
+    std::fs::write(&file, b"").unwrap();
+    config.backup_schedule = Some("* * * * * *".into());
+    config.backup_dir = Some(file.join("backups"));
+}
+
+async fn two_instances_make_one_backup_per_slot_and_keep_by_retention(app: TestApp) {
+    let sibling = app.sibling().await;
+    let dir = app.config.backup_dir();
+    let mut seen = std::collections::BTreeSet::new();
+    let until = std::time::Instant::now() + Duration::from_secs(9);
+    while std::time::Instant::now() < until {
+        for backup in backups_of(&app, &dir).list().await.unwrap() {
+            seen.insert((backup.manifest.unwrap().created_at, backup.name));
+        }
+        tokio::time::sleep(Duration::from_millis(40)).await;
+    }
+    assert!(seen.len() >= 3, "a backup every two seconds: {seen:?}");
+    let times: Vec<_> = seen.iter().map(|(at, _)| *at).collect();
+    for pair in times.windows(2) {
+        assert!(
+            pair[1] - pair[0] > chrono::Duration::milliseconds(1_500),
+            "two backups in one slot (two instances ran it): {seen:?}"
+        );
+    }
+    // Every one but the newest of the day goes (grandfather-father-son), each verified.
+    let kept = crate::polling::until(
+        "only the newest backup is kept",
+        Duration::from_secs(10),
+        Duration::from_millis(20),
+        || async { backups_of(&app, &dir).list().await.unwrap() },
+        |listed| listed.len() == 1 && listed[0].verification.is_some(),
+    )
+    .await;
+    let verification = kept[0].verification.clone().unwrap();
+    assert!(verification.ok && verification.with_key, "{verification:?}");
+    drop(sibling);
+}
+
+async fn a_failed_scheduled_backup_raises_backup_failed_to_the_webhooks(app: TestApp) {
+    let admin = app.admin().await;
+    let receiver = crate::receiver::Receiver::start(&[]).await;
+    let (status, hook) = crate::helpers::json_of(
+        &admin,
+        reqwest::Method::POST,
+        app.url("/api/admin/webhooks"),
+        Some(serde_json::json!({"url": receiver.url, "events": ["backup.failed"]})),
+    )
+    .await;
+    assert_eq!(status, reqwest::StatusCode::CREATED, "{hook}");
+    let received = receiver
+        .wait_for(Duration::from_secs(20), "a backup.failed event", |got| {
+            got.iter().any(|r| r.body["event"] == "backup.failed")
+        })
+        .await;
+    let event = &received
+        .iter()
+        .find(|r| r.body["event"] == "backup.failed")
+        .unwrap()
+        .body;
+    assert!(event["backup"]["name"].is_null(), "{event}");
+    assert!(
+        event["reason"]
+            .as_str()
+            .unwrap()
+            .contains("cannot create the backup directory"),
+        "{event}"
+    );
+    let (_, jobs) =
+        crate::helpers::json_of(&admin, reqwest::Method::GET, app.url("/api/scheduler/jobs"), None).await;
+    let job = jobs["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|j| j["name"] == "backups")
+        .unwrap()
+        .clone();
+    assert!(
+        job["lastError"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("cannot create"),
+        "{job}"
+    );
+}
+
+async fn admins_back_up_and_verify_over_rest(app: TestApp) {
+    use crate::helpers::json_of;
+    use reqwest::{Method, StatusCode};
+    let admin = app.admin().await;
+    let (status, empty) = json_of(&admin, Method::GET, app.url("/api/admin/backups"), None).await;
+    assert_eq!(status, StatusCode::OK, "{empty}");
+    assert_eq!(empty["data"], serde_json::json!([]));
+    assert!(
+        empty["nextScheduled"].is_null(),
+        "not scheduled by default: {empty}"
+    );
+    let (status, made) = json_of(&admin, Method::POST, app.url("/api/admin/backups"), None).await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    let name = made["name"].as_str().unwrap().to_owned();
+    assert!(made["rows"].as_u64().unwrap() > 0, "{made}");
+    let (status, verified) = json_of(
+        &admin,
+        Method::POST,
+        app.url(&format!("/api/admin/backups/{name}/verify")),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{verified}");
+    assert_eq!(
+        (verified["ok"].as_bool(), verified["withKey"].as_bool()),
+        (Some(true), Some(true))
+    );
+    let (_, listed) = json_of(&admin, Method::GET, app.url("/api/admin/backups"), None).await;
+    assert_eq!(listed["data"][0]["name"], name.as_str());
+    assert_eq!(listed["data"][0]["verification"]["ok"], true);
+    let (status, _) = json_of(
+        &admin,
+        Method::POST,
+        app.url("/api/admin/backups/switchyard-nope.tar.gz/verify"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, refused) = json_of(
+        &admin,
+        Method::POST,
+        app.url("/api/admin/backups/..%2Fmaster.key/verify"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    let user = app.user(&admin, "user@example.com").await;
+    let (status, _) = json_of(&user, Method::POST, app.url("/api/admin/backups"), None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

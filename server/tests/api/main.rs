@@ -17,6 +17,7 @@ mod auth;
 mod backups;
 mod cli;
 mod credentials;
+mod deploy;
 mod durability;
 mod gateway;
 mod hardening;

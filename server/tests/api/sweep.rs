@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use app::api::audit::ListAudit;
 use app::api::auth::{ChangePassword, CurrentUser, SignIn, SignOut};
+use app::api::backups::{BackUpNow, ListBackups, VerifyBackup};
 use app::api::credentials::{
     CancelTestAll, CreateCredential, CredentialFormFields, DeleteCredential, ListAllConnections,
     ListCredentials, MoveCredential, SetCredentialActive, StartTestAll, TestAllProgress, TestCredential,
@@ -161,6 +162,9 @@ fn rules() -> Vec<Route> {
         rest("GET /v1/models", Scope(TokenScope::Gateway), &[], Empty),
         rest("GET /api/usage", AnyCaller, &[], Empty),
         rest("GET /api/scheduler/jobs", Admin, &[], Empty),
+        rest("GET /api/admin/backups", Admin, &[], Empty),
+        rest("POST /api/admin/backups", Admin, &[], Empty),
+        rest("POST /api/admin/backups/{name}/verify", Admin, &["backup"], Empty),
         rest("GET /api/admin/logs", Admin, &[], Empty),
         rest("GET /api/admin/overview", Admin, &[], Empty),
         rest("GET /api/admin/webhooks", Admin, &[], Empty),
@@ -179,6 +183,9 @@ fn rules() -> Vec<Route> {
         rest("PATCH /api/admin/settings", Admin, &[], empty()),
         // Server functions, the UI's RPC.
         rpc::<ListAudit>("GET", Admin, "page=1"),
+        rpc::<ListBackups>("GET", Admin, ""),
+        rpc::<BackUpNow>("POST", Admin, ""),
+        rpc::<VerifyBackup>("POST", Admin, "name={backup}"),
         rpc::<GetGatewayGuide>("GET", SignedIn, ""),
         rpc::<SendTestPrompt>("POST", SignedIn, "model=nothing-offers-this&prompt=hi"),
         rpc::<CurrentUser>("GET", Public, ""),
@@ -325,6 +332,7 @@ struct Fixtures {
     webhook: String,
     model: String,
     run: String,
+    backup: String,
     canaries: Vec<Canary>,
     /// How many fresh objects were made for destructive calls.
     made: usize,
@@ -452,6 +460,8 @@ async fn arrange(app: &TestApp, fake: &FakeProvider) -> (Vec<Caller>, Fixtures) 
     let models = format!("/api/admin/providers/{provider}/models");
     let model = post(models, json!({"modelId": "sweep-model"})).await;
     let run = post("/api/admin/credentials/test-all".into(), json!({})).await;
+    let (_, made) = json_of(&admin, Method::POST, app.url("/api/admin/backups"), None).await;
+    let backup = made["name"].as_str().expect("a backup fixture").to_owned();
     let alice = plant(app, &admin, Who::Alice, "alice", &mut canaries).await;
     let bob = plant(app, &admin, Who::Bob, "bob", &mut canaries).await;
     plant(app, &admin, Who::Admin, "root", &mut canaries).await;
@@ -495,6 +505,7 @@ async fn arrange(app: &TestApp, fake: &FakeProvider) -> (Vec<Caller>, Fixtures) 
         webhook,
         model,
         run,
+        backup,
         canaries,
         made: 0,
     };
@@ -523,6 +534,7 @@ impl Fixtures {
             "webhook" => self.webhook.clone(),
             "model" => self.model.clone(),
             "run" => self.run.clone(),
+            "backup" => self.backup.clone(),
             other => panic!("no fixture named {other}"),
         }
     }

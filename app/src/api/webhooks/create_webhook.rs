@@ -5,8 +5,14 @@ use leptos::prelude::*;
 use crate::dto::WebhookDto;
 use crate::AppError;
 
-/// From the form: `events[<event name without "credential.">]` checkboxes (none: every
-/// event) and an optional signing secret (empty: none).
+/// A subscribable event's checkbox name in the form (`credential.recovered` →
+/// `credential_recovered`: a dot inside brackets would read as a nested key).
+pub fn form_key(event: vocab::AlertEvent) -> String {
+    event.as_str().replace('.', "_")
+}
+
+/// From the form: `events[<form_key>]` checkboxes (none: every event) and an optional
+/// signing secret (empty: none).
 #[server(prefix = "/rpc")]
 pub async fn create_webhook(
     url: String,
@@ -20,7 +26,16 @@ pub async fn create_webhook(
         url,
         kind: Some(kind),
         enabled: None,
-        events: events.into_keys().map(|e| format!("credential.{e}")).collect(),
+        // An unknown key goes on as it is, for the domain to refuse by name.
+        events: events
+            .into_keys()
+            .map(|key| {
+                vocab::AlertEvent::SUBSCRIBABLE
+                    .into_iter()
+                    .find(|event| form_key(*event) == key)
+                    .map_or(key, |event| event.as_str().to_owned())
+            })
+            .collect(),
         secret: (!secret.is_empty()).then(|| secrecy::SecretString::from(secret)),
     };
     Ok(crate::ssr::services()?
