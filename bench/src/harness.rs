@@ -110,7 +110,18 @@ pub fn rss_mb(pid: u32) -> Result<f64> {
 
 /// CPU time (user + system) the process has used, in seconds, from /proc.
 pub fn cpu_seconds(pid: u32) -> Result<f64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
+    stat_seconds(&format!("/proc/{pid}/stat"), 11)
+}
+
+/// CPU time (user + system) of this process's children that have ended and been waited
+/// for, in seconds: a command's cost once `output()` returns.
+pub fn children_cpu_seconds() -> Result<f64> {
+    stat_seconds("/proc/self/stat", 13)
+}
+
+/// Two tick counts of a /proc stat line, `first` counted after the command's name.
+fn stat_seconds(path: &str, first: usize) -> Result<f64> {
+    let stat = std::fs::read_to_string(path)?;
     // The command name may hold spaces; the fields after its closing parenthesis do not.
     let fields: Vec<&str> = stat
         .rsplit_once(')')
@@ -118,9 +129,10 @@ pub fn cpu_seconds(pid: u32) -> Result<f64> {
         .1
         .split_whitespace()
         .collect();
-    // utime and stime are the 14th and 15th fields: 12th and 13th after the name.
+    // utime and stime are the 14th and 15th fields (12th and 13th after the name);
+    // cutime and cstime the 16th and 17th.
     let ticks: f64 = fields
-        .get(11..13)
+        .get(first..first + 2)
         .ok_or("short /proc stat")?
         .iter()
         .map(|v| v.parse::<f64>().unwrap_or(0.0))

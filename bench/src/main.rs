@@ -1,7 +1,7 @@
 //! Switchyard's benchmark: boots the release binary on a fresh database and drives it
 //! over loopback, printing figures. Build the release binary first
 //! (`bash -c 'source scripts/tools.sh; build_release'`), then
-//! `cargo run --release -p bench [-- [--only basics|gateway|credentials|test-all|overview|rotation] [--hold] [path/to/switchyard]]`.
+//! `cargo run --release -p bench [-- [--only basics|gateway|credentials|test-all|overview|rotation|backups] [--hold] [path/to/switchyard]]`.
 //!
 //! The load generator shares the machine with the server, so figures are conservative.
 
@@ -13,6 +13,7 @@ mod harness;
 mod load;
 
 // The workloads, one file each.
+mod backups;
 mod basics;
 mod credentials;
 mod gateway;
@@ -96,6 +97,9 @@ async fn main() -> Result<()> {
     // Rotation runs with every instance stopped, as the README says.
     if options.runs("rotation") {
         rotation::rotation_figures(&binary, data.path()).await?;
+    }
+    if options.runs("backups") {
+        backups::backup_figures(&binary, data.path()).await?;
     }
     Ok(())
 }

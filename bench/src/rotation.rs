@@ -24,42 +24,7 @@ const INSERT_BATCH: usize = 500;
 
 /// Replaces the credentials with `SECRETS` sealed ones, then times the rotation.
 pub async fn rotation_figures(binary: &Path, data: &Path) -> Result<()> {
-    let db_url = format!("sqlite://{}?mode=rwc", data.join("switchyard.db").display());
-    let db = Database::connect(&db_url).await?;
-    let master = MasterKey::read_file(&data.join("master.key"))?;
-    let vault = Vault::open(&db, &master).await?;
-    let egress = Egress::new(AllowList::default(), Duration::from_secs(1));
-    let service = CredentialService::new(
-        db.clone(),
-        Arc::new(vault),
-        Prober::new(Duration::from_secs(1), egress)?,
-    );
-    let providers = providers::Entity::find().all(&db).await?;
-    let sealed = Instant::now();
-    db.execute_unprepared("DELETE FROM credentials").await?;
-    let txn = db.begin().await?;
-    for start in (0..SECRETS).step_by(INSERT_BATCH) {
-        let mut rows = Vec::with_capacity(INSERT_BATCH);
-        for i in start..(start + INSERT_BATCH).min(SECRETS) {
-            let mut active = row(i, &providers[i % providers.len()], None);
-            let id = Uuid::now_v7();
-            let key = SecretString::from(format!("sk-bench-{i:012}-rotation-secret"));
-            active.id = Set(id);
-            active.name = Set(format!("rotate {i}"));
-            let (sealed, version) = service.seal(id, &BTreeMap::from([("api_key".to_owned(), key)]))?;
-            active.secret_fields = Set(sealed);
-            active.key_version = Set(version);
-            rows.push(active);
-        }
-        credentials::Entity::insert_many(rows).exec(&txn).await?;
-    }
-    txn.commit().await?;
-    db.close().await?;
-    println!(
-        "sealed and stored {SECRETS} secrets in {:.1} s",
-        sealed.elapsed().as_secs_f64()
-    );
-
+    store_sealed_credentials(data, SECRETS).await?;
     let started = Instant::now();
     let output = Command::new(binary)
         .args(["keys", "rotate", "--batch-size", "1000"])
@@ -76,6 +41,47 @@ pub async fn rotation_figures(binary: &Path, data: &Path) -> Result<()> {
         "keys rotate of {SECRETS} secrets: {:.1} s ({:.0} secrets/s); {last}",
         elapsed.as_secs_f64(),
         SECRETS as f64 / elapsed.as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Replaces the credentials of the SQLite database in `data` with `count` real secrets,
+/// sealed with its own data key.
+pub async fn store_sealed_credentials(data: &Path, count: usize) -> Result<()> {
+    let db_url = format!("sqlite://{}?mode=rwc", data.join("switchyard.db").display());
+    let db = Database::connect(&db_url).await?;
+    let master = MasterKey::read_file(&data.join("master.key"))?;
+    let vault = Vault::open(&db, &master).await?;
+    let egress = Egress::new(AllowList::default(), Duration::from_secs(1));
+    let service = CredentialService::new(
+        db.clone(),
+        Arc::new(vault),
+        Prober::new(Duration::from_secs(1), egress)?,
+    );
+    let providers = providers::Entity::find().all(&db).await?;
+    let sealed = Instant::now();
+    db.execute_unprepared("DELETE FROM credentials").await?;
+    let txn = db.begin().await?;
+    for start in (0..count).step_by(INSERT_BATCH) {
+        let mut rows = Vec::with_capacity(INSERT_BATCH);
+        for i in start..(start + INSERT_BATCH).min(count) {
+            let mut active = row(i, &providers[i % providers.len()], None);
+            let id = Uuid::now_v7();
+            let key = SecretString::from(format!("sk-bench-{i:012}-rotation-secret"));
+            active.id = Set(id);
+            active.name = Set(format!("rotate {i}"));
+            let (sealed, version) = service.seal(id, &BTreeMap::from([("api_key".to_owned(), key)]))?;
+            active.secret_fields = Set(sealed);
+            active.key_version = Set(version);
+            rows.push(active);
+        }
+        credentials::Entity::insert_many(rows).exec(&txn).await?;
+    }
+    txn.commit().await?;
+    db.close().await?;
+    println!(
+        "sealed and stored {count} secrets in {:.1} s",
+        sealed.elapsed().as_secs_f64()
     );
     Ok(())
 }

@@ -80,13 +80,17 @@ fn known_method(method: &Method) -> &'static str {
     }
 }
 
-/// The metrics listener's routes: `/metrics` only.
+/// The metrics listener's routes: `/metrics` only, open to whoever reaches the listener.
 pub fn router(services: Services) -> Router {
     Router::new().route("/metrics", get(scrape)).with_state(services)
 }
 
-/// Reads the gauges (credentials by state, the pool, the log writer), then renders.
 async fn scrape(State(services): State<Services>) -> Response {
+    render(&services).await
+}
+
+/// Reads the gauges (credentials by state, the pool, the log writer), then renders.
+pub async fn render(services: &Services) -> Response {
     let handle = handle();
     handle.run_upkeep();
     match services.system.gauges().await {

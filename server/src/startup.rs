@@ -61,10 +61,11 @@ impl Application {
             .start()
             .await
             .context("the gateway could not load its routing data")?;
+        // Installed before the first request, so nothing goes uncounted; `/metrics` is on
+        // the main listener (for admins and metrics tokens) even without its own.
+        crate::metrics::handle();
         let metrics_listener = match config.metrics_addr {
             Some(addr) => {
-                // Installed before the first request, so nothing goes uncounted.
-                crate::metrics::handle();
                 let listener = TcpListener::bind(addr)
                     .await
                     .with_context(|| format!("cannot listen on {addr} for metrics"))?;

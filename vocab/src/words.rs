@@ -25,6 +25,15 @@ words! {
         SecretsRead = "secrets:read",
         /// The OpenAI-compatible gateway.
         Gateway = "gateway",
+        /// `GET /metrics` on the main listener (Prometheus' text format).
+        Metrics = "metrics",
+    }
+}
+
+impl TokenScope {
+    /// Scopes only an admin may grant, and a token keeps only while its owner is one.
+    pub fn admin_only(self) -> bool {
+        matches!(self, TokenScope::SecretsRead | TokenScope::Metrics)
     }
 }
 

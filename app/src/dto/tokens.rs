@@ -48,6 +48,7 @@ pub struct ScopeChoice {
     pub resolve: bool,
     pub gateway: bool,
     pub secrets_read: bool,
+    pub metrics: bool,
 }
 
 impl ScopeChoice {
@@ -56,6 +57,7 @@ impl ScopeChoice {
             (TokenScope::Resolve, self.resolve),
             (TokenScope::Gateway, self.gateway),
             (TokenScope::SecretsRead, self.secrets_read),
+            (TokenScope::Metrics, self.metrics),
         ]
         .into_iter()
         .filter(|(_, on)| *on)

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 
 use crate::api::backups::{list_backups, BackUpNow, VerifyBackup};
 use crate::components::{page_result, FormError};
-use crate::dto::{BackupDto, BackupsDto};
+use crate::dto::{human_size, BackupDto, BackupsDto};
 
 #[component]
 pub fn BackupsPage() -> impl IntoView {
@@ -114,7 +114,7 @@ fn BackupRow(backup: BackupDto, verify: ServerAction<VerifyBackup>) -> impl Into
         <tr data-name=row_name data-verified=state>
             <td><code>{shown_name}</code></td>
             <td>{made}</td>
-            <td>{size(size_bytes)}</td>
+            <td>{human_size(size_bytes)}</td>
             <td>{rows.map(|r| r.to_string()).unwrap_or_default()}</td>
             <td>{schema_version.unwrap_or_default()}</td>
             <td><span class=format!("badge {state}") title=detail>{text}</span></td>
@@ -127,13 +127,5 @@ fn BackupRow(backup: BackupDto, verify: ServerAction<VerifyBackup>) -> impl Into
                 </ActionForm>
             </td>
         </tr>
-    }
-}
-
-fn size(bytes: u64) -> String {
-    match bytes {
-        b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / f64::from(1 << 20)),
-        b if b >= 1 << 10 => format!("{:.1} KiB", b as f64 / 1024.0),
-        b => format!("{b} B"),
     }
 }

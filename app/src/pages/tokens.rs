@@ -57,6 +57,7 @@ pub fn TokensPage() -> impl IntoView {
                         {move || Suspend::new(async move {
                             signed_in(user.await).ok().filter(|u| u.is_admin()).map(|_| view! {
                                 <label class="inline"><input type="checkbox" name="scopes[secrets_read]" value="true"/>"secrets:read: receive the key itself (every read is audited)"</label>
+                                <label class="inline"><input type="checkbox" name="scopes[metrics]" value="true"/>"metrics: read /metrics (Prometheus) on this address"</label>
                                 <label class="inline"><input type="checkbox" name="kind" value="service"/>"service token (global credentials only, not your connections)"</label>
                             })
                         })}

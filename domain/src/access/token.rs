@@ -7,20 +7,20 @@ use crate::entities::api_tokens;
 use crate::error::{DomainError, DomainResult};
 
 /// What a token may do now: the scopes it was given that its owner's current role still
-/// grants. Only admins hold `secrets:read`, so a demoted admin's token keeps its other
-/// scopes and loses that one, without anyone revoking it.
+/// grants. Only admins hold the admin-only scopes (`secrets:read`, `metrics`), so a
+/// demoted admin's token keeps its other scopes and loses those, without anyone revoking it.
 pub fn granted_scopes(scopes: &[TokenScope], role: Role) -> Vec<TokenScope> {
     scopes
         .iter()
         .copied()
-        .filter(|scope| *scope != TokenScope::SecretsRead || role == Role::Admin)
+        .filter(|scope| !scope.admin_only() || role == Role::Admin)
         .collect()
 }
 
 /// Whether a token of this kind with these scopes needs an admin behind it to do all it
-/// was made for (service tokens, `secrets:read`).
+/// was made for (service tokens, the admin-only scopes).
 pub fn admin_only(kind: TokenKind, scopes: &[TokenScope]) -> bool {
-    kind == TokenKind::Service || scopes.contains(&TokenScope::SecretsRead)
+    kind == TokenKind::Service || scopes.iter().any(|scope| scope.admin_only())
 }
 
 /// The scopes a stored token carries (unknown ones, from a later version, are ignored).
@@ -126,6 +126,17 @@ pub enum Caller {
 }
 
 impl Caller {
+    /// An admin's session, or a token with `scope` (an admin-only scope: its owner is one).
+    ///
+    /// # Errors
+    /// `Forbidden` for a user's session; `Denied`, naming the scope, for a token without it.
+    pub fn require_admin_or(&self, scope: TokenScope) -> DomainResult<()> {
+        match self {
+            Caller::Session(user) => user.clone().require_admin().map(drop),
+            Caller::Token(token) => token.require(scope),
+        }
+    }
+
     /// The person the call acts as (a token's owner).
     pub fn user(&self) -> &CurrentUser {
         match self {
@@ -140,14 +151,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_admins_keep_secrets_read() {
-        let all = [TokenScope::Resolve, TokenScope::SecretsRead, TokenScope::Gateway];
-        assert_eq!(granted_scopes(&all, Role::Admin), all);
+    fn only_admins_keep_secrets_read_and_metrics() {
+        let all = TokenScope::ALL;
+        assert_eq!(granted_scopes(all, Role::Admin), all);
         assert_eq!(
-            granted_scopes(&all, Role::User),
+            granted_scopes(all, Role::User),
             [TokenScope::Resolve, TokenScope::Gateway]
         );
-        assert!(granted_scopes(&[TokenScope::SecretsRead], Role::User).is_empty());
+        assert!(granted_scopes(&[TokenScope::SecretsRead, TokenScope::Metrics], Role::User).is_empty());
+        assert!(admin_only(TokenKind::Personal, &[TokenScope::Metrics]));
     }
 
     #[test]

@@ -4,18 +4,17 @@
 
 use std::path::{Path, PathBuf};
 
+use futures_util::StreamExt;
 use sea_orm::sea_query::{Asterisk, Expr, Func, Query};
 use sea_orm::{
     AccessMode, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, IsolationLevel,
-    TransactionTrait,
+    StreamTrait, TransactionTrait,
 };
 
 use super::archive::{read_rows, TableEntry, TableWriter};
 use super::tables::{ident, read, write, Table};
 use crate::error::{DomainError, DomainResult};
 
-/// Rows fetched per query while copying out.
-const READ_BATCH: u64 = 2_000;
 /// Bound values per INSERT: under SQLite's limit (32,766) and PostgreSQL's (65,535).
 const MAX_VALUES: usize = 30_000;
 
@@ -31,7 +30,8 @@ async fn snapshot(db: &DatabaseConnection) -> DomainResult<DatabaseTransaction> 
     })
 }
 
-/// Copies every table in `tables` into a file under `dir`, all from one snapshot.
+/// Copies every table in `tables` into a file under `dir`, all from one snapshot, each
+/// table as one streamed query in key order.
 pub async fn dump(
     db: &DatabaseConnection,
     tables: &[Table],
@@ -41,31 +41,25 @@ pub async fn dump(
     let mut out = Vec::with_capacity(tables.len());
     for (index, table) in tables.iter().enumerate() {
         let mut writer = TableWriter::create(dir.join(format!("{index:03}.jsonl")))?;
-        let mut offset = 0;
-        loop {
-            let mut select = Query::select();
-            select.from(ident(table.name));
-            for column in &table.columns {
-                select.column(ident(&column.name));
-            }
-            for key in &table.key {
-                select.order_by(ident(key), sea_orm::Order::Asc);
-            }
-            select.limit(READ_BATCH).offset(offset);
-            let rows = txn.query_all(&select).await?;
-            for row in &rows {
-                let values = table
-                    .columns
-                    .iter()
-                    .map(|column| read(row, column))
-                    .collect::<DomainResult<Vec<_>>>()?;
-                writer.row(&values)?;
-            }
-            if (rows.len() as u64) < READ_BATCH {
-                break;
-            }
-            offset += READ_BATCH;
+        let mut select = Query::select();
+        select.from(ident(table.name));
+        for column in &table.columns {
+            select.column(ident(&column.name));
         }
+        for key in &table.key {
+            select.order_by(ident(key), sea_orm::Order::Asc);
+        }
+        let mut rows = txn.stream(&select).await?;
+        while let Some(row) = rows.next().await {
+            let row = row?;
+            let values = table
+                .columns
+                .iter()
+                .map(|column| read(&row, column))
+                .collect::<DomainResult<Vec<_>>>()?;
+            writer.row(&values)?;
+        }
+        drop(rows);
         let (path, rows, sha256) = writer.finish()?;
         let entry = TableEntry {
             name: table.name.to_owned(),

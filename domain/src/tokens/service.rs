@@ -126,8 +126,10 @@ impl TokenService {
         let scopes = asked
             .iter()
             .map(|s| {
-                TokenScope::parse(s.trim())
-                    .ok_or_else(|| DomainError::validation("scopes", "use resolve, secrets:read or gateway"))
+                TokenScope::parse(s.trim()).ok_or_else(|| {
+                    let known: Vec<&str> = TokenScope::ALL.iter().map(|s| s.as_str()).collect();
+                    DomainError::validation("scopes", format!("use {}", known.join(", ")))
+                })
             })
             .collect::<DomainResult<BTreeSet<_>>>()?;
         if scopes.is_empty() {
@@ -136,11 +138,13 @@ impl TokenService {
                 "give the token at least one scope",
             ));
         }
-        if scopes.contains(&TokenScope::SecretsRead) && !owner.is_admin() {
-            return Err(DomainError::validation(
-                "scopes",
-                "only admins may grant secrets:read",
-            ));
+        if let Some(scope) = scopes.iter().find(|scope| scope.admin_only()) {
+            if !owner.is_admin() {
+                return Err(DomainError::validation(
+                    "scopes",
+                    format!("only admins may grant {scope}"),
+                ));
+            }
         }
         let now = Utc::now();
         if new.expires_at.is_some_and(|at| at <= now) {

@@ -4,6 +4,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
 use anyhow::Context;
+use app::dto::human_size;
 use clap::Subcommand;
 use domain::backups::{Backup, Backups, KeyCheck, RestorePlan};
 use domain::vault::MasterKey;
@@ -49,7 +50,7 @@ pub async fn run(config: &Config, action: BackupAction) -> anyhow::Result<()> {
             println!(
                 "created {} ({}, {} rows) in {}",
                 backup.name,
-                size(backup.size),
+                human_size(backup.size),
                 backup.manifest.as_ref().map_or(0, |m| m.rows()),
                 backups.dir().display()
             );
@@ -179,17 +180,9 @@ fn line(backup: &Backup) -> String {
             "{}  {}  {:>9}  schema {}  {verified}",
             backup.name,
             m.created_at.format("%Y-%m-%d %H:%M:%S"),
-            size(backup.size),
+            human_size(backup.size),
             m.schema_version
         ),
-        None => format!("{}  {:>9}  {verified}", backup.name, size(backup.size)),
-    }
-}
-
-fn size(bytes: u64) -> String {
-    match bytes {
-        b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / f64::from(1 << 20)),
-        b if b >= 1 << 10 => format!("{:.1} KiB", b as f64 / 1024.0),
-        b => format!("{b} B"),
+        None => format!("{}  {:>9}  {verified}", backup.name, human_size(backup.size)),
     }
 }

@@ -10,6 +10,7 @@ mod extract;
 mod gateway;
 mod idempotent;
 mod logs;
+mod metrics;
 mod middleware;
 mod models;
 mod openapi;
@@ -86,8 +87,6 @@ pub struct StateInner {
     pub hsts: bool,
     /// Raised when a stop was asked for: readiness answers 503 from then on.
     pub stopping: Arc<AtomicBool>,
-    /// Requests are counted for `/metrics` (only when its listener is on).
-    pub count_requests: bool,
 }
 
 impl AppState {
@@ -109,7 +108,6 @@ impl AppState {
             )),
             hsts: config.serves_https(),
             stopping: Arc::default(),
-            count_requests: config.metrics_addr.is_some(),
         })))
     }
 }
@@ -185,6 +183,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .routes(routes!(scheduler::jobs))
         .routes(routes!(backups::list, backups::create))
         .routes(routes!(backups::verify))
+        .routes(routes!(metrics::scrape))
         .routes(routes!(logs::list))
         .routes(routes!(overview::figures))
         .routes(routes!(webhooks::list, webhooks::create))
@@ -246,13 +245,10 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .layer(axum::middleware::from_fn(middleware::refuse_cross_origin))
         .layer(axum::middleware::from_fn(middleware::content_security_policy));
     let gateway_routes = gateway_routes.route("/v1/{*rest}", any(gateway::unknown_route));
-    let counting = state
-        .count_requests
-        .then(|| axum::middleware::from_fn(crate::metrics::count_requests));
     Ok(Router::new()
         .merge(gateway_routes)
         .merge(site)
-        .layer(tower::util::option_layer(counting))
+        .layer(axum::middleware::from_fn(crate::metrics::count_requests))
         .layer(axum::middleware::from_fn_with_state(
             hosts,
             middleware::refuse_foreign_host,

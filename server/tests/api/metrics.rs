@@ -223,3 +223,73 @@ async fn webhook_deliveries_and_the_queue_are_counted() {
     );
     assert_eq!(value(&scrape, "switchyard_webhook_queue", &[]), 0.0);
 }
+
+/// `/metrics` on the main listener: an admin's session or a token with the `metrics` scope
+/// (admin-only: a user cannot grant it, and a demoted admin's token loses it); others are
+/// refused. The scrape there parses and counts requests without a metrics listener.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_main_listener_serves_metrics_to_admins_and_metrics_tokens() {
+    let app = TestApp::spawn(Db::Sqlite).await.unwrap();
+    let admin = app.admin().await;
+    let user = app.user(&admin, "reader@example.com").await;
+    let tokens = app.url("/api/tokens");
+    let (status, refused) = json_of(
+        &user,
+        Method::POST,
+        tokens.clone(),
+        Some(json!({"name": "m", "scopes": ["metrics"]})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    assert!(
+        refused.to_string().contains("only admins may grant metrics"),
+        "{refused}"
+    );
+    let (status, made) = json_of(
+        &admin,
+        Method::POST,
+        tokens.clone(),
+        Some(json!({"name": "prometheus", "scopes": ["metrics"]})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    let raw = made["token"].as_str().unwrap().to_owned();
+    let (_, other) = json_of(
+        &admin,
+        Method::POST,
+        tokens,
+        Some(json!({"name": "r", "scopes": ["resolve"]})),
+    )
+    .await;
+    let scrape = |auth: Option<String>| {
+        let mut request = app.client().get(app.url("/metrics"));
+        if let Some(token) = auth {
+            request = request.bearer_auth(token);
+        }
+        async move {
+            let response = request.send().await.unwrap();
+            (response.status(), response.text().await.unwrap())
+        }
+    };
+    let (status, text) = scrape(Some(raw.clone())).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let samples = parse(&text);
+    assert_eq!(value(&samples, "switchyard_build_info", &[]), 1.0);
+    assert!(
+        value(
+            &samples,
+            "switchyard_http_requests_total",
+            &[("route", "/api/tokens"), ("status", "201")]
+        ) >= 2.0,
+        "requests are counted without a metrics listener"
+    );
+    assert_eq!(
+        scrape(Some(other["token"].as_str().unwrap().to_owned())).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(scrape(None).await.0, StatusCode::UNAUTHORIZED);
+    let (status, _) = json_of(&user, Method::GET, app.url("/metrics"), None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let response = admin.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}

@@ -56,6 +56,8 @@ enum Rule {
     OwnedOrAdmin,
     /// A session, or an API token with this scope (403 without it).
     Scope(TokenScope),
+    /// An admin's session, or a token with this (admin-only) scope.
+    AdminOrScope(TokenScope),
     /// A session, or any API token (each reads only its own).
     AnyCaller,
 }
@@ -162,6 +164,7 @@ fn rules() -> Vec<Route> {
         rest("GET /v1/models", Scope(TokenScope::Gateway), &[], Empty),
         rest("GET /api/usage", AnyCaller, &[], Empty),
         rest("GET /api/scheduler/jobs", Admin, &[], Empty),
+        rest("GET /metrics", AdminOrScope(TokenScope::Metrics), &[], Empty),
         rest("GET /api/admin/backups", Admin, &[], Empty),
         rest("POST /api/admin/backups", Admin, &[], Empty),
         rest("POST /api/admin/backups/{name}/verify", Admin, &["backup"], Empty),
@@ -655,7 +658,13 @@ fn allowed(rule: Rule, caller: &Caller) -> &'static [u16] {
     match rule {
         Rule::Public => ANY,
         _ if !caller.session && !caller.is_token() => REFUSED,
-        Rule::Scope(scope) if caller.is_token() && !caller.scopes.contains(&scope) => FORBIDDEN,
+        Rule::Scope(scope) | Rule::AdminOrScope(scope)
+            if caller.is_token() && !caller.scopes.contains(&scope) =>
+        {
+            FORBIDDEN
+        }
+        Rule::AdminOrScope(_) if caller.is_token() || caller.admin => PASSED,
+        Rule::AdminOrScope(_) => FORBIDDEN,
         Rule::Scope(_) | Rule::AnyCaller => PASSED,
         _ if caller.is_token() => TOKEN_REFUSED,
         Rule::SignedIn => PASSED,
