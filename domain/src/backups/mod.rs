@@ -233,7 +233,7 @@ impl Backups {
     /// kept beside the archive for `list`.
     pub async fn verify(&self, name: &str, master: Option<&MasterKey>) -> DomainResult<Verification> {
         let path = self.path_of(name)?;
-        let outcome = match self.stage(&path, master).await {
+        let outcome = match self.stage(&path, master, Depth::Everything).await {
             Ok(staged) => {
                 let rows = staged.manifest.rows();
                 match staged.key {
@@ -275,7 +275,7 @@ impl Backups {
 
     /// Loads the archive into a staging SQLite database at its schema version, migrates
     /// it forward, tries the master key, and copies it back out as this release's tables.
-    async fn stage(&self, path: &Path, master: Option<&MasterKey>) -> DomainResult<Staged> {
+    async fn stage(&self, path: &Path, master: Option<&MasterKey>, depth: Depth) -> DomainResult<Staged> {
         let work = self.workspace()?;
         let unpack_dir = work.path().join("archive");
         let staged_dir = work.path().join("staged");
@@ -305,12 +305,25 @@ impl Backups {
         let staging_url = format!("sqlite://{}", work.path().join("staging.db").display());
         let staging = db::connect(&staging_url).await?;
         db::migrate_to(&staging, position + 1).await?;
-        let txn = db::write_transaction(&staging).await?;
         let entries: Vec<(TableEntry, PathBuf)> = manifest.tables.iter().cloned().zip(files).collect();
-        copy::replace(&txn, &entries, |_| {}).await?;
+        // At this release's schema the archive's own files are what a restore writes; only
+        // what the key check reads, with the tables it refers to, goes through staging.
+        let as_it_is = position + 1 == known.len() && depth == Depth::KeyCheck;
+        let staged: Vec<(TableEntry, PathBuf)> = entries
+            .iter()
+            .filter(|(entry, _)| !as_it_is || !tables::BULK.contains(&entry.name.as_str()))
+            .cloned()
+            .collect();
+        let txn = db::write_transaction(&staging).await?;
+        copy::replace(&txn, &staged, |_| {}).await?;
         txn.commit().await?;
-        db::migrate_up(&staging).await?;
-        let tables = copy::dump(&staging, &tables::all()?, &staged_dir).await?;
+        let tables = match as_it_is {
+            true => entries,
+            false => {
+                db::migrate_up(&staging).await?;
+                copy::dump(&staging, &tables::all()?, &staged_dir).await?
+            }
+        };
         let key = match master {
             None => KeyCheck::NotTried,
             Some(master) => match KeyService::open(staging.clone(), master.duplicate()).await {
@@ -333,7 +346,9 @@ impl Backups {
 
     /// What restoring `name` into this database would do; changes nothing.
     pub async fn plan(&self, name: &str, master: &MasterKey) -> DomainResult<RestorePlan> {
-        let staged = self.stage(&self.path_of(name)?, Some(master)).await?;
+        let staged = self
+            .stage(&self.path_of(name)?, Some(master), Depth::KeyCheck)
+            .await?;
         self.plan_of(&staged).await
     }
 
@@ -373,7 +388,9 @@ impl Backups {
         master: &MasterKey,
         progress: impl FnMut(&TableEntry),
     ) -> DomainResult<RestorePlan> {
-        let staged = self.stage(&self.path_of(name)?, Some(master)).await?;
+        let staged = self
+            .stage(&self.path_of(name)?, Some(master), Depth::KeyCheck)
+            .await?;
         if staged.key == KeyCheck::DoesNotOpen {
             return Err(DomainError::validation(
                 "master_key",
@@ -414,6 +431,15 @@ impl Backups {
         }
         Ok(removed)
     }
+}
+
+/// How much of an archive a staging database loads: all of it (verify: it must load), or
+/// what the key check needs when the archive is at this release's schema (restore: its
+/// files are then written as they are, checked by checksum and in the one transaction).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Depth {
+    Everything,
+    KeyCheck,
 }
 
 struct Staged {

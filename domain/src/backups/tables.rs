@@ -82,6 +82,17 @@ fn describe<E: EntityTrait + Default>() -> DomainResult<Table> {
     })
 }
 
+/// The large tables no other table refers to and the key check does not read: a restore at
+/// the same schema writes them from the archive without staging them first.
+pub const BULK: [&str; 6] = [
+    "request_logs",
+    "request_stats",
+    "usage_daily",
+    "audit_events",
+    "webhook_deliveries",
+    "test_run_results",
+];
+
 /// Every table, each after the tables its foreign keys point to: restored in this
 /// order, emptied in the reverse.
 pub fn all() -> DomainResult<Vec<Table>> {
