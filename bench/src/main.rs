@@ -113,13 +113,14 @@ struct Options {
 }
 
 impl Options {
-    const WORKLOADS: [&'static str; 6] = [
+    const WORKLOADS: [&'static str; 7] = [
         "basics",
         "gateway",
         "credentials",
         "test-all",
         "overview",
         "rotation",
+        "backups",
     ];
 
     fn from_args(mut args: impl Iterator<Item = String>) -> Result<Self> {
