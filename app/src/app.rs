@@ -48,8 +48,10 @@ pub fn App() -> impl IntoView {
         <Link rel="icon" href="/favicon.ico"/>
         <Title formatter=|page: String| format!("{page} · Switchyard")/>
         <Router>
+            // The first stop for a keyboard: past the navigation, straight to the page.
+            <a class="skip-link" href="#main" rel="external">"Skip to content"</a>
             <NavBar/>
-            <main class="page">
+            <main class="page" id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=OverviewPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>

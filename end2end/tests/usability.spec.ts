@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { ADMIN, hydrated, signIn } from './session';
+import { ADMIN, USER, hydrated, signIn } from './session';
 
 // Runs after the specs that count providers and credentials (name order); removes its own.
 test('create forms empty themselves after saving and their notice goes away; an empty filter says nothing matches', async ({ page }) => {
@@ -53,4 +53,33 @@ test('create forms empty themselves after saving and their notice goes away; an 
   const providers = await (await page.request.get('/api/admin/providers')).json();
   const ours = providers.data.find((p: { identifier: string }) => p.identifier === 'form-check');
   expect((await page.request.delete(`/api/admin/providers/${ours.id}`)).ok()).toBeTruthy();
+});
+
+test('a keyboard reaches the content first through the skip link, with a focus ring that shows', async ({ page }) => {
+  await signIn(page, ADMIN);
+  await page.goto('/credentials');
+  await hydrated(page);
+  await page.keyboard.press('Tab');
+  const skip = page.getByRole('link', { name: 'Skip to content' });
+  await expect(skip).toBeFocused();
+  await expect(skip).toBeInViewport();
+  const ring = await skip.evaluate((el) => getComputedStyle(el).outlineWidth);
+  expect(parseFloat(ring)).toBeGreaterThanOrEqual(2);
+  await page.keyboard.press('Enter');
+  await expect(page.locator('main#main')).toBeFocused();
+  // The next Tab lands inside the page, not back in the navigation.
+  await page.keyboard.press('Tab');
+  expect(await page.evaluate(() => !!document.activeElement?.closest('main'))).toBeTruthy();
+});
+
+test("the admin's own row on the users page offers neither Disable nor a role change", async ({ page }) => {
+  await signIn(page, ADMIN);
+  await page.getByRole('link', { name: 'Users' }).click();
+  await hydrated(page);
+  const own = page.locator(`#users tr[data-email="${ADMIN.email}"]`);
+  await expect(own).toContainText('(you)');
+  await expect(own.getByRole('button')).toHaveCount(0);
+  const other = page.locator(`#users tr[data-email="${USER.email}"]`);
+  await expect(other.getByRole('button', { name: /^(Disable|Enable)$/ })).toHaveCount(1);
+  await expect(other.getByRole('button', { name: /^Make (admin|user)$/ })).toHaveCount(1);
 });

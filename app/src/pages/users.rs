@@ -2,9 +2,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use vocab::Role;
 
+use crate::api::auth::current_user;
 use crate::api::users::{list_users, CreateUser, UpdateUser};
 use crate::components::{after_save, page_result, FieldError, FormError, SavedNotice};
 use crate::dto::UserDto;
+use vocab::UserId;
 
 /// Admin only: every account, and a form to add one.
 #[component]
@@ -15,15 +17,17 @@ pub fn UsersPage() -> impl IntoView {
         move || (create.version().get(), update.version().get()),
         |_| list_users(),
     );
+    let me = Resource::new(|| (), |_| current_user());
     let update_error = Signal::derive(move || update.value().get().and_then(Result::err));
     view! {
         <Title text="Users"/>
         <h1>"Users"</h1>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
+                let me = me.await.ok().flatten().map(|user| user.id);
                 page_result(users.await, |rows| view! {
                     <FormError error=update_error/>
-                    <UserTable rows update/>
+                    <UserTable rows update me/>
                     <CreateUserForm create/>
                 }.into_any())
             })}
@@ -32,7 +36,7 @@ pub fn UsersPage() -> impl IntoView {
 }
 
 #[component]
-fn UserTable(rows: Vec<UserDto>, update: ServerAction<UpdateUser>) -> impl IntoView {
+fn UserTable(rows: Vec<UserDto>, update: ServerAction<UpdateUser>, me: Option<UserId>) -> impl IntoView {
     view! {
         <table class="list" id="users">
             <thead><tr><th>"Email"</th><th>"Name"</th><th>"Role"</th><th>"Status"</th><th></th></tr></thead>
@@ -41,6 +45,9 @@ fn UserTable(rows: Vec<UserDto>, update: ServerAction<UpdateUser>) -> impl IntoV
                     let id = user.id.to_string();
                     let id_for_role = id.clone();
                     let email = user.email.clone();
+                    // Admins cannot disable or demote themselves (the service refuses it):
+                    // their own row offers neither.
+                    let yours = me == Some(user.id);
                     let other_role = match user.role {
                         Role::Admin => Role::User,
                         Role::User => Role::Admin,
@@ -53,6 +60,8 @@ fn UserTable(rows: Vec<UserDto>, update: ServerAction<UpdateUser>) -> impl IntoV
                             <td class="role">{user.role.as_str()}</td>
                             <td class="status">{if user.active { "active" } else { "disabled" }}</td>
                             <td class="actions">
+                                {yours.then(|| view! { <span class="muted">"(you)"</span> })}
+                                {(!yours).then(|| view! {
                                 <ActionForm action=update>
                                     <input type="hidden" name="id" value=id/>
                                     <input type="hidden" name="active" value=(!user.active).to_string()/>
@@ -63,6 +72,7 @@ fn UserTable(rows: Vec<UserDto>, update: ServerAction<UpdateUser>) -> impl IntoV
                                     <input type="hidden" name="role" value=other_role/>
                                     <button type="submit" class="secondary">{format!("Make {other_role}")}</button>
                                 </ActionForm>
+                                })}
                             </td>
                         </tr>
                     }

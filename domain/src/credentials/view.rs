@@ -122,7 +122,7 @@ impl CredentialView {
             last_test_latency_ms: row.last_test_latency_ms,
             last_test_at: row.last_test_at,
             last_test_error: row.last_test_error.clone(),
-            cooldown_until: row.cooldown_until,
+            cooldown_until: cooling_until(row.cooldown_until, now),
             consecutive_failures: row.consecutive_failures,
             created_at: row.created_at,
             updated_at: row.updated_at,
@@ -199,4 +199,27 @@ pub(crate) fn scope_of(row: &credentials::Model) -> Scope {
 /// `2026-11`: the month a usage counter belongs to.
 pub fn month_of(at: DateTime<Utc>) -> String {
     format!("{:04}-{:02}", at.year(), at.month())
+}
+
+/// A cooldown as callers see it: one that has ended is none (the row keeps the time until
+/// the next check or use clears it).
+fn cooling_until(until: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    until.filter(|until| *until > now)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Duration;
+
+    use super::*;
+
+    #[test]
+    fn an_ended_cooldown_is_not_shown() {
+        let now = Utc::now();
+        let later = now + Duration::seconds(30);
+        assert_eq!(cooling_until(Some(later), now), Some(later));
+        assert_eq!(cooling_until(Some(now - Duration::seconds(1)), now), None);
+        assert_eq!(cooling_until(Some(now), now), None, "it ends at its time");
+        assert_eq!(cooling_until(None, now), None);
+    }
 }

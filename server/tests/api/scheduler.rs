@@ -13,8 +13,9 @@ use crate::polling;
 
 fn quick(config: &mut server::config::Config) {
     config.health_check_interval = 1;
-    config.cooldown_base = 1;
-    config.cooldown_max = 1;
+    // Long enough that a poll sees the cooldown before it ends (an ended one reads as none).
+    config.cooldown_base = 2;
+    config.cooldown_max = 2;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
