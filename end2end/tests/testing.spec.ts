@@ -101,4 +101,9 @@ test('Test all fills a progress bar and ends with a summary and every result', a
   await expect(page.locator('#request-logs td.outcome').filter({ hasNotText: 'auth rejected' })).toHaveCount(0);
   await page.getByLabel('Outcome').selectOption('ok');
   await expect(page.locator('#request-logs tr[data-status="ok"] td.credential', { hasText: 'Probe main' }).first()).toBeVisible();
+  // The rows name their kind with the filter's word.
+  await expect(page.getByLabel('Kind').locator('option[value="probe"]')).toHaveText('test');
+  await expect(page.locator('#request-logs tr[data-kind="probe"] td.kind').first()).toHaveText('test');
+  await page.getByLabel('Kind').selectOption('probe');
+  await expect(page.locator('#request-logs td.kind').filter({ hasNotText: /^test$/ })).toHaveCount(0);
 });

@@ -14,12 +14,13 @@ use vocab::{LogKind, Outcome};
 
 const PER_PAGE: u64 = 50;
 
-/// How the kind filter names each kind of request.
-fn kind_label(kind: LogKind) -> &'static str {
+/// How the page names each kind of request, in the filter and in the rows alike (the
+/// stored words, `probe` and `health`, are the API's).
+pub fn kind_label(kind: LogKind) -> &'static str {
     match kind {
-        LogKind::Test => "tests",
-        LogKind::ScheduledCheck => "scheduled checks",
-        LogKind::Gateway => "gateway calls",
+        LogKind::Test => "test",
+        LogKind::ScheduledCheck => "scheduled check",
+        LogKind::Gateway => "gateway",
     }
 }
 

@@ -3,7 +3,7 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 use vocab::LogKind;
 
-use super::request_link;
+use super::{kind_label, request_link};
 use crate::dto::RequestLogDto;
 
 /// The rows in their order, except that the attempts of one gateway request are put
@@ -77,8 +77,8 @@ pub fn LogTable(rows: Vec<RequestLogDto>) -> impl IntoView {
 fn LogRow(row: RequestLogDto, attempt: (usize, usize)) -> impl IntoView {
     let r = row;
     let kind = match (&r.endpoint, r.kind) {
-        (Some(endpoint), LogKind::Gateway) => format!("gateway · {endpoint}"),
-        _ => r.kind.as_str().to_owned(),
+        (Some(endpoint), LogKind::Gateway) => format!("{} · {endpoint}", kind_label(r.kind)),
+        _ => kind_label(r.kind).to_owned(),
     };
     let request = r
         .request_id
