@@ -49,14 +49,28 @@ test('an admin adds two credentials, reorders them, replaces a key and deletes o
   await expect(page.locator('tr[data-name="Groq backup"] .hint')).toHaveText('••••0003');
   await expect(page.locator('#edit-credential')).toHaveCount(0);
 
-  await page.locator('tr[data-name="Groq backup"]').getByRole('button', { name: 'Delete' }).click();
-  await page.locator('tr[data-name="Groq backup"]').getByRole('button', { name: 'Delete for good' }).click();
+  // Asking first puts focus on Cancel: Enter after the click keeps the row.
+  const backup = page.locator('tr[data-name="Groq backup"]');
+  await backup.getByRole('button', { name: 'Delete' }).click();
+  await expect(backup.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(backup.getByRole('button', { name: 'Delete' })).toBeFocused();
+  await backup.getByRole('button', { name: 'Delete' }).click();
+  await backup.getByRole('button', { name: 'Delete for good' }).click();
   await expect(page.locator('#credentials td.name')).toHaveText(['Groq primary']);
 
   // The order rule for everyone: global credentials first, and back.
+  // It changes every route: it asks first, and Escape leaves it as it was.
   await page.getByRole('button', { name: 'Put global credentials first' }).click();
+  await expect(page.locator('#order-setting [role="group"]')).toContainText('follows the new order');
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('button', { name: 'Put global credentials first' })).toBeFocused();
+  await expect(page.locator('#order-setting')).toContainText("a user's own connections before");
+  await page.getByRole('button', { name: 'Put global credentials first' }).click();
+  await page.getByRole('button', { name: 'Switch the order' }).click();
   await expect(page.locator('#order-setting')).toContainText('global credentials before');
   await page.getByRole('button', { name: "Put users' connections first" }).click();
+  await page.getByRole('button', { name: 'Switch the order' }).click();
   await expect(page.locator('#order-setting')).toContainText("a user's own connections before");
 
 });
@@ -110,8 +124,14 @@ test('a user makes an API token, sees it once, uses it and revokes it', async ({
   expect(asked.status()).toBe(200);
   expect((await asked.json()).candidates.map((c: { name: string }) => c.name)).toContain('My Gemini');
 
-  await page.locator('tr[data-name="laptop"]').getByRole('button', { name: 'Revoke' }).click();
-  await expect(page.locator('tr[data-name="laptop"] .status')).toHaveText('revoked');
+  const laptop = page.locator('tr[data-name="laptop"]');
+  await laptop.getByRole('button', { name: 'Revoke' }).click();
+  await page.keyboard.press('Escape');
+  await expect(laptop.getByRole('button', { name: 'Revoke' })).toBeFocused();
+  expect((await page.request.post('/api/resolve', { headers: { 'x-api-key': token }, data: { provider: 'gemini' } })).status()).toBe(200);
+  await laptop.getByRole('button', { name: 'Revoke' }).click();
+  await laptop.getByRole('button', { name: 'Revoke it' }).click();
+  await expect(laptop.locator('.status')).toHaveText('revoked');
   const refused = await page.request.post('/api/resolve', { headers: { 'x-api-key': token }, data: { provider: 'gemini' } });
   expect(refused.status()).toBe(401);
 });

@@ -83,3 +83,30 @@ test("the admin's own row on the users page offers neither Disable nor a role ch
   await expect(other.getByRole('button', { name: /^(Disable|Enable)$/ })).toHaveCount(1);
   await expect(other.getByRole('button', { name: /^Make (admin|user)$/ })).toHaveCount(1);
 });
+
+test('disabling and deleting a provider ask first; Escape and Cancel change nothing', async ({ page }) => {
+  await signIn(page, ADMIN);
+  const made = await page.request.post('/api/admin/providers', {
+    data: { identifier: 'confirm-check', name: 'Confirm check', templateId: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1' },
+  });
+  expect(made.status()).toBe(201);
+  await page.goto('/providers');
+  await hydrated(page);
+  const row = page.locator('#providers tr[data-identifier="confirm-check"]');
+  await row.getByRole('button', { name: 'Disable' }).click();
+  await expect(row.getByRole('group')).toContainText('stop being offered');
+  await page.keyboard.press('Escape');
+  await expect(row.getByRole('button', { name: 'Disable' })).toBeFocused();
+  await expect(row.locator('.status')).toHaveText('enabled');
+  await row.getByRole('button', { name: 'Disable' }).click();
+  await row.getByRole('button', { name: 'Disable it' }).click();
+  await expect(row.locator('.status')).toHaveText('disabled');
+
+  await row.getByRole('button', { name: 'Delete' }).click();
+  await row.getByRole('button', { name: 'Cancel' }).click();
+  await expect(row.getByRole('button', { name: 'Delete' })).toBeFocused();
+  await expect(row).toHaveCount(1);
+  await row.getByRole('button', { name: 'Delete' }).click();
+  await row.getByRole('button', { name: 'Delete for good' }).click();
+  await expect(row).toHaveCount(0);
+});

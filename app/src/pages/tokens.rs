@@ -5,7 +5,7 @@ use leptos_meta::Title;
 
 use crate::api::auth::current_user;
 use crate::api::tokens::{list_tokens, CreateToken, RevokeToken};
-use crate::components::{page_result, signed_in, FieldError, FormError};
+use crate::components::{page_result, signed_in, ConfirmButton, FieldError, FormError};
 use crate::dto::ApiTokenDto;
 
 const FIELDS: &[&str] = &[
@@ -145,7 +145,8 @@ fn TokenTable(rows: Vec<ApiTokenDto>, revoke: ServerAction<RevokeToken>) -> impl
                                 {t.revoked_at.is_none().then(|| view! {
                                     <ActionForm action=revoke>
                                         <input type="hidden" name="id" value=t.id.to_string()/>
-                                        <button type="submit" class="secondary danger">"Revoke"</button>
+                                        <ConfirmButton label="Revoke" confirm="Revoke it"
+                                            question="Revoke this token? What uses it is refused at once."/>
                                     </ActionForm>
                                 })}
                             </td>

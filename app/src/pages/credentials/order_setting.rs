@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use crate::api::settings::{personal_first, SetPersonalFirst};
+use crate::components::ConfirmButton;
 use crate::AppError;
 
 /// The setting and its action, made by the page outside its `Suspense` (see `ListState`).
@@ -35,9 +36,9 @@ pub fn OrderSetting(state: OrderState) -> impl IntoView {
                                 "Resolve offers the global credentials before users' own connections."
                             }}
                         </span>
-                        <button type="submit" class="secondary">
-                            {if on { "Put global credentials first" } else { "Put users' connections first" }}
-                        </button>
+                        <ConfirmButton class="secondary" confirm="Switch the order"
+                            label=if on { "Put global credentials first" } else { "Put users' connections first" }
+                            question="Every resolve and gateway request follows the new order at once."/>
                     </ActionForm>
                 })
             })}

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use super::create_form::CreateProviderForm;
 use crate::api::providers::{list_providers, CreateProvider, DeleteProvider, SetProviderEnabled};
-use crate::components::{page_result, FormError};
+use crate::components::{page_result, ConfirmButton, FormError};
 use crate::dto::ProviderDto;
 
 /// The admin's view: every provider, filters, enable/disable, delete, create.
@@ -96,12 +96,18 @@ fn ProviderTable(
                                 <ActionForm action=toggle>
                                     <input type="hidden" name="id" value=id/>
                                     <input type="hidden" name="enabled" value=(!p.enabled).to_string()/>
-                                    <button type="submit" class="secondary">{if p.enabled { "Disable" } else { "Enable" }}</button>
+                                    {if p.enabled {
+                                        view! { <ConfirmButton label="Disable" confirm="Disable it" class="secondary"
+                                            question="Disable? Its credentials stop being offered."/> }.into_any()
+                                    } else {
+                                        view! { <button type="submit" class="secondary">"Enable"</button> }.into_any()
+                                    }}
                                 </ActionForm>
                                 {(!p.is_system).then(|| view! {
                                     <ActionForm action=delete>
                                         <input type="hidden" name="id" value=id_for_delete.clone()/>
-                                        <button type="submit" class="secondary danger">"Delete"</button>
+                                        <ConfirmButton label="Delete" confirm="Delete for good"
+                                            question="Delete this provider?"/>
                                     </ActionForm>
                                 })}
                             </td>

@@ -11,7 +11,7 @@ use vocab::ProviderId;
 
 use crate::api::models::{AddModel, SetModelEnabled, SyncModels};
 use crate::api::providers::{get_provider, SetProviderEnabled, UpdateProvider};
-use crate::components::{page_result, FormError};
+use crate::components::{page_result, ConfirmButton, FormError};
 use crate::AppError;
 use edit_form::EditProviderForm;
 use model_table::{AddModelForm, ModelTable};
@@ -81,9 +81,12 @@ pub fn ProviderDetailPage() -> impl IntoView {
                         <ActionForm action=toggle>
                             <input type="hidden" name="id" value=id.to_string()/>
                             <input type="hidden" name="enabled" value=(!provider.enabled).to_string()/>
-                            <button type="submit" class="secondary" id="toggle-provider">
-                                {if provider.enabled { "Disable provider" } else { "Enable provider" }}
-                            </button>
+                            {if provider.enabled {
+                                view! { <ConfirmButton label="Disable provider" confirm="Disable it" class="secondary"
+                                    question="Disable? Its credentials stop being offered."/> }.into_any()
+                            } else {
+                                view! { <button type="submit" class="secondary" id="toggle-provider">"Enable provider"</button> }.into_any()
+                            }}
                         </ActionForm>
                         <FormError error=row_error/>
                         <EditProviderForm provider update/>
