@@ -38,11 +38,12 @@ pub async fn create(
 }
 
 /// Checks one archive: checksums, that it loads, and that this instance's master key
-/// opens it and decrypts every secret. 422 says what is wrong with a damaged one.
+/// opens it and decrypts every secret. 400 says what is wrong with a damaged one (or a
+/// name that is not an archive's).
 #[utoipa::path(post, path = "/api/admin/backups/{name}/verify", tag = "system", security(("session" = [])),
     params(("name" = String, Path)),
-    responses((status = 200, body = BackupVerificationDto), (status = 404, body = ErrorBody),
-        (status = 422, body = ErrorBody), AdminErrors))]
+    responses((status = 200, body = BackupVerificationDto), (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody), AdminErrors))]
 pub async fn verify(
     AdminUser(admin): AdminUser,
     State(state): State<AppState>,
