@@ -145,6 +145,16 @@ mod backups_from_domain {
         }
     }
 
+    impl From<domain::scheduler::BackupOverview> for BackupsDto {
+        fn from(o: domain::scheduler::BackupOverview) -> Self {
+            Self {
+                data: o.backups.into_iter().map(Into::into).collect(),
+                dir: o.dir.display().to_string(),
+                next_scheduled: o.next_scheduled,
+            }
+        }
+    }
+
     impl From<Backup> for BackupDto {
         fn from(b: Backup) -> Self {
             let manifest = b.manifest.as_ref();

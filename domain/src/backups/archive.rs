@@ -194,16 +194,26 @@ fn io_error(doing: &str, err: std::io::Error) -> DomainError {
     DomainError::Unavailable(format!("cannot {doing}: {err}"))
 }
 
-/// Reads only the manifest (the first entry), for listing.
-pub fn read_manifest(path: &Path) -> DomainResult<Manifest> {
+type Archive = tar::Archive<GzDecoder<BufReader<File>>>;
+
+fn open(path: &Path) -> DomainResult<Archive> {
     let file = File::open(path).map_err(|err| io_error("open the archive", err))?;
-    let mut tar = tar::Archive::new(GzDecoder::new(BufReader::new(file)));
-    let mut entries = tar.entries().map_err(damaged_read)?;
+    Ok(tar::Archive::new(GzDecoder::new(BufReader::new(file))))
+}
+
+/// The manifest, which must be the first entry.
+fn first_manifest<R: Read>(entries: &mut tar::Entries<'_, R>) -> DomainResult<Manifest> {
     let first = entries
         .next()
         .ok_or_else(|| damaged("the archive is empty"))?
         .map_err(damaged_read)?;
     manifest_from(first)
+}
+
+/// Reads only the manifest (the first entry), for listing.
+pub fn read_manifest(path: &Path) -> DomainResult<Manifest> {
+    let mut tar = open(path)?;
+    first_manifest(&mut tar.entries().map_err(damaged_read)?)
 }
 
 fn damaged_read(err: std::io::Error) -> DomainError {
@@ -250,14 +260,9 @@ impl<R: Read> HasPath for tar::Entry<'_, R> {
 /// # Errors
 /// `Validation` saying what is wrong: unreadable, cut short, a table missing, altered.
 pub fn unpack(path: &Path, dir: &Path) -> DomainResult<(Manifest, Vec<PathBuf>)> {
-    let file = File::open(path).map_err(|err| io_error("open the archive", err))?;
-    let mut tar = tar::Archive::new(GzDecoder::new(BufReader::new(file)));
+    let mut tar = open(path)?;
     let mut entries = tar.entries().map_err(damaged_read)?;
-    let first = entries
-        .next()
-        .ok_or_else(|| damaged("the archive is empty"))?
-        .map_err(damaged_read)?;
-    let manifest = manifest_from(first)?;
+    let manifest = first_manifest(&mut entries)?;
     let mut found: Vec<Option<PathBuf>> = vec![None; manifest.tables.len()];
     for entry in entries {
         let mut entry = entry.map_err(damaged_read)?;

@@ -12,6 +12,7 @@ pub use leases::{Leases, Taken};
 
 use crate::access::Admin;
 use crate::alerts::Dispatcher;
+use crate::backups::{Backup, Backups};
 use crate::entities::scheduler_jobs;
 use crate::error::DomainResult;
 use crate::health::HealthChecks;
@@ -33,6 +34,13 @@ pub struct JobState {
     pub interval: Duration,
     pub status: JobStatus,
     pub row: Option<scheduler_jobs::Model>,
+}
+
+/// The Backups page's facts.
+pub struct BackupOverview {
+    pub backups: Vec<Backup>,
+    pub dir: std::path::PathBuf,
+    pub next_scheduled: Option<DateTime<Utc>>,
 }
 
 /// How often the scheduled jobs run, and how long what they prune is kept.
@@ -240,20 +248,28 @@ impl Scheduler {
         })
     }
 
-    /// When the next scheduled backup is due; `None` when backups are not scheduled.
-    pub async fn next_backup(&self, admin: &Admin) -> DomainResult<Option<DateTime<Utc>>> {
-        if self.backups.is_none() {
-            return Ok(None);
-        }
-        let state = self.list(admin).await?;
-        let row = state
-            .into_iter()
-            .find(|s| s.job == Job::Backups)
-            .and_then(|s| s.row);
-        Ok(Some(match row {
-            Some(row) => row.next_run_at,
-            None => self.next_run(Job::Backups, Utc::now()),
-        }))
+    /// The archives in `backups`' directory and when the next scheduled one is due
+    /// (`None` when backups are not scheduled): what the Backups page shows.
+    pub async fn backup_overview(&self, admin: &Admin, backups: &Backups) -> DomainResult<BackupOverview> {
+        let next_scheduled = match self.backups {
+            None => None,
+            Some(_) => {
+                let state = self.list(admin).await?;
+                let row = state
+                    .into_iter()
+                    .find(|s| s.job == Job::Backups)
+                    .and_then(|s| s.row);
+                Some(match row {
+                    Some(row) => row.next_run_at,
+                    None => self.next_run(Job::Backups, Utc::now()),
+                })
+            }
+        };
+        Ok(BackupOverview {
+            backups: backups.list_as(admin).await?,
+            dir: backups.dir().to_path_buf(),
+            next_scheduled,
+        })
     }
 
     /// Every job with its interval, status and lease row (none before its first schedule).

@@ -18,12 +18,11 @@ pub async fn list(
     State(state): State<AppState>,
 ) -> Result<Json<BackupsDto>, ApiError> {
     let services = &state.services;
-    let rows = services.backups.list_as(&admin).await?;
-    Ok(Json(BackupsDto {
-        data: rows.into_iter().map(Into::into).collect(),
-        dir: services.backups.dir().display().to_string(),
-        next_scheduled: services.scheduler.next_backup(&admin).await?,
-    }))
+    let overview = services
+        .scheduler
+        .backup_overview(&admin, &services.backups)
+        .await?;
+    Ok(Json(overview.into()))
 }
 
 /// Makes a backup now, from one consistent snapshot, while the server keeps serving.

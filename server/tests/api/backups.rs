@@ -73,6 +73,14 @@ fn cli(app: &TestApp, dir: &Path, args: &[&str]) -> Command {
     command
 }
 
+/// `backup restore NAME --yes` into `target` under `source`'s master key (the backup's).
+fn restore_under_key_of(source: &TestApp, target: &TestApp, dir: &Path, name: &str) -> Output {
+    cli(target, dir, &["restore", name, "--yes"])
+        .env("SWITCHYARD_MASTER_KEY_FILE", source.config.master_key_path())
+        .output()
+        .unwrap()
+}
+
 fn text(output: &Output) -> String {
     format!(
         "{}{}",
@@ -140,10 +148,7 @@ async fn a_backup_made_while_writing_restores_into_a_fresh_database_row_for_row(
     );
 
     let target = fresh(app.kind).await;
-    let restored = cli(&target, dir.path(), &["restore", &backup.name, "--yes"])
-        .env("SWITCHYARD_MASTER_KEY_FILE", app.config.master_key_path())
-        .output()
-        .unwrap();
+    let restored = restore_under_key_of(&app, &target, dir.path(), &backup.name);
     assert!(restored.status.success(), "{}", text(&restored));
     assert_eq!(
         fingerprint(&target).await,
@@ -410,10 +415,7 @@ async fn a_kill_during_restore_leaves_the_database_as_it_was(app: TestApp) {
         "killed mid-restore: as it was"
     );
 
-    let restored = cli(&target, dir.path(), &["restore", &backup.name, "--yes"])
-        .env("SWITCHYARD_MASTER_KEY_FILE", app.config.master_key_path())
-        .output()
-        .unwrap();
+    let restored = restore_under_key_of(&app, &target, dir.path(), &backup.name);
     assert!(restored.status.success(), "{}", text(&restored));
     assert_eq!(
         fingerprint(&target).await,

@@ -11,12 +11,11 @@ use crate::AppError;
 pub async fn list_backups() -> Result<BackupsDto, AppError> {
     let admin = crate::ssr::require_admin().await?;
     let services = crate::ssr::services()?;
-    let rows = services.backups.list_as(&admin).await?;
-    Ok(BackupsDto {
-        data: rows.into_iter().map(Into::into).collect(),
-        dir: services.backups.dir().display().to_string(),
-        next_scheduled: services.scheduler.next_backup(&admin).await?,
-    })
+    Ok(services
+        .scheduler
+        .backup_overview(&admin, &services.backups)
+        .await?
+        .into())
 }
 
 #[server(prefix = "/rpc")]
