@@ -72,7 +72,8 @@ ensure_chromium() {
     apt_install chromium
   fi
   ensure_node
-  if [ ! -x "$ROOT/end2end/node_modules/.bin/playwright" ]; then
+  # Installed again when package.json names a package node_modules lacks (axe came later).
+  if [ ! -x "$ROOT/end2end/node_modules/.bin/playwright" ] || [ ! -d "$ROOT/end2end/node_modules/@axe-core/playwright" ]; then
     say "installing Playwright (it uses Debian's Chromium, never a download)"
     (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
   fi
@@ -120,6 +121,8 @@ build_site() {
       "$next/pkg/switchyard.wasm" -o "$next/pkg/switchyard.wasm"
   fi
   cp style/main.css "$next/pkg/switchyard.css"
+  # Served as they are to browsers that take gzip (server/src/http/assets.rs).
+  gzip --keep --force -6 "$next/pkg/switchyard.wasm" "$next/pkg/switchyard.js" "$next/pkg/switchyard.css"
   cp -R public/. "$next/"
   rm -rf "$site"
   mv "$next" "$site"

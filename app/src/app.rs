@@ -5,7 +5,7 @@ use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
-use crate::components::{NavBar, NotFound};
+use crate::components::{chosen_theme, NavBar, NotFound};
 use crate::pages::{
     AccountPage, AuditLogPage, BackupsPage, ConnectionsPage, CredentialsPage, GatewayPage, LoginPage,
     OverviewPage, ProviderDetailPage, ProvidersPage, RequestLogsPage, SetupPage, TemplateDetailPage,
@@ -18,7 +18,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     crate::ssr::provide_request_nonce();
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang="en" data-theme=chosen_theme()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>

@@ -1,6 +1,9 @@
 //! The Leptos UI: routes, pages, components, and the server functions that adapt
 //! the domain services to the browser.
 
+// The pages' view types nest deeper than the default limit lets the compiler lay out.
+#![recursion_limit = "256"]
+
 pub mod api;
 mod app;
 pub mod components;

@@ -108,15 +108,25 @@ fn web_config() -> WebConfig {
 
 /// The session token from a `Cookie` header.
 pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, SESSION_COOKIE)
+}
+
+/// A cookie's value from the `Cookie` headers; an empty value counts as none.
+pub fn cookie(headers: &HeaderMap, wanted: &str) -> Option<String> {
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(name, _)| *name == wanted)
         .map(|(_, value)| value.to_owned())
         .filter(|value| !value.is_empty())
+}
+
+/// A cookie of the request being rendered.
+pub fn request_cookie(name: &str) -> Option<String> {
+    parts().and_then(|p| cookie(&p.headers, name))
 }
 
 /// The user behind a request's session cookie, with the address they came from.

@@ -28,6 +28,16 @@ async function olderToTheEnd(page: Page, link: string, noun: string) {
   await expect(older).toBeDisabled();
   await newer.click();
   await expect(bar).toContainText(`Page ${pages - 1} of ${pages}`);
+  // The address keeps the page: a reload (or a shared link) shows the same one.
+  await expect(page).toHaveURL(new RegExp(`[?&]page=${pages - 1}\\b`));
+  // Compared without white space: rows drawn in the browser and on the server space
+  // their inline parts differently.
+  const rowTexts = async () => (await page.locator('main tbody tr').allTextContents()).map((t) => t.replace(/\s+/g, ''));
+  const rows = await rowTexts();
+  await page.reload();
+  await hydrated(page);
+  await expect(bar).toContainText(`Page ${pages - 1} of ${pages}`);
+  expect(await rowTexts()).toEqual(rows);
   await older.click();
   return total;
 }
@@ -78,6 +88,22 @@ test('the pager reaches every page of credentials, the audit log and the request
     await previous.click();
     await expect(bar).toContainText('Page 2 of 3');
     await expect(next).toBeEnabled();
+    // Back and Forward move between the pages seen.
+    await page.goBack();
+    await expect(bar).toContainText('Page 3 of 3');
+    await page.goForward();
+    await expect(bar).toContainText('Page 2 of 3');
+    // The address keeps the filter and the page; opened afresh, it shows the same rows.
+    await expect(page).toHaveURL(/[?&]page=2\b/);
+    await expect(page).toHaveURL(/[?&]provider=paging-upstream\b/);
+    const names = await page.locator('tr[data-name]').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-name')));
+    const link = page.url();
+    await page.goto('/');
+    await page.goto(link);
+    await hydrated(page);
+    await expect(bar).toContainText('Page 2 of 3 · 120 in all');
+    await expect(page.locator('.filters select')).toHaveValue(PROVIDER);
+    expect(await page.locator('tr[data-name]').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-name')))).toEqual(names);
 
     expect(await olderToTheEnd(page, 'Audit log', 'event')).toBeGreaterThan(COUNT);
     // The last page ends with the first event.
@@ -90,6 +116,11 @@ test('the pager reaches every page of credentials, the audit log and the request
     await expect.poll(async () => (await (await page.request.get(`/api/admin/credentials/test-all/${job}`)).json()).finished,
       { timeout: 60_000 }).toBe(true);
     expect(await olderToTheEnd(page, 'Request logs', 'request')).toBeGreaterThanOrEqual(COUNT);
+    // The provider filter lists providers by name and keeps its choice in the address.
+    await page.getByLabel('Provider').selectOption({ label: 'Paging upstream' });
+    await expect(page).toHaveURL(/[?&]provider=paging-upstream\b/);
+    await expect(page).not.toHaveURL(/[?&]page=/);
+    await expect(page.locator('p.pager')).toContainText(`Page 1 of 3 · ${COUNT} request(s)`);
   } finally {
     for (const id of ids) {
       expect((await page.request.delete(`/api/admin/credentials/${id}`)).ok()).toBeTruthy();

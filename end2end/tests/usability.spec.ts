@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { ADMIN, USER, hydrated, signIn } from './session';
+import { ADMIN, USER, hydrated, signIn, signOut } from './session';
 
 // Runs after the specs that count providers and credentials (name order); removes its own.
 test('create forms empty themselves after saving and their notice goes away; an empty filter says nothing matches', async ({ page }) => {
@@ -109,4 +109,58 @@ test('disabling and deleting a provider ask first; Escape and Cancel change noth
   await row.getByRole('button', { name: 'Delete' }).click();
   await row.getByRole('button', { name: 'Delete for good' }).click();
   await expect(row).toHaveCount(0);
+});
+
+test('a link opened signed out comes back to its page after sign-in, and only to this site', async ({ page }) => {
+  const signInHere = async () => {
+    await hydrated(page);
+    await page.getByLabel('Email').fill(ADMIN.email);
+    await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  };
+  await page.goto('/audit?page=2&action=user.create');
+  await expect(page).toHaveURL(/\/login\?next=%2Faudit%3Fpage%3D2%26action%3Duser.create$/);
+  await signInHere();
+  await expect(page.getByRole('heading', { name: 'Audit log' })).toBeVisible();
+  await expect(page).toHaveURL(/\/audit\?page=2&action=user.create$/);
+  await expect(page.locator('.filters select')).toHaveValue('user.create');
+
+  await signOut(page);
+  await page.goto('/login?next=%2F%2Fevil.example%2F');
+  await signInHere();
+  await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+  expect(new URL(page.url()).host).toBe(new URL(process.env.BASE_URL!).host);
+});
+
+test('↑ and ↓ show only where they would move something', async ({ page }) => {
+  await signIn(page, ADMIN);
+  const made = await page.request.post('/api/admin/providers', {
+    data: { identifier: 'arrows-check', name: 'Arrows check', templateId: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1' },
+  });
+  expect(made.status()).toBe(201);
+  const ids: string[] = [];
+  for (const [name, priority] of [['Arrow first', 1], ['Arrow last', 2]] as const) {
+    const created = await page.request.post('/api/admin/credentials', {
+      data: { provider: 'arrows-check', name, priority, fields: { api_key: `sk-arrows-${priority}-00000000000` } },
+    });
+    expect(created.status()).toBe(201);
+    ids.push((await created.json()).id);
+  }
+  await page.goto('/credentials?provider=arrows-check');
+  await hydrated(page);
+  const first = page.locator('tr[data-name="Arrow first"]');
+  const last = page.locator('tr[data-name="Arrow last"]');
+  await expect(first.getByRole('button', { name: 'Move up' })).toHaveCount(0);
+  await expect(last.getByRole('button', { name: 'Move down' })).toHaveCount(0);
+  await first.getByRole('button', { name: 'Move down' }).click();
+  // Now "Arrow last" leads: its ↑ is gone, and the moved row lost its ↓.
+  await expect(page.locator('tr[data-name]').first()).toHaveAttribute('data-name', 'Arrow last');
+  await expect(last.getByRole('button', { name: 'Move up' })).toHaveCount(0);
+  await expect(first.getByRole('button', { name: 'Move down' })).toHaveCount(0);
+  await expect(first.getByRole('button', { name: 'Move up' })).toHaveCount(1);
+
+  for (const id of ids) expect((await page.request.delete(`/api/admin/credentials/${id}`)).ok()).toBeTruthy();
+  const providers = await (await page.request.get('/api/admin/providers')).json();
+  const ours = providers.data.find((p: { identifier: string }) => p.identifier === 'arrows-check');
+  expect((await page.request.delete(`/api/admin/providers/${ours.id}`)).ok()).toBeTruthy();
 });

@@ -1,6 +1,7 @@
 //! Pieces the pages share.
 
 mod after_save;
+mod browser;
 mod charts;
 mod confirm_button;
 mod copy_button;
@@ -11,6 +12,8 @@ mod page_result;
 mod pager;
 mod probe_result;
 mod status_pages;
+mod theme;
+mod url_param;
 
 pub use after_save::{after_save, SavedNotice};
 pub use charts::{BarChart, BarGroup, LineChart, LineSeries};
@@ -23,3 +26,5 @@ pub use page_result::{admin_only, page_result, signed_in};
 pub use pager::Pager;
 pub use probe_result::ProbeResult;
 pub use status_pages::{Forbidden, NotFound};
+pub use theme::{chosen_theme, ThemeToggle};
+pub use url_param::{encode_query_value, url_param, UrlParam};

@@ -1,7 +1,8 @@
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
+use leptos_router::hooks::use_location;
 
-use super::{Forbidden, NotFound};
+use super::{encode_query_value, Forbidden, NotFound};
 use crate::dto::SessionUser;
 use crate::AppError;
 
@@ -11,13 +12,26 @@ use crate::AppError;
 pub fn page_result<T>(result: Result<T, AppError>, ok: impl FnOnce(T) -> AnyView) -> AnyView {
     match result {
         Ok(value) => ok(value),
-        Err(AppError::Unauthorized(_)) => view! { <Redirect path="/login"/> }.into_any(),
+        Err(AppError::Unauthorized(_)) => view! { <Redirect path=sign_in_path()/> }.into_any(),
         Err(AppError::Forbidden) => view! { <Forbidden/> }.into_any(),
         Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
         Err(error) => {
             super::status_pages::set_http_status(error.status());
             view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any()
         }
+    }
+}
+
+/// The sign-in page, told to come back to the page being shown.
+fn sign_in_path() -> String {
+    let location = use_location();
+    let query = location.search.get_untracked();
+    let query = query.trim_start_matches('?');
+    let path = location.pathname.get_untracked();
+    match (path.as_str(), query) {
+        ("/", "") => "/login".to_owned(),
+        (path, "") => format!("/login?next={}", encode_query_value(path)),
+        (path, query) => format!("/login?next={}", encode_query_value(&format!("{path}?{query}"))),
     }
 }
 

@@ -1,9 +1,11 @@
 use leptos::prelude::*;
 
+use super::UrlParam;
+
 /// Back and forward through a list's pages: "Page 2 of 7 · 320 <noun>".
 #[component]
 pub fn Pager(
-    page: RwSignal<u64>,
+    page: UrlParam<u64>,
     total: u64,
     per_page: u64,
     /// What the list counts, e.g. "event(s)".
@@ -19,8 +21,11 @@ pub fn Pager(
     // of the tag, which once printed this closure as the button's label.
     let at_first = move || page.get() <= 1;
     let at_last = move || page.get() >= pages;
-    let back = move |_| page.update(|p| *p = p.saturating_sub(1).max(1));
-    let forward = move |_| page.update(|p| *p = (*p + 1).min(pages));
+    let back = move |_| page.set(page.get_untracked().saturating_sub(1).max(1));
+    let forward = move |_| page.set((page.get_untracked() + 1).min(pages));
+    if pages == 1 && page.get_untracked() <= 1 {
+        return view! { <p class="pager">{format!("{total} {noun}")}</p> }.into_any();
+    }
     view! {
         <p class="pager">
             <button class="secondary" disabled=at_first on:click=back>{labels.0}</button>
@@ -28,4 +33,5 @@ pub fn Pager(
             <button class="secondary" disabled=at_last on:click=forward>{labels.1}</button>
         </p>
     }
+    .into_any()
 }

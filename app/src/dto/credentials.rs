@@ -84,6 +84,11 @@ pub struct CredentialDto {
     pub consecutive_failures: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Whether moving it up would change the order: false at its provider's first place.
+    /// Known in lists; true elsewhere.
+    pub can_move_up: bool,
+    /// Whether moving it down would change the order: false at its provider's last place.
+    pub can_move_down: bool,
 }
 
 /// A saved credential's test, with the credential it was for.
@@ -109,6 +114,9 @@ mod from_domain {
     impl From<CredentialView> for CredentialDto {
         fn from(view: CredentialView) -> Self {
             let row = view.details(chrono::Utc::now());
+            let moves = view
+                .moves
+                .unwrap_or(domain::credentials::Moves { up: true, down: true });
             Self {
                 id: row.id,
                 name: row.name,
@@ -140,6 +148,8 @@ mod from_domain {
                 consecutive_failures: row.consecutive_failures,
                 created_at: row.created_at,
                 updated_at: row.updated_at,
+                can_move_up: moves.up,
+                can_move_down: moves.down,
             }
         }
     }

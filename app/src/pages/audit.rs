@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::audit::list_audit;
-use crate::components::{page_result, Pager};
+use crate::components::{page_result, url_param, Pager};
 use crate::dto::AuditEventDto;
 use vocab::AuditAction;
 
@@ -12,10 +12,11 @@ const PER_PAGE: u64 = 50;
 
 #[component]
 pub fn AuditLogPage() -> impl IntoView {
-    let action = RwSignal::new(None::<AuditAction>);
-    let page = RwSignal::new(1_u64);
+    let action_param = url_param("action", String::new());
+    let action = move || AuditAction::parse(&action_param.get());
+    let page = url_param("page", 1_u64);
     let events = Resource::new(
-        move || (action.get(), page.get()),
+        move || (action(), page.get()),
         |(action, page)| list_audit(action, page),
     );
     view! {
@@ -24,10 +25,12 @@ pub fn AuditLogPage() -> impl IntoView {
         <p class="subtitle">"Each event carries the hash of the one before; " <code>"switchyard audit verify"</code> " checks the chain."</p>
         <div class="filters">
             <label>"Action"
-                <select on:change=move |ev| { action.set(AuditAction::parse(&event_target_value(&ev))); page.set(1); }
-                    prop:value=move || action.get().map_or("", AuditAction::as_str)>
+                <select on:change=move |ev| { action_param.set(event_target_value(&ev)); page.set(1); }
+                    prop:value=move || action().map_or("", AuditAction::as_str)>
                     <option value="">"all actions"</option>
-                    {AuditAction::ALL.iter().map(|a| view! { <option value=a.as_str()>{a.as_str()}</option> }).collect_view()}
+                    {AuditAction::ALL.iter().map(|a| view! {
+                        <option value=a.as_str() selected=move || action() == Some(*a)>{a.as_str()}</option>
+                    }).collect_view()}
                 </select>
             </label>
         </div>
@@ -51,7 +54,7 @@ fn AuditTable(rows: Vec<AuditEventDto>) -> impl IntoView {
         return view! { <p class="empty">"Nothing recorded yet."</p> }.into_any();
     }
     view! {
-        <table class="list" id="audit">
+        <div class="table-scroll" tabindex="0"><table class="list" id="audit">
             <thead><tr><th>"#"</th><th>"Time (UTC)"</th><th>"Who"</th><th>"Action"</th><th>"Target"</th><th>"Details"</th><th>"From"</th></tr></thead>
             <tbody>
                 {rows.into_iter().map(|e| { let action = e.action.clone(); view! {
@@ -66,7 +69,7 @@ fn AuditTable(rows: Vec<AuditEventDto>) -> impl IntoView {
                     </tr>
                 }}).collect_view()}
             </tbody>
-        </table>
+        </table></div>
     }
     .into_any()
 }

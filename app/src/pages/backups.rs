@@ -62,9 +62,9 @@ fn BackupList(page: BackupsDto, verify: ServerAction<VerifyBackup>) -> impl Into
         view! { <p class="empty">"No backups yet."</p> }.into_any()
     } else {
         view! {
-            <div class="table-scroll">
-                <table id="backups">
-                    <thead><tr><th>"Backup"</th><th>"Made"</th><th>"Size"</th><th>"Rows"</th><th>"Schema"</th><th>"Verification"</th><th></th></tr></thead>
+            <div class="table-scroll" tabindex="0">
+                <table class="list" id="backups">
+                    <thead><tr><th>"Backup"</th><th>"Made"</th><th>"Size"</th><th>"Rows"</th><th>"Schema"</th><th>"Verification"</th><th>"Actions"</th></tr></thead>
                     <tbody>
                         {page.data.into_iter().map(|b| view! { <BackupRow backup=b verify/> }).collect_view()}
                     </tbody>

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use crate::api::auth::SignIn;
 use crate::components::FormError;
@@ -9,11 +10,15 @@ pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let show_password = RwSignal::new(false);
+    // The page that sent the visitor here; the server checks it is one of ours.
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
     view! {
         <Title text="Sign in"/>
         <section class="card narrow">
             <h1>"Sign in"</h1>
             <ActionForm action>
+                <input type="hidden" name="next" value=next/>
                 <label>"Email"
                     <input type="email" name="email" autocomplete="username" required maxlength="254"/>
                 </label>

@@ -163,13 +163,13 @@ fn HealthTable(providers: Vec<ProviderFiguresDto>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <table class="list health-table">
+        <div class="table-scroll" tabindex="0"><table class="list health-table">
             <thead><tr>
                 <th>"Provider"</th><th>"Requests"</th><th>"Tokens"</th><th>"Errors"</th><th>"Success rate"</th>
                 <th>"Avg latency"</th><th>"p95 latency"</th><th>"Most errors in an hour"</th>
             </tr></thead>
             <tbody>{rows}</tbody>
-        </table>
+        </table></div>
     }
 }
 
@@ -210,10 +210,10 @@ fn SidelinedTable(rows: Vec<SidelinedDto>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <table class="list" id="sidelined">
+        <div class="table-scroll" tabindex="0"><table class="list" id="sidelined">
             <thead><tr><th>"Credential"</th><th>"Provider"</th><th>"Scope"</th><th>"Why"</th><th>"Last error"</th></tr></thead>
             <tbody>{rows}</tbody>
-        </table>
+        </table></div>
     }
     .into_any()
 }

@@ -124,8 +124,8 @@ fn TokenTable(rows: Vec<ApiTokenDto>, revoke: ServerAction<RevokeToken>) -> impl
             .unwrap_or_else(|| none.to_owned())
     };
     view! {
-        <table class="list" id="tokens">
-            <thead><tr><th>"Name"</th><th>"Token"</th><th>"Kind"</th><th>"Scopes"</th><th>"Gateway limits"</th><th>"Last used"</th><th>"Expires"</th><th>"Status"</th><th></th></tr></thead>
+        <div class="table-scroll" tabindex="0"><table class="list" id="tokens">
+            <thead><tr><th>"Name"</th><th>"Token"</th><th>"Kind"</th><th>"Scopes"</th><th>"Gateway limits"</th><th>"Last used"</th><th>"Expires"</th><th>"Status"</th><th>"Actions"</th></tr></thead>
             <tbody>
                 {rows.into_iter().map(|t| {
                     let name = t.name.clone();
@@ -154,7 +154,7 @@ fn TokenTable(rows: Vec<ApiTokenDto>, revoke: ServerAction<RevokeToken>) -> impl
                     }
                 }).collect_view()}
             </tbody>
-        </table>
+        </table></div>
     }
     .into_any()
 }

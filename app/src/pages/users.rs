@@ -38,8 +38,8 @@ pub fn UsersPage() -> impl IntoView {
 #[component]
 fn UserTable(rows: Vec<UserDto>, update: ServerAction<UpdateUser>, me: Option<UserId>) -> impl IntoView {
     view! {
-        <table class="list" id="users">
-            <thead><tr><th>"Email"</th><th>"Name"</th><th>"Role"</th><th>"Status"</th><th></th></tr></thead>
+        <div class="table-scroll" tabindex="0"><table class="list" id="users">
+            <thead><tr><th>"Email"</th><th>"Name"</th><th>"Role"</th><th>"Status"</th><th>"Actions"</th></tr></thead>
             <tbody>
                 {rows.into_iter().map(|user| {
                     let id = user.id.to_string();
@@ -78,7 +78,7 @@ fn UserTable(rows: Vec<UserDto>, update: ServerAction<UpdateUser>, me: Option<Us
                     }
                 }).collect_view()}
             </tbody>
-        </table>
+        </table></div>
     }
 }
 

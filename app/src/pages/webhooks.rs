@@ -191,7 +191,7 @@ fn DeliveryTable(rows: Vec<WebhookDeliveryDto>) -> impl IntoView {
         return view! { <p class="empty">"Nothing delivered yet."</p> }.into_any();
     }
     view! {
-        <table class="list deliveries">
+        <div class="table-scroll" tabindex="0"><table class="list deliveries">
             <thead><tr><th>"Queued"</th><th>"Event"</th><th>"Status"</th><th>"Attempts"</th><th>"Answer"</th><th>"Latency"</th><th>"Error"</th></tr></thead>
             <tbody>
                 {rows.into_iter().map(|d| {
@@ -213,7 +213,7 @@ fn DeliveryTable(rows: Vec<WebhookDeliveryDto>) -> impl IntoView {
                     }
                 }).collect_view()}
             </tbody>
-        </table>
+        </table></div>
     }
     .into_any()
 }

@@ -56,9 +56,54 @@ impl Expiry {
     }
 }
 
+/// Where to go after signing in, from the sign-in page's `next`: a path on this site only
+/// (so a crafted link cannot send a user elsewhere: no scheme, no `//host`, no `\`), never
+/// back to the sign-in or set-up page. Anything else goes to the overview.
+pub fn return_path(next: Option<&str>) -> &str {
+    let Some(path) = next.map(str::trim) else {
+        return "/";
+    };
+    let local = path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && !path.chars().any(char::is_control);
+    let own_page = ["/login", "/setup"]
+        .iter()
+        .any(|page| path == *page || path.starts_with(&format!("{page}?")));
+    if local && !own_page {
+        path
+    } else {
+        "/"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sign_in_returns_only_to_pages_of_this_site() {
+        assert_eq!(
+            return_path(Some("/audit?page=2&action=user.created")),
+            "/audit?page=2&action=user.created"
+        );
+        assert_eq!(return_path(Some("/providers/01a2")), "/providers/01a2");
+        for elsewhere in [
+            "//evil.example/",
+            "https://evil.example/",
+            "/\\evil.example",
+            "javascript:alert(1)",
+            "evil.example",
+            "/login",
+            "/login?next=/x",
+            "/setup?token=abc",
+            "/ok\r\nSet-Cookie: x=1",
+            "",
+        ] {
+            assert_eq!(return_path(Some(elsewhere)), "/", "{elsewhere:?}");
+        }
+        assert_eq!(return_path(None), "/");
+    }
     use chrono::TimeDelta;
     use std::time::Duration;
 

@@ -10,7 +10,7 @@ use vocab::Scope;
 use super::input::ListQuery;
 use super::ownership::{in_scope, owned_by};
 use super::service::CredentialService;
-use super::view::{with_provider, CredentialView};
+use super::view::{with_provider, CredentialView, Moves};
 use crate::access::{Admin, Owner};
 use crate::entities::{credentials, providers, users};
 use crate::error::{DomainError, DomainResult};
@@ -43,7 +43,47 @@ impl CredentialService {
         }
         let total = select.clone().count(&self.db).await?;
         let page = paged(ordered(select), query.page);
-        Ok((self.views(page).await?, total))
+        let mut views = self.views(page).await?;
+        self.mark_moves(owner, &mut views).await?;
+        Ok((views, total))
+    }
+
+    /// Marks each listed credential with the moves that would change something: the
+    /// first and last of each provider's group are looked up, since the page may hold
+    /// only part of the group.
+    async fn mark_moves(&self, owner: &Owner, views: &mut [CredentialView]) -> DomainResult<()> {
+        let mut ends: HashMap<Uuid, (Option<Uuid>, Option<Uuid>)> = HashMap::new();
+        for view in views.iter() {
+            let provider = view.row().provider_id;
+            if ends.contains_key(&provider) {
+                continue;
+            }
+            let group = || {
+                credentials::Entity::find()
+                    .filter(owned_by(owner))
+                    .filter(credentials::Column::ProviderId.eq(provider))
+                    .select_only()
+                    .column(credentials::Column::Id)
+            };
+            let first = ordered(group()).into_tuple::<Uuid>().one(&self.db).await?;
+            let last = group()
+                .order_by_desc(credentials::Column::Priority)
+                .order_by_desc(credentials::Column::Name)
+                .order_by_desc(credentials::Column::Id)
+                .into_tuple::<Uuid>()
+                .one(&self.db)
+                .await?;
+            ends.insert(provider, (first, last));
+        }
+        for view in views.iter_mut() {
+            let (first, last) = ends[&view.row().provider_id];
+            let id = Some(view.row().id);
+            view.moves = Some(Moves {
+                up: first != id,
+                down: last != id,
+            });
+        }
+        Ok(())
     }
 
     /// Every user's connections, for admins: that they exist, whose, and their state,

@@ -17,5 +17,5 @@ mod view;
 pub(crate) use destination::{destination, refused_destination};
 pub use input::{CredentialPatch, ListQuery, NewCredential};
 pub use service::CredentialService;
-pub use view::{month_of, CredentialDetails, CredentialView};
+pub use view::{month_of, CredentialDetails, CredentialView, Moves};
 pub(crate) use view::{owner_email, scope_of, with_provider};

@@ -13,6 +13,16 @@ pub struct CredentialView {
     pub provider_identifier: String,
     pub provider_name: String,
     pub provider_enabled: bool,
+    /// Where a move would take it among its provider's credentials of the same owner;
+    /// known in lists (a page may start or end inside a provider's group).
+    pub moves: Option<Moves>,
+}
+
+/// Whether moving up or down would change anything: not at the provider's first or last place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Moves {
+    pub up: bool,
+    pub down: bool,
 }
 
 /// Everything about a credential that may be shown: no ciphertext, no secret, at most
@@ -61,6 +71,7 @@ impl CredentialView {
             provider_identifier: provider.identifier.clone(),
             provider_name: provider.name.clone(),
             provider_enabled: provider.enabled,
+            moves: None,
         }
     }
 

@@ -15,6 +15,7 @@ on_both_databases!(
     replacing_a_secret_keeps_the_other_fields,
     a_user_sees_only_their_own_connections,
     moving_past_either_end_changes_and_records_nothing,
+    a_list_says_which_rows_can_move_even_when_a_page_splits_a_provider,
 );
 
 const CANARY: &str = "sk-canary-5f1d2c9a8b7e6d4c3b2a";
@@ -506,4 +507,42 @@ async fn moving_past_either_end_changes_and_records_nothing(app: TestApp) {
     move_credential(&app, &admin, &ids[0], "down").await;
     assert_eq!(reorders().await, json!(1));
     assert_eq!(order().await, ["Gemini second", "Gemini first"]);
+}
+
+/// The list's ↑ and ↓ show only where they would move something. Gemini's three keys are
+/// split across two pages with Groq's one between them: the page alone cannot tell the ends.
+async fn a_list_says_which_rows_can_move_even_when_a_page_splits_a_provider(app: TestApp) {
+    let admin = app.admin().await;
+    let path = "/api/admin/credentials";
+    for (name, provider, priority) in [
+        ("Gemini a", "gemini", 1),
+        ("Gemini b", "gemini", 2),
+        ("Groq only", "groq", 2),
+        ("Gemini c", "gemini", 3),
+    ] {
+        let body = json!({"name": name, "provider": provider, "priority": priority,
+            "fields": {"api_key": format!("sk-moves-{priority}-{provider}-000000000")}});
+        create(&app, &admin, path, body).await;
+    }
+    let mut seen = Vec::new();
+    for page in [1, 2] {
+        let url = app.url(&format!("{path}?perPage=2&page={page}"));
+        let (status, list) = json_of(&admin, Method::GET, url, None).await;
+        assert_eq!(status, StatusCode::OK);
+        for row in list["data"].as_array().unwrap() {
+            seen.push((
+                row["name"].as_str().unwrap().to_owned(),
+                row["canMoveUp"].as_bool().unwrap(),
+                row["canMoveDown"].as_bool().unwrap(),
+            ));
+        }
+    }
+    let expected = [
+        ("Gemini a", false, true),
+        ("Gemini b", true, true),
+        ("Groq only", false, false),
+        ("Gemini c", true, false),
+    ]
+    .map(|(name, up, down)| (name.to_owned(), up, down));
+    assert_eq!(seen, expected);
 }

@@ -18,7 +18,7 @@ pub fn EveryonesConnections(rows: Resource<Result<Vec<ConnectionSummaryDto>, App
                             return view! { <p class="empty">"No user has a connection yet."</p> }.into_any();
                         }
                         view! {
-                            <table class="list">
+                            <div class="table-scroll" tabindex="0"><table class="list">
                                 <thead><tr><th>"Owner"</th><th>"Name"</th><th>"Provider"</th><th>"Endpoint"</th><th>"Status"</th><th>"Last used"</th></tr></thead>
                                 <tbody>
                                     {rows.into_iter().map(|c| view! {
@@ -32,7 +32,7 @@ pub fn EveryonesConnections(rows: Resource<Result<Vec<ConnectionSummaryDto>, App
                                         </tr>
                                     }).collect_view()}
                                 </tbody>
-                            </table>
+                            </table></div>
                         }
                         .into_any()
                     })

@@ -31,8 +31,12 @@ pub fn CredentialList(state: ListState) -> impl IntoView {
                     <option value="">"all providers"</option>
                     <Suspense>
                         {move || Suspend::new(async move {
-                            providers.await.unwrap_or_default().into_iter().map(|p| view! {
-                                <option value=p.provider.identifier.clone()>{p.provider.name}</option>
+                            providers.await.unwrap_or_default().into_iter().map(|p| {
+                                let identifier = p.provider.identifier.clone();
+                                view! {
+                                    <option value=p.provider.identifier.clone()
+                                        selected=move || provider.get() == identifier>{p.provider.name}</option>
+                                }
                             }).collect_view()
                         })}
                     </Suspense>

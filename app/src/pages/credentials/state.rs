@@ -2,13 +2,14 @@
 //! dispatch, the resources they read, and the create form's provider.
 
 use leptos::prelude::*;
-use vocab::{ProviderId, Scope};
+use vocab::{CredentialId, ProviderId, Scope};
 
 use crate::api::credentials::{
     credential_form_fields, list_credentials, CreateCredential, DeleteCredential, MoveCredential,
     SetCredentialActive, TestCredential, UpdateCredential,
 };
 use crate::api::providers::list_enabled_providers;
+use crate::components::{url_param, UrlParam};
 use crate::dto::{AvailableProviderDto, CredentialDto, Page, TemplateFieldDto};
 use crate::AppError;
 
@@ -23,6 +24,10 @@ pub struct Actions {
     pub test: ServerAction<TestCredential>,
     /// The row being edited, if any.
     pub editing: RwSignal<Option<CredentialDto>>,
+    /// The row and button (`data-action`) a keyboard user acted with last: the list
+    /// redraws its rows when the action's result arrives, and the new row takes the focus
+    /// back, so the keyboard stays where it was.
+    pub refocus: StoredValue<Option<(CredentialId, &'static str)>>,
 }
 
 /// Everything a list loads and changes. Pages make it outside their `Suspense`:
@@ -33,8 +38,8 @@ pub struct ListState {
     pub scope: Scope,
     pub actions: Actions,
     /// The provider filter (an identifier; empty for all).
-    pub provider: RwSignal<String>,
-    pub page: RwSignal<u64>,
+    pub provider: UrlParam<String>,
+    pub page: UrlParam<u64>,
     pub providers: Resource<Result<Vec<AvailableProviderDto>, AppError>>,
     pub credentials: Resource<Result<Page<CredentialDto>, AppError>>,
     pub form: FormState,
@@ -69,9 +74,10 @@ impl ListState {
             delete: ServerAction::new(),
             test: ServerAction::new(),
             editing: RwSignal::new(None),
+            refocus: StoredValue::new(None),
         };
-        let provider = RwSignal::new(String::new());
-        let page = RwSignal::new(1_u64);
+        let provider = url_param("provider", String::new());
+        let page = url_param("page", 1_u64);
         let providers = Resource::new(|| (), |_| list_enabled_providers());
         let credentials = Resource::new(
             move || {

@@ -1,10 +1,11 @@
+use leptos::html;
 use leptos::prelude::*;
 
 use super::state::Actions;
 use crate::api::credentials::{DeleteCredential, MoveCredential, SetCredentialActive, TestCredential};
 use crate::components::{ConfirmButton, ProbeResult};
 use crate::dto::CredentialDto;
-use vocab::{Direction, DisabledReason, Outcome, Scope};
+use vocab::{CredentialId, Direction, DisabledReason, Outcome, Scope};
 
 /// Credentials in the order they are used; move buttons reorder within a provider.
 #[component]
@@ -24,15 +25,15 @@ pub fn CredentialTable(
         return view! { <p class="empty">{text}</p> }.into_any();
     }
     view! {
-        <table class="list" id="credentials">
+        <div class="table-scroll" tabindex="0"><table class="list" id="credentials">
             <thead><tr>
                 <th>"Priority"</th><th>"Name"</th><th>"Provider"</th><th>"Key"</th><th>"Status"</th>
-                <th>"Usage"</th><th>"Last used"</th><th>"Last test"</th><th></th>
+                <th>"Usage"</th><th>"Last used"</th><th>"Last test"</th><th>"Actions"</th>
             </tr></thead>
             <tbody>
                 {rows.into_iter().map(|c| view! { <CredentialRow credential=c scope actions/> }).collect_view()}
             </tbody>
-        </table>
+        </table></div>
     }
     .into_any()
 }
@@ -51,6 +52,7 @@ fn CredentialRow(credential: CredentialDto, scope: Scope, actions: Actions) -> i
         .unwrap_or_else(|| "never".to_owned());
     let last_test = last_test(&credential);
     let hint = credential.masked();
+    let (can_move_up, can_move_down) = (credential.can_move_up, credential.can_move_down);
     let (priority, name, provider) = (
         credential.priority,
         credential.name.clone(),
@@ -66,9 +68,18 @@ fn CredentialRow(credential: CredentialDto, scope: Scope, actions: Actions) -> i
             .filter(|t| t.id == id)
             .map(|t| view! { <tr class="probe-row"><td colspan="9"><ProbeResult result=t.result/></td></tr> })
     };
-    let step = move |direction| actions.reorder.dispatch(MoveCredential { scope, id, direction });
+    let step = move |direction, button| {
+        actions.refocus.set_value(Some((id, button)));
+        actions.reorder.dispatch(MoveCredential { scope, id, direction });
+    };
+    let row = NodeRef::<html::Tr>::new();
+    Effect::new(move |_| {
+        if let Some(row) = row.get() {
+            take_focus_back(&row, id, actions);
+        }
+    });
     view! {
-        <tr data-name=row_name>
+        <tr data-name=row_name node_ref=row>
             <td class="priority">{priority}</td>
             <td class="name">{name}</td>
             <td>{provider}</td>
@@ -78,12 +89,24 @@ fn CredentialRow(credential: CredentialDto, scope: Scope, actions: Actions) -> i
             <td>{last_used}</td>
             <td class="last-test">{last_test}</td>
             <td class="actions">
-                <button type="button" class="secondary" disabled=move || actions.test.pending().get()
-                    on:click=move |_| { actions.test.dispatch(TestCredential { scope, id }); }>"Test"</button>
-                <button type="button" class="secondary" title="Move up" on:click=move |_| { step(Direction::Up); }>"↑"</button>
-                <button type="button" class="secondary" title="Move down" on:click=move |_| { step(Direction::Down); }>"↓"</button>
-                <button type="button" class="secondary"
-                    on:click=move |_| { actions.toggle.dispatch(SetCredentialActive { scope, id, active: !active }); }>
+                <button type="button" class="secondary" data-action="test" disabled=move || actions.test.pending().get()
+                    on:click=move |_| {
+                        actions.refocus.set_value(Some((id, "test")));
+                        actions.test.dispatch(TestCredential { scope, id });
+                    }>"Test"</button>
+                {can_move_up.then(|| view! {
+                    <button type="button" class="secondary" data-action="up" title="Move up" aria-label="Move up"
+                        on:click=move |_| { step(Direction::Up, "up"); }>"↑"</button>
+                })}
+                {can_move_down.then(|| view! {
+                    <button type="button" class="secondary" data-action="down" title="Move down" aria-label="Move down"
+                        on:click=move |_| { step(Direction::Down, "down"); }>"↓"</button>
+                })}
+                <button type="button" class="secondary" data-action="toggle"
+                    on:click=move |_| {
+                        actions.refocus.set_value(Some((id, "toggle")));
+                        actions.toggle.dispatch(SetCredentialActive { scope, id, active: !active });
+                    }>
                     {if active { "Deactivate" } else { "Activate" }}
                 </button>
                 <button type="button" class="secondary" on:click=move |_| actions.editing.set(Some(credential.clone()))>
@@ -94,6 +117,30 @@ fn CredentialRow(credential: CredentialDto, scope: Scope, actions: Actions) -> i
             </td>
         </tr>
         {tested}
+    }
+}
+
+/// Focuses the button of a newly drawn row that the last row action was taken with, when
+/// the redraw left the focus nowhere (on the page's body).
+fn take_focus_back(row: &leptos::web_sys::HtmlTableRowElement, id: CredentialId, actions: Actions) {
+    use leptos::wasm_bindgen::JsCast;
+    let Some((acted_on, button)) = actions.refocus.get_value() else {
+        return;
+    };
+    let focus_lost = document()
+        .active_element()
+        .is_none_or(|el| el.tag_name().eq_ignore_ascii_case("body"));
+    if acted_on != id || !focus_lost || !row.is_connected() {
+        return;
+    }
+    // A move to the provider's end takes its arrow away: then the row's first button.
+    let target = [format!("button[data-action=\"{button}\"]"), "button".to_owned()]
+        .iter()
+        .find_map(|selector| row.query_selector(selector).ok().flatten())
+        .and_then(|el| el.dyn_into::<leptos::web_sys::HtmlElement>().ok());
+    if let Some(target) = target {
+        let _ = target.focus();
+        actions.refocus.set_value(None);
     }
 }
 

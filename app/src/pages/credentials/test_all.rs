@@ -101,7 +101,7 @@ fn RunProgress(run: TestRunDto, cancel: ServerAction<CancelTestAll>) -> impl Int
                     <button type="submit" class="secondary">"Cancel"</button>
                 </ActionForm>
             })}
-            <table class="list results">
+            <div class="table-scroll" tabindex="0"><table class="list results">
                 <thead><tr><th>"Name"</th><th>"Provider"</th><th>"Outcome"</th><th>"Latency"</th><th>"Models"</th><th>"Message"</th></tr></thead>
                 <tbody>
                     {run.results.into_iter().map(|r| {
@@ -118,7 +118,7 @@ fn RunProgress(run: TestRunDto, cancel: ServerAction<CancelTestAll>) -> impl Int
                         }
                     }).collect_view()}
                 </tbody>
-            </table>
+            </table></div>
         </div>
     }
 }

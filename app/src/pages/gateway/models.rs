@@ -45,10 +45,10 @@ pub fn ModelTable(models: Vec<GatewayModelDto>, model: RwSignal<String>) -> impl
             })
             .collect_view();
         view! {
-            <table class="list" id="gateway-models">
-                <thead><tr><th>"Model"</th><th>"Providers"</th><th></th></tr></thead>
+            <div class="table-scroll" tabindex="0"><table class="list" id="gateway-models">
+                <thead><tr><th>"Model"</th><th>"Providers"</th><th>"Actions"</th></tr></thead>
                 <tbody>{rows}</tbody>
-            </table>
+            </table></div>
         }
         .into_any()
     };

@@ -94,7 +94,7 @@ pub fn Snippets(base: Signal<String>, model: RwSignal<String>, models: Vec<Strin
             <ModelPicker model models/>
             <div class="tabs" role="tablist">{tabs}</div>
             <div class="snippet">
-                <pre id="snippet" data-lang=move || lang.get().as_str()><code>{text}</code></pre>
+                <pre id="snippet" tabindex="0" data-lang=move || lang.get().as_str()><code>{text}</code></pre>
                 <CopyButton text/>
             </div>
         </section>

@@ -8,7 +8,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::logs::list_request_logs;
-use crate::components::{page_result, Pager};
+use crate::api::providers::list_providers;
+use crate::components::{encode_query_value, page_result, url_param, Pager};
 use table::LogTable;
 use vocab::{LogKind, Outcome};
 
@@ -26,35 +27,26 @@ pub fn kind_label(kind: LogKind) -> &'static str {
 
 /// The link that lists the attempts of one gateway request.
 pub fn request_link(request_id: &str) -> String {
-    let encoded: String = request_id
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => char::from(b).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect();
-    format!("/logs?request={encoded}")
+    format!("/logs?request={}", encode_query_value(request_id))
 }
 
 #[component]
 pub fn RequestLogsPage() -> impl IntoView {
     let query = use_query_map();
     let request = Memo::new(move |_| query.read().get("request").unwrap_or_default());
-    let provider = RwSignal::new(String::new());
-    let status = RwSignal::new(None::<Outcome>);
-    let kind = RwSignal::new(None::<LogKind>);
-    let page = RwSignal::new(1_u64);
-    Effect::watch(move || request.get(), move |_, _, _| page.set(1), false);
+    let provider = url_param("provider", String::new());
+    // Every provider, disabled ones too: their old requests stay in the log.
+    let providers = Resource::new(
+        || (),
+        |_| list_providers(String::new(), String::new(), String::new()),
+    );
+    let status_param = url_param("outcome", String::new());
+    let status = move || Outcome::parse(&status_param.get());
+    let kind_param = url_param("kind", String::new());
+    let kind = move || LogKind::parse(&kind_param.get());
+    let page = url_param("page", 1_u64);
     let logs = Resource::new(
-        move || {
-            (
-                provider.get(),
-                status.get(),
-                kind.get(),
-                request.get(),
-                page.get(),
-            )
-        },
+        move || (provider.get(), status(), kind(), request.get(), page.get()),
         |(provider, status, kind, request, page)| list_request_logs(provider, status, kind, request, page),
     );
     let refilter = move || page.set(1);
@@ -74,21 +66,36 @@ pub fn RequestLogsPage() -> impl IntoView {
             The attempts of one gateway request are listed together, first attempt first; its request id lists them alone."</p>
         <div class="filters">
             <label>"Provider"
-                <input type="search" placeholder="identifier, e.g. gemini"
-                    on:change=move |ev| { provider.set(event_target_value(&ev)); refilter(); } prop:value=move || provider.get()/>
+                <select on:change=move |ev| { provider.set(event_target_value(&ev)); refilter(); } prop:value=move || provider.get()>
+                    <option value="">"all providers"</option>
+                    <Suspense>
+                        {move || Suspend::new(async move {
+                            providers.await.unwrap_or_default().into_iter().map(|p| {
+                                let identifier = p.identifier.clone();
+                                view! {
+                                    <option value=p.identifier.clone() selected=move || provider.get() == identifier>{p.name}</option>
+                                }
+                            }).collect_view()
+                        })}
+                    </Suspense>
+                </select>
             </label>
             <label>"Outcome"
-                <select on:change=move |ev| { status.set(Outcome::parse(&event_target_value(&ev))); refilter(); }
-                    prop:value=move || status.get().map_or("", Outcome::as_str)>
+                <select on:change=move |ev| { status_param.set(event_target_value(&ev)); refilter(); }
+                    prop:value=move || status().map_or("", Outcome::as_str)>
                     <option value="">"all outcomes"</option>
-                    {Outcome::ALL.iter().map(|o| view! { <option value=o.as_str()>{o.as_str().replace('_', " ")}</option> }).collect_view()}
+                    {Outcome::ALL.iter().map(|o| view! {
+                        <option value=o.as_str() selected=move || status() == Some(*o)>{o.as_str().replace('_', " ")}</option>
+                    }).collect_view()}
                 </select>
             </label>
             <label>"Kind"
-                <select on:change=move |ev| { kind.set(LogKind::parse(&event_target_value(&ev))); refilter(); }
-                    prop:value=move || kind.get().map_or("", LogKind::as_str)>
+                <select on:change=move |ev| { kind_param.set(event_target_value(&ev)); refilter(); }
+                    prop:value=move || kind().map_or("", LogKind::as_str)>
                     <option value="">"all kinds"</option>
-                    {LogKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{kind_label(*k)}</option> }).collect_view()}
+                    {LogKind::ALL.iter().map(|k| view! {
+                        <option value=k.as_str() selected=move || kind() == Some(*k)>{kind_label(*k)}</option>
+                    }).collect_view()}
                 </select>
             </label>
             <label>"Request id"

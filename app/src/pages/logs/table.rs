@@ -61,13 +61,13 @@ pub fn LogTable(rows: Vec<RequestLogDto>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <table class="list" id="request-logs">
+        <div class="table-scroll" tabindex="0"><table class="list" id="request-logs">
             <thead><tr>
                 <th>"Time (UTC)"</th><th>"Kind"</th><th>"Request"</th><th>"Provider"</th><th>"Credential"</th><th>"Model"</th>
                 <th>"Outcome"</th><th>"HTTP"</th><th>"Latency"</th><th>"Tokens"</th><th>"Error"</th>
             </tr></thead>
             {groups}
-        </table>
+        </table></div>
     }
     .into_any()
 }

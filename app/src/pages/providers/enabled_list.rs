@@ -12,7 +12,7 @@ pub fn EnabledProviders() -> impl IntoView {
             {move || Suspend::new(async move {
                 page_result(providers.await, |rows| view! {
                     <p>"These providers are enabled for you."</p>
-                    <table class="list" id="providers">
+                    <div class="table-scroll" tabindex="0"><table class="list" id="providers">
                         <thead><tr><th>"Provider"</th><th>"Identifier"</th><th>"Models"</th></tr></thead>
                         <tbody>
                             {rows.into_iter().map(|p| {
@@ -27,7 +27,7 @@ pub fn EnabledProviders() -> impl IntoView {
                                 </tr>
                             }}).collect_view()}
                         </tbody>
-                    </table>
+                    </table></div>
                 }.into_any())
             })}
         </Suspense>

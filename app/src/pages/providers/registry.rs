@@ -75,9 +75,9 @@ fn ProviderTable(
         return view! { <p class="empty">"No provider matches."</p> }.into_any();
     }
     view! {
-        <table class="list" id="providers">
+        <div class="table-scroll" tabindex="0"><table class="list" id="providers">
             <thead><tr>
-                <th>"Priority"</th><th>"Provider"</th><th>"Identifier"</th><th>"Base URL"</th><th>"Kind"</th><th>"Status"</th><th></th>
+                <th>"Priority"</th><th>"Provider"</th><th>"Identifier"</th><th>"Base URL"</th><th>"Kind"</th><th>"Status"</th><th>"Actions"</th>
             </tr></thead>
             <tbody>
                 {rows.into_iter().map(|p| {
@@ -115,7 +115,7 @@ fn ProviderTable(
                     }
                 }).collect_view()}
             </tbody>
-        </table>
+        </table></div>
     }
     .into_any()
 }

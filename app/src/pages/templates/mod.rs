@@ -36,7 +36,7 @@ pub fn TemplatesPage() -> impl IntoView {
 #[component]
 fn TemplateTable(rows: Vec<TemplateDto>) -> impl IntoView {
     view! {
-        <table class="list" id="templates">
+        <div class="table-scroll" tabindex="0"><table class="list" id="templates">
             <thead><tr><th>"Template"</th><th>"Key"</th><th>"Kind"</th><th>"Auth"</th><th>"Fields"</th><th>"Default base URL"</th></tr></thead>
             <tbody>
                 {rows.into_iter().map(|t| {
@@ -54,6 +54,6 @@ fn TemplateTable(rows: Vec<TemplateDto>) -> impl IntoView {
                     }
                 }).collect_view()}
             </tbody>
-        </table>
+        </table></div>
     }
 }

@@ -25,8 +25,8 @@ pub fn ModelTable(
             Some(at) => format!("Last synced {at}"),
             None => "Never synced".to_owned(),
         }}</p>
-        <table class="list" id="model-list">
-            <thead><tr><th>"Model"</th><th>"Name"</th><th>"Source"</th><th>"Status"</th><th></th></tr></thead>
+        <div class="table-scroll" tabindex="0"><table class="list" id="model-list">
+            <thead><tr><th>"Model"</th><th>"Name"</th><th>"Source"</th><th>"Status"</th><th>"Actions"</th></tr></thead>
             <tbody>
                 {models.into_iter().map(|m| { let key = m.model_id.clone(); view! {
                     <tr data-model=key>
@@ -45,7 +45,7 @@ pub fn ModelTable(
                     </tr>
                 }}).collect_view()}
             </tbody>
-        </table>
+        </table></div>
     }
     .into_any()
 }
