@@ -7,9 +7,9 @@ use leptos_router::{path, SsrMode};
 
 use crate::components::{chosen_theme, NavBar, NotFound};
 use crate::pages::{
-    AccountPage, AuditLogPage, BackupsPage, ConnectionsPage, CredentialsPage, GatewayPage, LoginPage,
-    OverviewPage, ProviderDetailPage, ProvidersPage, RequestLogsPage, SetupPage, TemplateDetailPage,
-    TemplatesPage, TokensPage, UsersPage, WebhooksPage,
+    AccountPage, AuditLogPage, BackupsPage, ConnectionsPage, CredentialsPage, GatewayPage, JobsPage,
+    LoginPage, OverviewPage, ProviderDetailPage, ProvidersPage, RequestLogsPage, ResetPasswordPage,
+    SetupPage, TemplateDetailPage, TemplatesPage, TokensPage, UsersPage, WebhooksPage,
 };
 
 /// The document around the app; rendered on the server only.
@@ -56,6 +56,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=OverviewPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reset") view=ResetPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/providers") view=ProvidersPage ssr=SsrMode::Async/>
                     <Route path=path!("/providers/:id") view=ProviderDetailPage ssr=SsrMode::Async/>
                     <Route path=path!("/templates") view=TemplatesPage ssr=SsrMode::Async/>
@@ -68,6 +69,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/logs") view=RequestLogsPage ssr=SsrMode::Async/>
                     <Route path=path!("/webhooks") view=WebhooksPage ssr=SsrMode::Async/>
                     <Route path=path!("/backups") view=BackupsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/jobs") view=JobsPage ssr=SsrMode::Async/>
                     <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                 </Routes>

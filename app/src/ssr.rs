@@ -53,22 +53,29 @@ pub fn request_id() -> Option<String> {
         .filter(|id| id != "unknown")
 }
 
-/// `scheme://host` as the current request names this site: its `Host` (which the
-/// server checks against the allowed hosts), https when cookies are marked Secure.
+/// `scheme://host` as the current request names this site (see [`origin_of`]).
 pub fn request_origin() -> Option<String> {
     let parts = parts()?;
-    let host = parts
-        .headers
-        .get(http::header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-        .or_else(|| parts.uri.authority().map(ToString::to_string))?;
-    let scheme = if web_config().secure_cookies {
-        "https"
-    } else {
-        "http"
-    };
+    origin_of(&parts.headers, web_config().secure_cookies)
+        .or_else(|| parts.uri.authority().map(|host| format!("http://{host}")))
+}
+
+/// `scheme://host` from a request's `Host` (which the server checks against the allowed
+/// hosts), https when cookies are marked Secure.
+pub fn origin_of(headers: &HeaderMap, secure: bool) -> Option<String> {
+    let host = headers.get(http::header::HOST)?.to_str().ok()?;
+    let scheme = if secure { "https" } else { "http" };
     Some(format!("{scheme}://{host}"))
+}
+
+/// The page a reset link opens, with its token.
+pub fn reset_link(origin: &str, reset: domain::auth::PasswordReset) -> crate::dto::PasswordResetDto {
+    use secrecy::ExposeSecret;
+    crate::dto::PasswordResetDto {
+        email: reset.email,
+        link: format!("{origin}/reset?token={}", reset.token.expose_secret()),
+        expires_at: reset.expires_at,
+    }
 }
 
 impl From<DomainError> for AppError {

@@ -56,7 +56,7 @@ impl SetupService {
         let stored = kv::read(&self.db, SETUP_TOKEN_KEY).await?;
         let given = token_hash(&SecretString::from(token.to_owned()));
         match stored {
-            Some(hash) if constant_time_eq(hash.as_bytes(), given.as_bytes()) => Ok(()),
+            Some(hash) if crate::auth::constant_time_eq(hash.as_bytes(), given.as_bytes()) => Ok(()),
             _ => Err(DomainError::unauthorized(
                 "This set-up link is not valid. Use the newest link printed in the server log.",
             )),
@@ -96,8 +96,4 @@ impl SetupService {
         txn.commit().await?;
         Ok(signed_in)
     }
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

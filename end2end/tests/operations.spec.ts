@@ -28,3 +28,18 @@ test('an admin backs up from the Backups page and verifies the backup; a user ha
   const response = await page.goto('/backups');
   expect(response?.status()).toBe(403);
 });
+
+test('the Jobs page shows each job and runs one on request', async ({ page }) => {
+  await signIn(page, ADMIN);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Jobs' }).click();
+  await hydrated(page);
+  await expect(page.getByRole('heading', { name: 'Jobs', level: 1 })).toBeVisible();
+  await expect(page.locator('#jobs tr[data-job="health_checks"]')).toContainText('Scheduled checks');
+  const pruning = page.locator('#jobs tr[data-job="log_pruning"]');
+  await expect(pruning).toContainText('every 1 h');
+  const runs = Number(await pruning.locator('.runs').textContent());
+  await pruning.getByRole('button', { name: 'Run now' }).click();
+  // The page follows the run: within a few seconds the count goes up and the run is ok.
+  await expect(pruning.locator('.runs')).toHaveText(String(runs + 1), { timeout: 15_000 });
+  await expect(pruning.locator('.status-badge')).toHaveText('ok');
+});

@@ -77,8 +77,14 @@ test('Test shows latency and model count; a failed test on the edit form keeps t
 
 test('Test all fills a progress bar and ends with a summary and every result', async ({ page }) => {
   await signIn(page, ADMIN);
+  const fresh = await page.request.post('/api/admin/credentials', {
+    data: { provider: 'probe-upstream', name: 'Never tested', fields: { api_key: KEY } },
+  });
+  expect(fresh.status()).toBe(201);
   await page.getByRole('link', { name: 'Credentials' }).click();
   await hydrated(page);
+  const untested = page.locator('#credentials tr[data-name="Never tested"] .last-test');
+  await expect(untested).toHaveText('never');
   const panel = page.locator('#test-all');
   await panel.getByRole('button', { name: 'Test all' }).click();
   await expect(panel.locator('progress')).toBeVisible();
@@ -91,6 +97,9 @@ test('Test all fills a progress bar and ends with a summary and every result', a
   await expect(mine.locator('.outcome')).toHaveText('ok');
   await expect(mine).toContainText('3');
   await expect(panel.locator('.results tbody tr')).toHaveCount(Number(total));
+  // The list below shows the run's results without a reload.
+  await expect(untested).toContainText(/^ok · \d+ ms/);
+  expect((await page.request.delete(`/api/admin/credentials/${(await fresh.json()).id}`)).ok()).toBeTruthy();
 
   // Every probe is in the request logs, filterable by outcome.
   await page.getByRole('link', { name: 'Request logs' }).click();

@@ -1,4 +1,5 @@
 import { test, expect } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { ADMIN, USER, hydrated, signIn, signOut } from './session';
 
 // Runs after the specs that count providers and credentials (name order); removes its own.
@@ -163,4 +164,128 @@ test('↑ and ↓ show only where they would move something', async ({ page }) =
   const providers = await (await page.request.get('/api/admin/providers')).json();
   const ours = providers.data.find((p: { identifier: string }) => p.identifier === 'arrows-check');
   expect((await page.request.delete(`/api/admin/providers/${ours.id}`)).ok()).toBeTruthy();
+});
+
+test('statuses are coloured badges with words; a long failure is one line until opened', async ({ page }) => {
+  await signIn(page, ADMIN);
+  const made = await page.request.post('/api/admin/providers', {
+    data: { identifier: 'badge-check', name: 'Badge check', templateId: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1' },
+  });
+  expect(made.status()).toBe(201);
+  const created = await page.request.post('/api/admin/credentials', {
+    data: { provider: 'badge-check', name: 'Badge key', fields: { api_key: 'sk-badge-check-000000000001' } },
+  });
+  expect(created.status()).toBe(201);
+  await page.goto('/credentials?provider=badge-check');
+  await hydrated(page);
+  const row = page.locator('tr[data-name="Badge key"]');
+  const badge = row.locator('.status .status-badge');
+  await expect(badge).toHaveText('active');
+  await expect(badge).toHaveAttribute('data-tone', 'good');
+  const colour = await badge.evaluate((el) => getComputedStyle(el).backgroundColor);
+  expect(colour).not.toBe('rgba(0, 0, 0, 0)');
+
+  await row.getByRole('button', { name: 'Test' }).click();
+  const failure = row.locator('.last-test details.clipped summary');
+  await expect(failure).toContainText('failed:');
+  const oneLine = await failure.evaluate((el) => ({ height: el.clientHeight, lineHeight: parseFloat(getComputedStyle(el).lineHeight) || 20 }));
+  expect(oneLine.height).toBeLessThan(oneLine.lineHeight * 1.6);
+  await failure.click();
+  await expect(row.locator('.last-test details.clipped')).toHaveAttribute('open', '');
+
+  await row.getByRole('button', { name: 'Deactivate' }).click();
+  await expect(badge).toHaveText('inactive');
+  await expect(badge).toHaveAttribute('data-tone', 'off');
+
+  expect((await page.request.delete(`/api/admin/credentials/${(await created.json()).id}`)).ok()).toBeTruthy();
+  const providers = await (await page.request.get('/api/admin/providers')).json();
+  const ours = providers.data.find((p: { identifier: string }) => p.identifier === 'badge-check');
+  expect((await page.request.delete(`/api/admin/providers/${ours.id}`)).ok()).toBeTruthy();
+});
+
+test("Azure's credential form has one endpoint input, its own; others offer the override", async ({ page }) => {
+  await signIn(page, ADMIN);
+  await page.goto('/credentials');
+  await hydrated(page);
+  const form = page.locator('#create-credential');
+  await form.locator('select[name="provider"]').selectOption({ label: 'Azure OpenAI' });
+  await expect(form.locator('input[name="fields[endpoint]"]')).toHaveCount(1);
+  await expect(form.locator('input[name="settings[endpoint]"]')).toHaveCount(0);
+  await expect(form.getByText('Endpoint override')).toHaveCount(0);
+  await form.locator('select[name="provider"]').selectOption({ label: 'OpenAI' });
+  await expect(form.locator('input[name="settings[endpoint]"]')).toHaveCount(1);
+  await expect(form.locator('input[name="fields[endpoint]"]')).toHaveCount(0);
+});
+
+test('an admin deletes a user after confirming; Escape keeps them', async ({ page }) => {
+  await signIn(page, ADMIN);
+  const made = await page.request.post('/api/admin/users', {
+    data: { email: 'leaving@example.com', displayName: 'Leaving User', password: 'leaving password 123' },
+  });
+  expect(made.status()).toBe(201);
+  await page.goto('/users');
+  await hydrated(page);
+  const row = page.locator('#users tr[data-email="leaving@example.com"]');
+  await row.getByRole('button', { name: 'Delete' }).click();
+  await expect(row.getByRole('group')).toContainText('connections and API tokens go too');
+  await page.keyboard.press('Escape');
+  await expect(row.getByRole('button', { name: 'Delete' })).toBeFocused();
+  await row.getByRole('button', { name: 'Delete' }).click();
+  await row.getByRole('button', { name: 'Delete for good' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Deleted leaving@example.com' })).toBeVisible();
+  await expect(row).toHaveCount(0);
+  const users = await (await page.request.get('/api/admin/users')).json();
+  expect(users.data.map((u: { email: string }) => u.email)).not.toContain('leaving@example.com');
+});
+
+test('an admin makes a reset link; the user sets a new password with it and signs in', async ({ page }) => {
+  await signIn(page, ADMIN);
+  const made = await page.request.post('/api/admin/users', {
+    data: { email: 'forgetful@example.com', displayName: 'Forgetful User', password: 'forgotten password 1' },
+  });
+  expect(made.status()).toBe(201);
+  await page.goto('/users');
+  await hydrated(page);
+  await page.locator('#users tr[data-email="forgetful@example.com"]').getByRole('button', { name: 'Reset password' }).click();
+  const card = page.locator('#reset-link');
+  await expect(card).toContainText('forgetful@example.com');
+  const link = (await card.locator('code').textContent())!;
+  expect(link).toMatch(/\/reset\?token=/);
+  await expect(card.getByRole('button', { name: 'Copy' })).toBeVisible();
+
+  await signOut(page);
+  await page.goto(link);
+  await hydrated(page);
+  await page.getByLabel(/^New password/).fill('remembered password 2');
+  await page.getByRole('button', { name: 'Set password' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Your new password is set' })).toBeVisible();
+  await signIn(page, { email: 'forgetful@example.com', password: 'remembered password 2' });
+
+  // The link worked once.
+  await page.goto(link);
+  await hydrated(page);
+  await page.getByLabel(/^New password/).fill('a third password 33');
+  await page.getByRole('button', { name: 'Set password' }).click();
+  await expect(page.getByRole('alert')).toContainText('not valid any more');
+});
+
+test('Export CSV downloads the credentials’ metadata, never a key', async ({ page }) => {
+  await signIn(page, ADMIN);
+  const key = 'sk-export-check-00000000777';
+  const made = await page.request.post('/api/admin/credentials', {
+    data: { provider: 'openai', name: 'Exported key', fields: { api_key: key } },
+  });
+  expect(made.status()).toBe(201);
+  await page.goto('/credentials');
+  await hydrated(page);
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Export CSV' }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe('credentials.csv');
+  const text = readFileSync(await file.path(), 'utf8');
+  expect(text.split('\n')[0]).toContain('id,name,provider,priority');
+  expect(text).toContain('Exported key');
+  expect(text).not.toContain(key);
+  expect(text).not.toContain('0777');
+  expect((await page.request.delete(`/api/admin/credentials/${(await made.json()).id}`)).ok()).toBeTruthy();
 });

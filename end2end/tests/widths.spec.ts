@@ -8,7 +8,7 @@ import { ADMIN, USER, hydrated, signIn } from './session';
 const PHONE = { width: 390, height: 844 };
 const LAPTOP = { width: 1366, height: 900 };
 const USER_PAGES = ['/', '/providers', '/connections', '/tokens', '/gateway', '/account'];
-const ADMIN_PAGES = [...USER_PAGES, '/credentials', '/templates', '/users', '/logs', '/audit', '/webhooks', '/backups'];
+const ADMIN_PAGES = [...USER_PAGES, '/credentials', '/templates', '/users', '/logs', '/audit', '/webhooks', '/jobs', '/backups'];
 
 /** A provider's and a template's detail page, found through their lists. */
 async function detailPages(page: Page) {
@@ -60,11 +60,12 @@ for (const [role, who, pages] of [['admin', ADMIN, ADMIN_PAGES], ['user', USER, 
   }
 }
 
-test('the sign-in page fits a phone and passes axe in both themes', async ({ page }) => {
+test("a visitor's pages fit a phone and pass axe in both themes", async ({ page }) => {
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     await page.setViewportSize(PHONE);
     await fitsAndPasses(page, '/login', `visitor-${scheme}-phone-login`, true);
+    await fitsAndPasses(page, '/reset?token=not-a-token', `visitor-${scheme}-phone-reset`, true);
   }
 });
 

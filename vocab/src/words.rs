@@ -212,6 +212,8 @@ words! {
         VaultRetire = "vault.retire",
         UserCreate = "user.create",
         UserUpdate = "user.update",
+        UserDelete = "user.delete",
+        UserPasswordReset = "user.password_reset",
         SignIn = "auth.sign_in",
         SignInFailed = "auth.sign_in_failed",
         PasswordChange = "auth.password_change",

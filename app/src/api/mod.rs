@@ -6,6 +6,7 @@ pub mod auth;
 pub mod backups;
 pub mod credentials;
 pub mod gateway;
+pub mod jobs;
 pub mod logs;
 pub mod models;
 pub mod overview;

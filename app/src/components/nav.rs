@@ -61,6 +61,7 @@ pub fn NavBar() -> impl IntoView {
                                     <A href="/logs">"Request logs"</A>
                                     <A href="/audit">"Audit log"</A>
                                     <A href="/webhooks">"Webhooks"</A>
+                                    <A href="/jobs">"Jobs"</A>
                                     <A href="/backups">"Backups"</A>
                                 </NavGroup>
                             })}

@@ -35,6 +35,16 @@ pub struct UserDto {
     pub updated_at: DateTime<Utc>,
 }
 
+/// A one-time link for a user to set a new password, shown once to the admin who made it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PasswordResetDto {
+    pub email: String,
+    pub link: String,
+    pub expires_at: DateTime<Utc>,
+}
+
 #[cfg(feature = "ssr")]
 mod from_domain {
     use super::*;

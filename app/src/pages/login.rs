@@ -17,6 +17,9 @@ pub fn LoginPage() -> impl IntoView {
         <Title text="Sign in"/>
         <section class="card narrow">
             <h1>"Sign in"</h1>
+            {move || (query.read().get("reset").as_deref() == Some("done")).then(|| view! {
+                <p class="ok" role="status">"Your new password is set. Sign in with it."</p>
+            })}
             <ActionForm action>
                 <input type="hidden" name="next" value=next/>
                 <label>"Email"

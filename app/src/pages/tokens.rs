@@ -5,7 +5,7 @@ use leptos_meta::Title;
 
 use crate::api::auth::current_user;
 use crate::api::tokens::{list_tokens, CreateToken, RevokeToken};
-use crate::components::{page_result, signed_in, ConfirmButton, FieldError, FormError};
+use crate::components::{page_result, signed_in, ConfirmButton, FieldError, FormError, StatusBadge, Tone};
 use crate::dto::ApiTokenDto;
 
 const FIELDS: &[&str] = &[
@@ -140,7 +140,7 @@ fn TokenTable(rows: Vec<ApiTokenDto>, revoke: ServerAction<RevokeToken>) -> impl
                             <td class="limits">{limits}</td>
                             <td>{day(t.last_used_at, "never")}</td>
                             <td>{day(t.expires_at, "never")}</td>
-                            <td class="status">{status}</td>
+                            <td class="status"><StatusBadge tone=Tone::on(t.revoked_at.is_none()) text=status/></td>
                             <td class="actions">
                                 {t.revoked_at.is_none().then(|| view! {
                                     <ActionForm action=revoke>

@@ -3,8 +3,10 @@ use leptos_meta::Title;
 use vocab::Role;
 
 use crate::api::auth::current_user;
-use crate::api::users::{list_users, CreateUser, UpdateUser};
-use crate::components::{after_save, page_result, FieldError, FormError, SavedNotice};
+use crate::api::users::{list_users, CreateUser, DeleteUser, IssuePasswordReset, UpdateUser};
+use crate::components::{
+    after_save, page_result, ConfirmButton, CopyButton, FieldError, FormError, SavedNotice, StatusBadge, Tone,
+};
 use crate::dto::UserDto;
 use vocab::UserId;
 
@@ -13,12 +15,28 @@ use vocab::UserId;
 pub fn UsersPage() -> impl IntoView {
     let create = ServerAction::<CreateUser>::new();
     let update = ServerAction::<UpdateUser>::new();
+    let delete = ServerAction::<DeleteUser>::new();
+    let reset = ServerAction::<IssuePasswordReset>::new();
     let users = Resource::new(
-        move || (create.version().get(), update.version().get()),
+        move || {
+            (
+                create.version().get(),
+                update.version().get(),
+                delete.version().get(),
+            )
+        },
         |_| list_users(),
     );
     let me = Resource::new(|| (), |_| current_user());
-    let update_error = Signal::derive(move || update.value().get().and_then(Result::err));
+    let update_error = Signal::derive(move || {
+        update
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| delete.value().get().and_then(Result::err))
+            .or_else(|| reset.value().get().and_then(Result::err))
+    });
+    let deleted = Signal::derive(move || delete.value().get().and_then(Result::ok));
     view! {
         <Title text="Users"/>
         <h1>"Users"</h1>
@@ -27,7 +45,11 @@ pub fn UsersPage() -> impl IntoView {
                 let me = me.await.ok().flatten().map(|user| user.id);
                 page_result(users.await, |rows| view! {
                     <FormError error=update_error/>
-                    <UserTable rows update me/>
+                    {move || deleted.get().map(|email| view! {
+                        <p class="ok" role="status">{format!("Deleted {email} with their connections and tokens.")}</p>
+                    })}
+                    <ResetLink reset/>
+                    <UserTable rows update delete reset me/>
                     <CreateUserForm create/>
                 }.into_any())
             })}
@@ -36,7 +58,13 @@ pub fn UsersPage() -> impl IntoView {
 }
 
 #[component]
-fn UserTable(rows: Vec<UserDto>, update: ServerAction<UpdateUser>, me: Option<UserId>) -> impl IntoView {
+fn UserTable(
+    rows: Vec<UserDto>,
+    update: ServerAction<UpdateUser>,
+    delete: ServerAction<DeleteUser>,
+    reset: ServerAction<IssuePasswordReset>,
+    me: Option<UserId>,
+) -> impl IntoView {
     view! {
         <div class="table-scroll" tabindex="0"><table class="list" id="users">
             <thead><tr><th>"Email"</th><th>"Name"</th><th>"Role"</th><th>"Status"</th><th>"Actions"</th></tr></thead>
@@ -58,7 +86,7 @@ fn UserTable(rows: Vec<UserDto>, update: ServerAction<UpdateUser>, me: Option<Us
                             <td>{user.email}</td>
                             <td>{user.display_name}</td>
                             <td class="role">{user.role.as_str()}</td>
-                            <td class="status">{if user.active { "active" } else { "disabled" }}</td>
+                            <td class="status"><StatusBadge tone=Tone::on(user.active) text=if user.active { "active" } else { "disabled" }/></td>
                             <td class="actions">
                                 {yours.then(|| view! { <span class="muted">"(you)"</span> })}
                                 {(!yours).then(|| view! {
@@ -72,6 +100,13 @@ fn UserTable(rows: Vec<UserDto>, update: ServerAction<UpdateUser>, me: Option<Us
                                     <input type="hidden" name="role" value=other_role/>
                                     <button type="submit" class="secondary">{format!("Make {other_role}")}</button>
                                 </ActionForm>
+                                <button type="button" class="secondary"
+                                    on:click=move |_| { reset.dispatch(IssuePasswordReset { id: user.id }); }>
+                                    "Reset password"
+                                </button>
+                                <ConfirmButton label="Delete" confirm="Delete for good"
+                                    question="Delete this user? Their connections and API tokens go too."
+                                    on_confirm=move || { delete.dispatch(DeleteUser { id: user.id }); }/>
                                 })}
                             </td>
                         </tr>
@@ -79,6 +114,27 @@ fn UserTable(rows: Vec<UserDto>, update: ServerAction<UpdateUser>, me: Option<Us
                 }).collect_view()}
             </tbody>
         </table></div>
+    }
+}
+
+/// The reset link just made, to pass on to its user: shown once, with a copy button.
+#[component]
+fn ResetLink(reset: ServerAction<IssuePasswordReset>) -> impl IntoView {
+    move || {
+        reset.value().get().and_then(Result::ok).map(|made| {
+            let expires = made.expires_at.format("%Y-%m-%d %H:%M UTC").to_string();
+            let link = made.link.clone();
+            view! {
+                <section class="card reveal" id="reset-link" role="status">
+                    <p>"Send this link to " <strong>{made.email}</strong> ". It sets a new password once, until "
+                        {expires} ", and is not shown again."</p>
+                    <div class="copy-row">
+                        <code class="token">{made.link}</code>
+                        <CopyButton text=link/>
+                    </div>
+                </section>
+            }
+        })
     }
 }
 

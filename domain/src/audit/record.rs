@@ -47,6 +47,11 @@ impl Actor {
     pub fn from_address(ip: Option<String>) -> Self {
         Self { id: None, ip }
     }
+
+    /// A user known without a session, from an address: one following a reset link.
+    pub fn user_at(id: UserId, ip: Option<String>) -> Self {
+        Self { id: Some(id), ip }
+    }
 }
 
 impl From<&CurrentUser> for Actor {
@@ -110,6 +115,7 @@ fn changes_routing(action: AuditAction) -> bool {
         | A::SettingsUpdate
         | A::UserCreate
         | A::UserUpdate
+        | A::UserDelete
         | A::ProviderCreate
         | A::ProviderUpdate
         | A::ProviderDelete
@@ -131,6 +137,7 @@ fn changes_routing(action: AuditAction) -> bool {
         | A::VaultRetire
         | A::SignIn
         | A::SignInFailed
-        | A::PasswordChange => false,
+        | A::PasswordChange
+        | A::UserPasswordReset => false,
     }
 }

@@ -33,9 +33,9 @@ const WRONG_CREDENTIALS: &str = "Wrong email or password.";
 
 #[derive(Clone)]
 pub struct AuthService {
-    db: DatabaseConnection,
+    pub(super) db: DatabaseConnection,
     policy: AuthPolicy,
-    hasher: Arc<PasswordHasher>,
+    pub(super) hasher: Arc<PasswordHasher>,
 }
 
 impl AuthService {
@@ -267,7 +267,7 @@ fn keys<'a>(account: &Key<'a>, address: Option<&Key<'a>>) -> Vec<Key<'a>> {
         .collect()
 }
 
-fn err_message(err: DomainError) -> String {
+pub(super) fn err_message(err: DomainError) -> String {
     match err {
         DomainError::Validation { message, .. } => message,
         other => other.to_string(),

@@ -58,7 +58,7 @@ impl Expiry {
 
 /// Where to go after signing in, from the sign-in page's `next`: a path on this site only
 /// (so a crafted link cannot send a user elsewhere: no scheme, no `//host`, no `\`), never
-/// back to the sign-in or set-up page. Anything else goes to the overview.
+/// back to the sign-in, set-up or password-reset page. Anything else goes to the overview.
 pub fn return_path(next: Option<&str>) -> &str {
     let Some(path) = next.map(str::trim) else {
         return "/";
@@ -67,7 +67,7 @@ pub fn return_path(next: Option<&str>) -> &str {
         && !path.starts_with("//")
         && !path.contains('\\')
         && !path.chars().any(char::is_control);
-    let own_page = ["/login", "/setup"]
+    let own_page = ["/login", "/setup", "/reset"]
         .iter()
         .any(|page| path == *page || path.starts_with(&format!("{page}?")));
     if local && !own_page {
@@ -97,6 +97,7 @@ mod tests {
             "/login",
             "/login?next=/x",
             "/setup?token=abc",
+            "/reset?token=abc",
             "/ok\r\nSet-Cookie: x=1",
             "",
         ] {

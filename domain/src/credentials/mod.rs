@@ -3,6 +3,7 @@
 //! to one user, and every query for them filters by owner.
 
 mod destination;
+mod export;
 mod fields;
 mod input;
 mod listing;

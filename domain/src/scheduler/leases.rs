@@ -193,6 +193,23 @@ impl Leases {
             .filter(scheduler_jobs::Column::LeaseOwner.eq(self.owner.clone()))
     }
 
+    /// Makes `job` due at `now`, so the next instance to look runs it (within its poll);
+    /// a run under way is left alone. `false` when it was running.
+    pub async fn bring_forward(&self, job: Job, now: DateTime<Utc>) -> DomainResult<bool> {
+        self.schedule_first(job, now).await?;
+        let moved = scheduler_jobs::Entity::update_many()
+            .col_expr(scheduler_jobs::Column::NextRunAt, Expr::value(now))
+            .filter(scheduler_jobs::Column::Name.eq(job.as_str()))
+            .filter(
+                Condition::any()
+                    .add(scheduler_jobs::Column::LeaseUntil.is_null())
+                    .add(scheduler_jobs::Column::LeaseUntil.lt(now)),
+            )
+            .exec(&self.db)
+            .await?;
+        Ok(moved.rows_affected == 1)
+    }
+
     pub async fn list(&self) -> DomainResult<Vec<scheduler_jobs::Model>> {
         Ok(scheduler_jobs::Entity::find()
             .order_by_asc(scheduler_jobs::Column::Name)

@@ -14,7 +14,7 @@ use crate::access::Admin;
 use crate::alerts::Dispatcher;
 use crate::backups::{Backup, Backups};
 use crate::entities::scheduler_jobs;
-use crate::error::DomainResult;
+use crate::error::{DomainError, DomainResult};
 use crate::health::HealthChecks;
 use crate::idempotency::Idempotency;
 use crate::logs::RequestLogs;
@@ -270,6 +270,22 @@ impl Scheduler {
             dir: backups.dir().to_path_buf(),
             next_scheduled,
         })
+    }
+
+    /// Asks for a run of `job` now: the first instance to look (within a few seconds)
+    /// takes it as it takes a due run, and its schedule goes on from there.
+    ///
+    /// # Errors
+    /// `NotFound` for a job this instance does not run (backups without a schedule);
+    /// `Conflict` while a run is under way.
+    pub async fn run_now(&self, _admin: &Admin, job: Job) -> DomainResult<()> {
+        if !self.jobs().contains(&job) {
+            return Err(DomainError::NotFound);
+        }
+        if !self.leases.bring_forward(job, Utc::now()).await? {
+            return Err(DomainError::conflict("job", "a run of this job is under way"));
+        }
+        Ok(())
     }
 
     /// Every job with its interval, status and lease row (none before its first schedule).

@@ -2,4 +2,4 @@
 
 mod service;
 
-pub use service::{NewUser, UserPatch, UserService};
+pub use service::{DeletedUser, NewUser, UserPatch, UserService};

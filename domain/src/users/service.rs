@@ -15,7 +15,7 @@ use vocab::{AuditAction, Role, UserId};
 
 use crate::access::{admin_only, kind_of, scopes_of, Admin};
 use crate::audit::{self, Actor, AuditEntry};
-use crate::entities::{api_tokens, sessions, users};
+use crate::entities::{api_tokens, credentials, sessions, users};
 use crate::error::{conflict_on, DomainError, DomainResult};
 use crate::passwords::{NewPassword, PasswordHasher};
 use crate::values::{DisplayName, Email};
@@ -34,6 +34,14 @@ pub struct UserPatch {
     pub role: Option<Role>,
     pub active: Option<bool>,
     pub display_name: Option<String>,
+}
+
+/// What deleting a user took with it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeletedUser {
+    pub email: String,
+    pub connections: u64,
+    pub tokens: u64,
 }
 
 #[derive(Clone)]
@@ -185,6 +193,55 @@ impl UserService {
             .iter()
             .filter(|token| disabled || admin_only(kind_of(token), &scopes_of(token)))
             .count() as u64)
+    }
+
+    /// Deletes another user's account with everything that is theirs alone: their
+    /// connections, API tokens and sessions, in one transaction with its audit event.
+    /// Their requests stay in the logs and the audit log keeps what they did; recording
+    /// the event tells every instance's gateway to drop their connections and tokens.
+    ///
+    /// # Errors
+    /// `NotFound` for an unknown id; `Validation` for the admin's own account.
+    pub async fn delete(&self, admin: &Admin, id: UserId) -> DomainResult<DeletedUser> {
+        if id == admin.user().id() {
+            return Err(DomainError::validation(
+                "id",
+                "you cannot delete your own account",
+            ));
+        }
+        let txn = crate::db::write_transaction(&self.db).await?;
+        let row = users::Entity::find_by_id(id.uuid())
+            .one(&txn)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        let connections = credentials::Entity::delete_many()
+            .filter(credentials::Column::OwnerId.eq(row.id))
+            .exec(&txn)
+            .await?
+            .rows_affected;
+        let tokens = api_tokens::Entity::delete_many()
+            .filter(api_tokens::Column::OwnerId.eq(row.id))
+            .exec(&txn)
+            .await?
+            .rows_affected;
+        sessions::Entity::delete_many()
+            .filter(sessions::Column::UserId.eq(row.id))
+            .exec(&txn)
+            .await?;
+        users::Entity::delete_by_id(row.id).exec(&txn).await?;
+        let details = json!({
+            "email": row.email,
+            "connectionsDeleted": connections,
+            "tokensDeleted": tokens,
+        });
+        let entry = AuditEntry::new(AuditAction::UserDelete, format!("user:{}", row.id), details);
+        audit::record(&txn, &admin.user().into(), entry).await?;
+        txn.commit().await?;
+        Ok(DeletedUser {
+            email: row.email,
+            connections,
+            tokens,
+        })
     }
 
     pub async fn count(&self) -> DomainResult<u64> {

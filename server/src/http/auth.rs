@@ -1,4 +1,4 @@
-//! `POST /api/auth/signin` and `/api/auth/signout` for scripts.
+//! `POST /api/auth/signin`, `/api/auth/signout` and `/api/auth/password-reset` for scripts.
 
 use app::dto::SessionUser;
 use app::ssr::{clearing_cookie, client_info, session_cookie, session_token, ClientAddr};
@@ -67,4 +67,34 @@ pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Resu
         response.headers_mut().insert(SET_COOKIE, cookie);
     }
     Ok(response)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct PasswordResetRequest {
+    /// The `token` of the link an admin made.
+    #[schema(value_type = String, format = Password)]
+    token: SecretString,
+    #[schema(value_type = String, format = Password)]
+    new_password: SecretString,
+}
+
+/// Sets a new password through an admin's reset link; every session of the account ends.
+#[utoipa::path(post, path = "/api/auth/password-reset", tag = "auth", request_body = PasswordResetRequest, responses(
+    (status = 204, description = "The password is set; sign in with it"),
+    (status = 400, description = "The new password does not meet the policy", body = ErrorBody),
+    (status = 401, description = "The link is wrong, used or expired", body = ErrorBody)))]
+pub async fn password_reset(
+    State(state): State<AppState>,
+    addr: Option<Extension<ClientAddr>>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<PasswordResetRequest>,
+) -> Result<StatusCode, ApiError> {
+    let client = client_info(&headers, addr.map(|Extension(a)| a));
+    state
+        .services
+        .auth
+        .complete_password_reset(&body.token, &body.new_password, &client)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -169,6 +169,28 @@ async fn delete(state: &AppState, owner: &Owner, id: &str) -> Result<StatusCode,
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Every global credential's metadata as CSV (no secret, no key hint), in the order they
+/// are used; cells a spreadsheet would run as formulas start with an apostrophe.
+#[utoipa::path(get, path = "/api/admin/credentials/export.csv", tag = "credentials", security(("session" = [])),
+    responses((status = 200, description = "`text/csv`, one row per credential after a header row",
+        content_type = "text/csv", body = String), AdminErrors))]
+pub async fn admin_export(
+    AdminUser(admin): AdminUser,
+    State(state): State<AppState>,
+) -> Result<impl axum::response::IntoResponse, ApiError> {
+    let csv = state.services.credentials.export_csv(&admin).await?;
+    Ok((
+        [
+            (http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"credentials.csv\"",
+            ),
+        ],
+        csv,
+    ))
+}
+
 /// Global credentials by priority (lower first), then name.
 #[utoipa::path(get, path = "/api/admin/credentials", tag = "credentials", security(("session" = [])),
     params(CredentialQuery), responses((status = 200, body = ListResponse<CredentialDto>), AdminErrors))]

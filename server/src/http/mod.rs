@@ -148,8 +148,10 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .routes(routes!(openapi::document))
         .routes(routes!(auth::sign_in))
         .routes(routes!(auth::sign_out))
+        .routes(routes!(auth::password_reset))
         .routes(routes!(users::list, users::create))
-        .routes(routes!(users::update))
+        .routes(routes!(users::update, users::delete))
+        .routes(routes!(users::issue_password_reset))
         .routes(routes!(system::status))
         .routes(routes!(providers::list, providers::create))
         .routes(routes!(providers::get, providers::update, providers::delete))
@@ -162,6 +164,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .routes(routes!(templates::list, templates::create))
         .routes(routes!(templates::get, templates::update, templates::delete))
         .routes(routes!(credentials::admin_list, credentials::admin_create))
+        .routes(routes!(credentials::admin_export))
         .routes(routes!(
             credentials::admin_get,
             credentials::admin_update,
@@ -182,6 +185,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .routes(routes!(probes::test_all_progress))
         .routes(routes!(probes::cancel_test_all))
         .routes(routes!(scheduler::jobs))
+        .routes(routes!(scheduler::run_now))
         .routes(routes!(backups::list, backups::create))
         .routes(routes!(backups::verify))
         .routes(routes!(metrics::scrape))

@@ -1,12 +1,15 @@
-//! `GET /api/scheduler/jobs`: the background jobs, their last and next runs.
+//! `GET /api/scheduler/jobs`: the background jobs, their last and next runs;
+//! `POST /api/scheduler/jobs/{name}/run`: run one now.
 
 use app::dto::{JobDto, ListResponse};
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::Json;
 
 use super::extract::AdminUser;
-use super::openapi::AdminErrors;
+use super::openapi::{AdminErrors, ErrorBody};
 use super::{ApiError, AppState};
+use app::AppError;
+use vocab::Job;
 
 /// Each job with its interval, status (`running`, `ok`, `failed` or `scheduled`), last
 /// run (start, end, duration, error), next run and number of runs, across instances.
@@ -19,4 +22,19 @@ pub async fn jobs(
     Ok(Json(ListResponse::of(
         state.services.scheduler.list(&admin).await?,
     )))
+}
+
+/// Makes the job due now: the first instance to look (within a few seconds) runs it.
+#[utoipa::path(post, path = "/api/scheduler/jobs/{name}/run", tag = "system", security(("session" = [])),
+    params(("name" = String, Path, description = "`health_checks`, `log_pruning` or `backups`")),
+    responses((status = 202, description = "Due now; it runs within a few seconds"),
+        (status = 409, description = "A run is under way", body = ErrorBody), AdminErrors))]
+pub async fn run_now(
+    AdminUser(admin): AdminUser,
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> Result<http::StatusCode, ApiError> {
+    let job = Job::parse(&name).ok_or(ApiError::from(AppError::NotFound))?;
+    state.services.scheduler.run_now(&admin, job).await?;
+    Ok(http::StatusCode::ACCEPTED)
 }

@@ -1,6 +1,6 @@
 //! `/api/admin/users`: the same user service the Users page calls.
 
-use app::dto::{ListResponse, UserDto};
+use app::dto::{ListResponse, PasswordResetDto, UserDto};
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;
 use axum::Json;
@@ -81,4 +81,36 @@ pub async fn update(
     };
     let row = state.services.users.update(&admin, id, patch).await?;
     Ok(Json(row.into()))
+}
+
+#[utoipa::path(delete, path = "/api/admin/users/{id}", tag = "users", security(("session" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 204, description = "Deleted, with their connections, tokens and sessions"), AdminErrors))]
+pub async fn delete(
+    AdminUser(admin): AdminUser,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    state.services.users.delete(&admin, path_id(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, path = "/api/admin/users/{id}/password-reset", tag = "users", security(("session" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 201, body = PasswordResetDto,
+        description = "A one-time link for the user to set a new password, valid for 24 hours; an earlier one stops working"),
+        AdminErrors))]
+pub async fn issue_password_reset(
+    AdminUser(admin): AdminUser,
+    State(state): State<AppState>,
+    headers: http::HeaderMap,
+    Path(id): Path<String>,
+) -> Result<(StatusCode, Json<PasswordResetDto>), ApiError> {
+    let reset = state
+        .services
+        .auth
+        .issue_password_reset(&admin, path_id(&id)?)
+        .await?;
+    let origin = app::ssr::origin_of(&headers, state.web.secure_cookies).unwrap_or_default();
+    Ok((StatusCode::CREATED, Json(app::ssr::reset_link(&origin, reset))))
 }

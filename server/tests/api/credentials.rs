@@ -16,6 +16,7 @@ on_both_databases!(
     a_user_sees_only_their_own_connections,
     moving_past_either_end_changes_and_records_nothing,
     a_list_says_which_rows_can_move_even_when_a_page_splits_a_provider,
+    the_csv_export_holds_metadata_and_never_a_secret,
 );
 
 const CANARY: &str = "sk-canary-5f1d2c9a8b7e6d4c3b2a";
@@ -545,4 +546,61 @@ async fn a_list_says_which_rows_can_move_even_when_a_page_splits_a_provider(app:
     ]
     .map(|(name, up, down)| (name.to_owned(), up, down));
     assert_eq!(seen, expected);
+}
+
+/// The CSV export: a header and one row per global credential in use order, no key and no
+/// hint, a name a spreadsheet would run kept as text; users may not have it.
+async fn the_csv_export_holds_metadata_and_never_a_secret(app: TestApp) {
+    let admin = app.admin().await;
+    let path = "/api/admin/credentials";
+    for (name, priority) in [("=HYPERLINK(\"http://x\")", 2), ("Plain, with a comma", 1)] {
+        let body = json!({"name": name, "provider": "gemini", "priority": priority,
+            "fields": {"api_key": format!("{CANARY}{priority}")}});
+        create(&app, &admin, path, body).await;
+    }
+    let response = admin
+        .get(app.url("/api/admin/credentials/export.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    assert!(response.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("credentials.csv"));
+    let text = response.text().await.unwrap();
+    assert!(!text.contains(CANARY), "no key in the export");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[0].starts_with("id,name,provider,priority,"));
+    assert!(
+        lines[1].contains(",\"Plain, with a comma\",gemini,1,"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].contains(",\"'=HYPERLINK(\"\"http://x\"\")\",gemini,2,"),
+        "{}",
+        lines[2]
+    );
+    let hints: Vec<String> = ["1", "2"]
+        .iter()
+        .map(|n| format!("{}{n}", &CANARY[CANARY.len() - 3..]))
+        .collect();
+    assert!(
+        hints.iter().all(|hint| !text.contains(hint.as_str())),
+        "not even the hint"
+    );
+
+    let user = app.user(&admin, "csv-user@example.com").await;
+    let refused = user
+        .get(app.url("/api/admin/credentials/export.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
 }

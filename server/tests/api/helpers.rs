@@ -204,6 +204,20 @@ impl TestApp {
         client
     }
 
+    /// The id of the user with `email`, as the admin's user list gives it.
+    pub async fn user_id(&self, admin: &Client, email: &str) -> String {
+        let (_, users) = json_of(admin, reqwest::Method::GET, self.url("/api/admin/users"), None).await;
+        users["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["email"] == email)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
     /// Creates the first admin through the set-up link (as a person would) and signs in.
     pub async fn admin(&self) -> Client {
         let token = self.setup_token();

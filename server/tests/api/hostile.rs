@@ -152,9 +152,13 @@ fn route(
 }
 
 impl WriteRoute {
-    /// Sign-in refuses every wrong value alike (401, then 429), never saying which was wrong.
+    /// Sign-in refuses every wrong value alike (401, then 429), never saying which was
+    /// wrong; so does a password reset for its link (a new password is checked first).
     fn secretive(&self) -> bool {
-        self.key == "POST /api/auth/signin"
+        matches!(
+            self.key,
+            "POST /api/auth/signin" | "POST /api/auth/password-reset"
+        )
     }
 }
 
@@ -279,6 +283,9 @@ fn write_routes() -> Vec<WriteRoute> {
         route("POST /api/admin/tokens", "/api/admin/tokens", ADMIN, token, TOKEN, Read("/api/admin/tokens"), None),
         route("PATCH /api/admin/settings", "/api/admin/settings", ADMIN, json!({"resolvePersonalFirst": true}),
             &[("resolvePersonalFirst", Flag)], Read("/api/admin/settings"), None),
+        route("POST /api/auth/password-reset", "/api/auth/password-reset", ADMIN,
+            json!({"token": "0195f1a000007000800000000000000.not-a-link-{n}", "newPassword": "a long new password {n}"}),
+            &[("token", Opaque), ("newPassword", Opaque)], Rows("audit_events"), None),
         // Last: its failures count against the address, and sign-ins before it would wait.
         route("POST /api/auth/signin", "/api/auth/signin", ADMIN,
             json!({"email": "nobody-{n}@example.com", "password": "not a password {n}"}),

@@ -183,3 +183,58 @@ async fn failing_checks_cool_down_disable_and_recover(app: TestApp) {
         .iter()
         .any(|j| j["name"] == "log_pruning"));
 }
+
+/// "Run now" makes a job due: an instance runs it within its poll (at most 5 s), once;
+/// a job this instance does not run is 404, and users may not ask.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn run_now_runs_a_job_within_seconds() {
+    let app = TestApp::spawn(Db::Sqlite).await.unwrap();
+    let admin = app.admin().await;
+    let user = app.user(&admin, "jobs-user@example.com").await;
+    let pruning = |jobs: &Value| {
+        jobs["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|j| j["name"] == "log_pruning")
+            .cloned()
+            .unwrap()
+    };
+    let jobs_url = app.url("/api/scheduler/jobs");
+    let (_, before) = json_of(&admin, Method::GET, jobs_url.clone(), None).await;
+    assert_eq!(
+        pruning(&before)["runs"],
+        0,
+        "hourly: not run yet at start: {before}"
+    );
+
+    let run = |client: &Client, name: &str| {
+        let (client, url) = (
+            client.clone(),
+            app.url(&format!("/api/scheduler/jobs/{name}/run")),
+        );
+        async move { json_of(&client, Method::POST, url, None).await.0 }
+    };
+    assert_eq!(run(&user, "log_pruning").await, StatusCode::FORBIDDEN);
+    assert_eq!(
+        run(&admin, "backups").await,
+        StatusCode::NOT_FOUND,
+        "no backup schedule here"
+    );
+    assert_eq!(run(&admin, "no_such_job").await, StatusCode::NOT_FOUND);
+    assert_eq!(run(&admin, "log_pruning").await, StatusCode::ACCEPTED);
+    let after = polling::json_until(
+        &admin,
+        &jobs_url,
+        "log pruning ran",
+        Duration::from_secs(15),
+        |jobs| pruning(jobs)["runs"] == 1 && pruning(jobs)["status"] == "ok",
+    )
+    .await;
+    let next = pruning(&after)["nextRunAt"].as_str().unwrap().to_owned();
+    let next = chrono::DateTime::parse_from_rfc3339(&next).unwrap();
+    assert!(
+        next > chrono::Utc::now() + chrono::Duration::minutes(30),
+        "the schedule goes on: {after}"
+    );
+}

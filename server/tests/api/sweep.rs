@@ -15,6 +15,7 @@ use app::api::credentials::{
     TestCredentialForm, UpdateCredential,
 };
 use app::api::gateway::{GetGatewayGuide, SendTestPrompt};
+use app::api::jobs::{ListJobs, RunJobNow};
 use app::api::logs::ListRequestLogs;
 use app::api::models::{AddModel, SetModelEnabled, SyncModels};
 use app::api::overview::{GetFigures, GetOverview};
@@ -26,7 +27,9 @@ use app::api::settings::{PersonalFirst, SetPersonalFirst};
 use app::api::setup::{CheckSetupToken, CompleteSetup};
 use app::api::templates::{CloneTemplate, DeleteTemplate, GetTemplate, ListTemplates, UpdateTemplate};
 use app::api::tokens::{CreateToken, ListTokens, RevokeToken};
-use app::api::users::{CreateUser, ListUsers, UpdateUser};
+use app::api::users::{
+    CompletePasswordReset, CreateUser, DeleteUser, IssuePasswordReset, ListUsers, UpdateUser,
+};
 use app::api::webhooks::{
     CreateWebhook, DeleteWebhook, ListDeliveries, ListWebhooks, SendTestEvent, SetWebhookEnabled,
 };
@@ -118,9 +121,12 @@ fn rules() -> Vec<Route> {
         rest("GET /api/openapi.json", Public, &[], Empty),
         rest("POST /api/auth/signin", Public, &[], empty()),
         rest("POST /api/auth/signout", Public, &[], Empty),
+        rest("POST /api/auth/password-reset", Public, &[], empty()),
         rest("GET /api/admin/users", Admin, &[], Empty),
         rest("POST /api/admin/users", Admin, &[], empty()),
         rest("PATCH /api/admin/users/{id}", Admin, &["user"], empty()),
+        rest("DELETE /api/admin/users/{id}", Admin, &["user!"], Empty),
+        rest("POST /api/admin/users/{id}/password-reset", Admin, &["user"], Empty),
         rest("GET /api/system/status", Admin, &[], Empty),
         rest("GET /api/admin/providers", Admin, &[], Empty),
         rest("POST /api/admin/providers", Admin, &[], empty()),
@@ -144,6 +150,7 @@ fn rules() -> Vec<Route> {
         rest("GET /api/admin/credentials/{id}", Admin, &["credential"], Empty),
         rest("PATCH /api/admin/credentials/{id}", Admin, &["credential"], empty()),
         rest("DELETE /api/admin/credentials/{id}", Admin, &["credential!"], Empty),
+        rest("GET /api/admin/credentials/export.csv", Admin, &[], Empty),
         rest("GET /api/admin/connections", Admin, &[], Empty),
         rest("GET /api/connections", SignedIn, &[], Empty),
         rest("POST /api/connections", SignedIn, &[], empty()),
@@ -164,6 +171,7 @@ fn rules() -> Vec<Route> {
         rest("GET /v1/models", Scope(TokenScope::Gateway), &[], Empty),
         rest("GET /api/usage", AnyCaller, &[], Empty),
         rest("GET /api/scheduler/jobs", Admin, &[], Empty),
+        rest("POST /api/scheduler/jobs/{name}/run", Admin, &["job"], Empty),
         rest("GET /metrics", AdminOrScope(TokenScope::Metrics), &[], Empty),
         rest("GET /api/admin/backups", Admin, &[], Empty),
         rest("POST /api/admin/backups", Admin, &[], Empty),
@@ -187,6 +195,8 @@ fn rules() -> Vec<Route> {
         // Server functions, the UI's RPC.
         rpc::<ListAudit>("GET", Admin, "page=1"),
         rpc::<ListBackups>("GET", Admin, ""),
+        rpc::<ListJobs>("GET", Admin, ""),
+        rpc::<RunJobNow>("POST", Admin, "job=log_pruning"),
         rpc::<BackUpNow>("POST", Admin, ""),
         rpc::<VerifyBackup>("POST", Admin, "name={backup}"),
         rpc::<GetGatewayGuide>("GET", SignedIn, ""),
@@ -252,6 +262,9 @@ fn rules() -> Vec<Route> {
             "email=made-by-sweep%40example.com&display_name=Made&password=a+long+password+1&role=user"),
         rpc::<ListUsers>("GET", Admin, ""),
         rpc::<UpdateUser>("POST", Admin, "id={user}"),
+        rpc::<DeleteUser>("POST", Admin, "id={user!}"),
+        rpc::<IssuePasswordReset>("POST", Admin, "id={user}"),
+        rpc::<CompletePasswordReset>("POST", Public, "token=x&new_password=y"),
         rpc::<CreateWebhook>("POST", Admin, "url=http%3A%2F%2F127.0.0.1%3A9%2Fmade&kind=json&secret="),
         rpc::<DeleteWebhook>("POST", Admin, "id={webhook!}"),
         rpc::<ListDeliveries>("GET", Admin, "id={webhook}"),
@@ -538,6 +551,7 @@ impl Fixtures {
             "model" => self.model.clone(),
             "run" => self.run.clone(),
             "backup" => self.backup.clone(),
+            "job" => "log_pruning".to_owned(),
             other => panic!("no fixture named {other}"),
         }
     }
@@ -560,6 +574,11 @@ impl Fixtures {
                 json!({"key": doomed, "name": "Doomed", "cloneFrom": "openai-compatible"}),
             ),
             "webhook" => ("/api/admin/webhooks", json!({"url": "http://127.0.0.1:9/doomed"})),
+            "user" => (
+                "/api/admin/users",
+                json!({"email": format!("{doomed}@example.com"), "displayName": "Doomed",
+                    "password": "doomed password 123"}),
+            ),
             other => panic!("nothing makes a fresh {other}"),
         };
         id_of(&created(&self.admin, app, path, body).await)

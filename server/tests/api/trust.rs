@@ -21,19 +21,6 @@ on_both_databases!(
     every_admin_change_is_audited,
 );
 
-async fn user_id(app: &TestApp, admin: &Client, email: &str) -> String {
-    let (_, users) = json_of(admin, Method::GET, app.url("/api/admin/users"), None).await;
-    users["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["email"] == email)
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
 fn token_client(token: &Value) -> Client {
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert("x-api-key", token["token"].as_str().unwrap().parse().unwrap());
@@ -86,7 +73,7 @@ async fn a_demoted_admins_tokens_lose_what_only_admins_hold(app: TestApp) {
         (StatusCode::OK, Some(key))
     );
 
-    let boss_id = user_id(&app, &admin, "boss@example.com").await;
+    let boss_id = app.user_id(&admin, "boss@example.com").await;
     let (status, _) = json_of(
         &admin,
         Method::PATCH,
@@ -267,7 +254,7 @@ async fn every_admin_change_is_audited(app: TestApp) {
     let admin = app.admin().await;
     let fake = FakeProvider::start().await;
     let user = app.user(&admin, "someone@example.com").await;
-    let someone = user_id(&app, &admin, "someone@example.com").await;
+    let someone = app.user_id(&admin, "someone@example.com").await;
     json_of(
         &admin,
         Method::PATCH,

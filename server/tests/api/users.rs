@@ -10,6 +10,8 @@ on_both_databases!(
     bad_user_input_gets_a_clear_error_and_changes_nothing,
     an_admin_cannot_lock_themselves_out,
     system_status_reports_the_instance,
+    deleting_a_user_takes_their_connections_tokens_and_sessions,
+    a_reset_link_sets_a_new_password_once,
 );
 
 async fn roles_decide_who_reaches_admin_routes(app: TestApp) {
@@ -214,4 +216,171 @@ async fn system_status_reports_the_instance(app: TestApp) {
     assert_eq!(status["counts"]["users"], 1);
     assert_eq!(status["counts"]["providers"], 8);
     assert_eq!(status["counts"]["credentials"], 0);
+}
+
+/// A deleted user's connection, token and session stop at once; the deletion is one audit
+/// event that says what went with them; an admin cannot delete their own account.
+async fn deleting_a_user_takes_their_connections_tokens_and_sessions(app: TestApp) {
+    use reqwest::Method;
+
+    use crate::helpers::json_of;
+    let admin = app.admin().await;
+    let alice = app.user(&admin, "alice-gone@example.com").await;
+    let body =
+        json!({"name": "mine", "provider": "gemini", "fields": {"api_key": "sk-alice-gone-0000000001"}});
+    let (status, _) = json_of(&alice, Method::POST, app.url("/api/connections"), Some(body)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let body = json!({"name": "laptop", "scopes": ["resolve"]});
+    let (status, token) = json_of(&alice, Method::POST, app.url("/api/tokens"), Some(body)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let raw = token["token"].as_str().unwrap().to_owned();
+    let resolve = || async {
+        let client = reqwest::Client::new();
+        let response = client
+            .post(app.url("/api/resolve"))
+            .bearer_auth(&raw)
+            .json(&json!({"provider": "gemini"}))
+            .send()
+            .await
+            .unwrap();
+        response.status()
+    };
+    assert_eq!(resolve().await, StatusCode::OK);
+
+    let alice_id = app.user_id(&admin, "alice-gone@example.com").await;
+    let admin_id = app.user_id(&admin, "admin@example.com").await;
+    let own = admin
+        .delete(app.url(&format!("/api/admin/users/{admin_id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_of(own).await.0, StatusCode::BAD_REQUEST);
+    let by_user = alice
+        .delete(app.url(&format!("/api/admin/users/{admin_id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_user.status(), StatusCode::FORBIDDEN);
+
+    let gone = admin
+        .delete(app.url(&format!("/api/admin/users/{alice_id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        resolve().await,
+        StatusCode::UNAUTHORIZED,
+        "the token went with her"
+    );
+    let (status, _) = json_of(&alice, Method::GET, app.url("/api/connections"), None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "and her session");
+    let (_, connections) = json_of(&admin, Method::GET, app.url("/api/admin/connections"), None).await;
+    assert_eq!(connections["total"], 0, "and her connection: {connections}");
+    let again = admin
+        .delete(app.url(&format!("/api/admin/users/{alice_id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_FOUND);
+
+    let url = app.url("/api/admin/audit?action=user.delete");
+    let (_, events) = json_of(&admin, Method::GET, url, None).await;
+    assert_eq!(events["total"], 1, "{events}");
+    let details = &events["data"][0]["details"];
+    assert_eq!(
+        (
+            &details["email"],
+            &details["connectionsDeleted"],
+            &details["tokensDeleted"]
+        ),
+        (&json!("alice-gone@example.com"), &json!(1), &json!(1))
+    );
+}
+
+/// An admin's reset link sets a new password once: the old password and every session
+/// stop, a newer link replaces an older one, a weak password leaves the link usable, and
+/// no link is in the audit log.
+async fn a_reset_link_sets_a_new_password_once(app: TestApp) {
+    use reqwest::Method;
+
+    use crate::helpers::json_of;
+    let admin = app.admin().await;
+    let bob = app.user(&admin, "bob-reset@example.com").await;
+    let bob_id = app.user_id(&admin, "bob-reset@example.com").await;
+    let admin_id = app.user_id(&admin, "admin@example.com").await;
+    let issue = |id: String| {
+        let admin = admin.clone();
+        let url = app.url(&format!("/api/admin/users/{id}/password-reset"));
+        async move { json_of(&admin, Method::POST, url, None).await }
+    };
+    assert_eq!(
+        issue(admin_id).await.0,
+        StatusCode::BAD_REQUEST,
+        "not for oneself"
+    );
+    let by_bob = json_of(
+        &bob,
+        Method::POST,
+        app.url(&format!("/api/admin/users/{bob_id}/password-reset")),
+        None,
+    )
+    .await;
+    assert_eq!(by_bob.0, StatusCode::FORBIDDEN);
+
+    let (status, first) = issue(bob_id.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let (_, second) = issue(bob_id.clone()).await;
+    let token_of = |made: &Value| {
+        let link = made["link"].as_str().unwrap();
+        assert!(link.starts_with(&app.url("/reset?token=")), "{link}");
+        link.split_once("token=").unwrap().1.to_owned()
+    };
+    let (first, second) = (token_of(&first), token_of(&second));
+    let complete = |token: String, password: &'static str| {
+        let (client, url) = (app.client(), app.url("/api/auth/password-reset"));
+        let body = json!({"token": token, "newPassword": password});
+        async move { json_of(&client, Method::POST, url, Some(body)).await }
+    };
+    let (status, refused) = complete(first, "bob's brand new password").await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "a newer link replaced it: {refused}"
+    );
+    let (status, weak) = complete(second.clone(), "short").await;
+    assert_eq!(
+        (status, weak["error"]["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("newPassword"))
+    );
+    let (status, _) = json_of(&bob, Method::GET, app.url("/api/connections"), None).await;
+    assert_eq!(status, StatusCode::OK, "nothing changed yet");
+
+    let (status, _) = complete(second.clone(), "bob's brand new password").await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = json_of(&bob, Method::GET, app.url("/api/connections"), None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "his sessions ended");
+    let (status, _) = complete(second.clone(), "yet another password 1").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "a link works once");
+    let sign_in = |password: &'static str| {
+        let (client, url) = (app.client(), app.url("/api/auth/signin"));
+        let body = json!({"email": "bob-reset@example.com", "password": password});
+        async move { json_of(&client, Method::POST, url, Some(body)).await.0 }
+    };
+    assert_eq!(sign_in("bob's brand new password").await, StatusCode::OK);
+
+    let (_, audit) = json_of(&admin, Method::GET, app.url("/api/admin/audit?perPage=200"), None).await;
+    let text = audit.to_string();
+    assert!(!text.contains(&second), "no reset link in the audit log");
+    let issued = audit["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "user.password_reset")
+        .count();
+    assert_eq!(issued, 2);
+    assert!(
+        text.contains("reset link"),
+        "the password change says how: {text}"
+    );
 }

@@ -4,7 +4,7 @@ use vocab::ProviderId;
 use super::state::{Actions, FormState, ScopeField};
 use crate::api::credentials::{credential_form_fields, TestCredentialForm};
 use crate::components::{after_save, CredentialFields, FieldError, FormError, ProbeResult, SavedNotice};
-use crate::dto::{AvailableProviderDto, CredentialDto};
+use crate::dto::{AvailableProviderDto, CredentialDto, TemplateFieldDto};
 use crate::AppError;
 use vocab::Scope;
 
@@ -65,7 +65,10 @@ pub fn CreateCredentialForm(
                 <Transition>
                     {move || Suspend::new(async move {
                         match fields.await {
-                            Ok(fields) => view! { <CredentialFields fields error/> }.into_any(),
+                            Ok(fields) => view! {
+                                <EndpointOverride shown=!has_own_endpoint(&fields) error/>
+                                <CredentialFields fields error/>
+                            }.into_any(),
                             Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
                         }
                     })}
@@ -100,8 +103,12 @@ pub fn EditCredentialForm(credential: CredentialDto, scope: Scope, actions: Acti
                     {move || {
                         let saved = saved.clone();
                         Suspend::new(async move {
+                            let endpoint = saved.endpoint.clone().unwrap_or_default();
                             match fields.await {
-                                Ok(fields) => view! { <CredentialFields fields error saved/> }.into_any(),
+                                Ok(fields) => view! {
+                                    <EndpointOverride shown=!has_own_endpoint(&fields) error saved=endpoint/>
+                                    <CredentialFields fields error saved/>
+                                }.into_any(),
                                 Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
                             }
                         })
@@ -169,10 +176,6 @@ fn SettingsInputs(
     );
     let quota = number(saved.as_ref().and_then(|c| c.monthly_quota));
     let failures = number(saved.as_ref().and_then(|c| c.auto_disable_after.map(i64::from)));
-    let endpoint = saved
-        .as_ref()
-        .and_then(|c| c.endpoint.clone())
-        .unwrap_or_default();
     let required = saved.is_some();
     view! {
         <div class="row-inputs">
@@ -190,9 +193,28 @@ fn SettingsInputs(
         <FieldError error field="rate_limit_per_minute"/>
         <FieldError error field="monthly_quota"/>
         <FieldError error field="auto_disable_after"/>
-        <label>"Endpoint override (empty: the provider's base URL)"
-            <input type="url" name="settings[endpoint]" maxlength="2048" value=endpoint/>
-        </label>
-        <FieldError error field="endpoint"/>
     }
+}
+
+/// Another address for this credential's requests than the provider's. Left out where the
+/// template asks for an endpoint of its own (Azure): two "endpoint" inputs would leave
+/// the user guessing which one counts.
+#[component]
+fn EndpointOverride(
+    shown: bool,
+    error: Signal<Option<AppError>>,
+    #[prop(optional)] saved: String,
+) -> impl IntoView {
+    shown.then(|| {
+        view! {
+            <label>"Endpoint override (empty: the provider's base URL)"
+                <input type="url" name="settings[endpoint]" maxlength="2048" value=saved/>
+            </label>
+            <FieldError error field="endpoint"/>
+        }
+    })
+}
+
+fn has_own_endpoint(fields: &[TemplateFieldDto]) -> bool {
+    fields.iter().any(|f| f.name == "endpoint")
 }

@@ -6,6 +6,7 @@ use super::form::{CreateCredentialForm, EditCredentialForm};
 use super::state::ListState;
 use super::table::CredentialTable;
 use crate::components::{page_result, FormError, Pager};
+use vocab::Scope;
 
 const PER_PAGE: u64 = 50;
 
@@ -42,6 +43,12 @@ pub fn CredentialList(state: ListState) -> impl IntoView {
                     </Suspense>
                 </select>
             </label>
+            // Metadata only: no key, no hint (the export is the domain's).
+            {(scope == Scope::Global).then(|| view! {
+                <a class="export" href="/api/admin/credentials/export.csv" rel="external" download="credentials.csv">
+                    "Export CSV"
+                </a>
+            })}
         </div>
         <FormError error=row_error/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>

@@ -28,8 +28,8 @@ pub fn CredentialsPage() -> impl IntoView {
     // Loaded alongside the user rather than inside the Suspense below (see `ListState`);
     // for anyone but an admin they answer 403 and are never shown.
     let order = OrderState::new();
-    let test_all = TestAllState::new();
     let list = ListState::new(Scope::Global);
+    let test_all = TestAllState::new(list.reload);
     let everyones = Resource::new(|| (), |_| list_all_connections());
     view! {
         <Title text="Credentials"/>

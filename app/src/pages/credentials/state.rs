@@ -40,6 +40,9 @@ pub struct ListState {
     /// The provider filter (an identifier; empty for all).
     pub provider: UrlParam<String>,
     pub page: UrlParam<u64>,
+    /// Bumped when something outside the list's own actions changed its rows (a finished
+    /// "Test all"), to load them again.
+    pub reload: RwSignal<u32>,
     pub providers: Resource<Result<Vec<AvailableProviderDto>, AppError>>,
     pub credentials: Resource<Result<Page<CredentialDto>, AppError>>,
     pub form: FormState,
@@ -78,6 +81,7 @@ impl ListState {
         };
         let provider = url_param("provider", String::new());
         let page = url_param("page", 1_u64);
+        let reload = RwSignal::new(0_u32);
         let providers = Resource::new(|| (), |_| list_enabled_providers());
         let credentials = Resource::new(
             move || {
@@ -90,6 +94,7 @@ impl ListState {
                     actions.reorder.version().get(),
                     actions.delete.version().get(),
                     actions.test.version().get(),
+                    reload.get(),
                 )
             },
             move |(provider, page, ..)| list_credentials(scope, provider, page),
@@ -110,6 +115,7 @@ impl ListState {
             actions,
             provider,
             page,
+            reload,
             providers,
             credentials,
             form: FormState { selected, fields },

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 
 use super::state::Actions;
 use crate::api::credentials::{DeleteCredential, MoveCredential, SetCredentialActive, TestCredential};
-use crate::components::{ConfirmButton, ProbeResult};
+use crate::components::{Clipped, ConfirmButton, ProbeResult, StatusBadge, Tone};
 use crate::dto::CredentialDto;
 use vocab::{CredentialId, Direction, DisabledReason, Outcome, Scope};
 
@@ -44,7 +44,7 @@ pub fn CredentialTable(
 fn CredentialRow(credential: CredentialDto, scope: Scope, actions: Actions) -> impl IntoView {
     let id = credential.id;
     let active = credential.active;
-    let status = status(&credential);
+    let (tone, status) = status(&credential);
     let usage = usage(&credential);
     let last_used = credential
         .last_used_at
@@ -84,10 +84,15 @@ fn CredentialRow(credential: CredentialDto, scope: Scope, actions: Actions) -> i
             <td class="name">{name}</td>
             <td>{provider}</td>
             <td class="hint"><code>{hint}</code></td>
-            <td class="status">{status}</td>
+            <td class="status"><StatusBadge tone text=status/></td>
             <td>{usage}</td>
             <td>{last_used}</td>
-            <td class="last-test">{last_test}</td>
+            <td class="last-test">
+                {match last_test {
+                    LastTest::Short(text) => text.into_any(),
+                    LastTest::Failed(text) => view! { <Clipped text/> }.into_any(),
+                }}
+            </td>
             <td class="actions">
                 <button type="button" class="secondary" data-action="test" disabled=move || actions.test.pending().get()
                     on:click=move |_| {
@@ -144,15 +149,19 @@ fn take_focus_back(row: &leptos::web_sys::HtmlTableRowElement, id: CredentialId,
     }
 }
 
-/// "active", "active · cooldown until 11-27 10:00", "disabled: failing" or "inactive".
-fn status(credential: &CredentialDto) -> String {
+/// "active", "active · cooldown until 11-27 10:00", "disabled: failing" or "inactive",
+/// with the badge's tone.
+fn status(credential: &CredentialDto) -> (Tone, String) {
     match (credential.active, credential.disabled_reason) {
         (true, _) => match credential.cooldown_until {
-            Some(until) => format!("active · cooldown until {}", until.format("%m-%d %H:%M")),
-            None => "active".to_owned(),
+            Some(until) => (
+                Tone::Warning,
+                format!("active · cooldown until {}", until.format("%m-%d %H:%M")),
+            ),
+            None => (Tone::Good, "active".to_owned()),
         },
-        (false, Some(DisabledReason::Health)) => "disabled: failing".to_owned(),
-        (false, _) => "inactive".to_owned(),
+        (false, Some(DisabledReason::Health)) => (Tone::Bad, "disabled: failing".to_owned()),
+        (false, _) => (Tone::Off, "inactive".to_owned()),
     }
 }
 
@@ -168,18 +177,24 @@ fn usage(credential: &CredentialDto) -> String {
     )
 }
 
+/// A test's outcome as the row shows it: short, or a failure's sentence (clipped to a line).
+enum LastTest {
+    Short(String),
+    Failed(String),
+}
+
 /// `ok · 45 ms · 11-23 10:00`, or the failure's sentence; "never" before the first test.
-fn last_test(credential: &CredentialDto) -> String {
+fn last_test(credential: &CredentialDto) -> LastTest {
     let (Some(status), Some(at)) = (&credential.last_test_status, credential.last_test_at) else {
-        return "never".to_owned();
+        return LastTest::Short("never".to_owned());
     };
     let when = at.format("%m-%d %H:%M");
     match (status, &credential.last_test_error) {
-        (Outcome::Ok, _) => format!(
+        (Outcome::Ok, _) => LastTest::Short(format!(
             "ok · {} ms · {when}",
             credential.last_test_latency_ms.unwrap_or(0)
-        ),
-        (_, Some(error)) => format!("failed: {error} · {when}"),
-        (other, None) => format!("{} · {when}", other.as_str().replace('_', " ")),
+        )),
+        (_, Some(error)) => LastTest::Failed(format!("failed: {error} · {when}")),
+        (other, None) => LastTest::Short(format!("{} · {when}", other.as_str().replace('_', " "))),
     }
 }

@@ -1,7 +1,7 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
-use vocab::RunStatus;
+use vocab::{RunId, RunStatus};
 
 use crate::api::credentials::{test_all_progress, CancelTestAll, StartTestAll};
 use crate::dto::TestRunDto;
@@ -14,10 +14,13 @@ pub struct TestAllState {
     cancel: ServerAction<CancelTestAll>,
     tick: RwSignal<u32>,
     progress: Resource<Result<Option<TestRunDto>, AppError>>,
+    /// The list to load again once a run has finished, and the run it was loaded for.
+    list_reload: RwSignal<u32>,
+    reloaded_for: StoredValue<Option<RunId>>,
 }
 
 impl TestAllState {
-    pub fn new() -> Self {
+    pub fn new(list_reload: RwSignal<u32>) -> Self {
         let start = ServerAction::<StartTestAll>::new();
         let cancel = ServerAction::<CancelTestAll>::new();
         let job = Signal::derive(move || start.value().get().and_then(Result::ok));
@@ -36,6 +39,8 @@ impl TestAllState {
             cancel,
             tick,
             progress,
+            list_reload,
+            reloaded_for: StoredValue::new(None),
         }
     }
 }
@@ -49,11 +54,17 @@ pub fn TestAllPanel(state: TestAllState) -> impl IntoView {
         cancel,
         tick,
         progress,
+        list_reload,
+        reloaded_for,
     } = state;
     Effect::new(move |_| {
         if let Some(Ok(Some(run))) = progress.get() {
             if !run.finished {
                 set_timeout(move || tick.update(|t| *t += 1), Duration::from_millis(500));
+            } else if reloaded_for.get_value() != Some(run.job_id) {
+                // Each row's "last test" changed: the list shows it without a reload.
+                reloaded_for.set_value(Some(run.job_id));
+                list_reload.update(|n| *n += 1);
             }
         }
     });

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use super::create_form::CreateProviderForm;
 use crate::api::providers::{list_providers, CreateProvider, DeleteProvider, SetProviderEnabled};
-use crate::components::{page_result, ConfirmButton, FormError};
+use crate::components::{page_result, ConfirmButton, FormError, StatusBadge, Tone};
 use crate::dto::ProviderDto;
 
 /// The admin's view: every provider, filters, enable/disable, delete, create.
@@ -91,7 +91,7 @@ fn ProviderTable(
                             <td><code>{p.identifier}</code></td>
                             <td class="url">{p.base_url}</td>
                             <td>{if p.is_system { "system" } else { "custom" }}</td>
-                            <td class="status">{if p.enabled { "enabled" } else { "disabled" }}</td>
+                            <td class="status"><StatusBadge tone=Tone::on(p.enabled) text=if p.enabled { "enabled" } else { "disabled" }/></td>
                             <td class="actions">
                                 <ActionForm action=toggle>
                                     <input type="hidden" name="id" value=id/>

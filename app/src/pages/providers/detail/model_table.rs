@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use vocab::ProviderId;
 
 use crate::api::models::{AddModel, SetModelEnabled};
-use crate::components::{FieldError, FormError};
+use crate::components::{FieldError, FormError, StatusBadge, Tone};
 use crate::dto::ModelDto;
 
 /// The provider's models; users only ever see the enabled ones.
@@ -33,7 +33,7 @@ pub fn ModelTable(
                         <td><code>{m.model_id}</code></td>
                         <td>{m.display_name}</td>
                         <td>{m.source.as_str()}</td>
-                        <td class="status">{if m.enabled { "enabled" } else { "disabled" }}</td>
+                        <td class="status"><StatusBadge tone=Tone::on(m.enabled) text=if m.enabled { "enabled" } else { "disabled" }/></td>
                         <td class="actions">
                             <ActionForm action=set_model>
                                 <input type="hidden" name="provider_id" value=provider_id.to_string()/>
