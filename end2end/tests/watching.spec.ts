@@ -86,9 +86,30 @@ test('an admin adds a webhook, sends a test event and reads the delivery log', a
   await expect(card.locator('.status').first()).toHaveText('disabled');
   await expect(page.locator(`section.webhook[data-url="${receiverUrl}"][data-enabled="false"]`)).toBeVisible();
 
+  // Editing opens in the card with the focus on the URL; a refused change keeps the form
+  // open; a saved one keeps the secret it was not given again.
+  await card.getByRole('button', { name: 'Edit', exact: true }).click();
+  const edit = card.locator('form.edit-webhook');
+  await expect(edit.getByLabel('URL')).toBeFocused();
+  await expect(edit.getByLabel('URL')).toHaveValue(receiverUrl);
+  await expect(edit.getByLabel('Format')).toHaveValue('slack');
+  await expect(edit.getByLabel(/^auto-disabled/)).toBeChecked();
+  await edit.getByLabel('URL').fill('ftp://nope.example.com/');
+  await edit.getByRole('button', { name: 'Save changes' }).click();
+  await expect(edit.locator('.field-error')).toContainText('must start with http:// or https://');
+  const editedUrl = `${receiverUrl}?edited=1`;
+  await edit.getByLabel('URL').fill(editedUrl);
+  await edit.getByLabel(/^recovered/).check();
+  await edit.getByRole('button', { name: 'Save changes' }).click();
+  const edited = page.locator(`section.webhook[data-url="${editedUrl}"]`);
+  await expect(edited).toContainText('recovered');
+  await expect(edited).toContainText('auto disabled');
+  await expect(edited).toContainText('signed');
+  await expect(edited.locator('form.edit-webhook')).toHaveCount(0);
+
   // Deleting asks once more.
-  await card.getByRole('button', { name: 'Delete', exact: true }).click();
-  await card.getByRole('button', { name: 'Delete it and its delivery log' }).click();
-  await expect(card).toHaveCount(0);
+  await edited.getByRole('button', { name: 'Delete', exact: true }).click();
+  await edited.getByRole('button', { name: 'Delete it and its delivery log' }).click();
+  await expect(edited).toHaveCount(0);
   await expect(page.getByText('No webhooks yet.')).toBeVisible();
 });

@@ -5,13 +5,15 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use vocab::{AlertEvent, DeliveryStatus, WebhookId};
+use vocab::{AlertEvent, DeliveryStatus, WebhookId, WebhookKind};
 
 use crate::api::webhooks::{
     form_key, list_deliveries, list_webhooks, CreateWebhook, DeleteWebhook, SendTestEvent, SetWebhookEnabled,
+    UpdateWebhook,
 };
 use crate::components::{page_result, ConfirmButton, FieldError, FormError};
 use crate::dto::{WebhookDeliveryDto, WebhookDto};
+use crate::AppError;
 
 const FIELDS: &[&str] = &["url", "kind", "events", "secret"];
 /// How the form describes each event a webhook can subscribe to.
@@ -36,12 +38,26 @@ pub fn WebhooksPage() -> impl IntoView {
     let create = ServerAction::<CreateWebhook>::new();
     let toggle = ServerAction::<SetWebhookEnabled>::new();
     let delete = ServerAction::<DeleteWebhook>::new();
+    let update = ServerAction::<UpdateWebhook>::new();
+    // The list is read again after a saved edit only: a refused one keeps its form open
+    // with the error beside the field.
+    let saved_edits = RwSignal::new(0_u32);
+    Effect::watch(
+        move || update.version().get(),
+        move |_, _, _| {
+            if matches!(update.value().get_untracked(), Some(Ok(_))) {
+                saved_edits.update(|n| *n += 1);
+            }
+        },
+        false,
+    );
     let hooks = Resource::new(
         move || {
             (
                 create.version().get(),
                 toggle.version().get(),
                 delete.version().get(),
+                saved_edits.get(),
             )
         },
         |_| list_webhooks(),
@@ -62,6 +78,9 @@ pub fn WebhooksPage() -> impl IntoView {
             <code>"X-Switchyard-Signature: sha256=…"</code> " (HMAC-SHA256 of " <code>"{X-Switchyard-Timestamp}.{body}"</code> ")."
         </p>
         <FormError error=row_error/>
+        {move || update.value().get().and_then(Result::ok).map(|hook| view! {
+            <p class="ok" role="status">"Saved the webhook to " <code>{hook.url}</code> "."</p>
+        })}
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 // Users get 403 here, and no form below.
@@ -70,7 +89,7 @@ pub fn WebhooksPage() -> impl IntoView {
                         view! { <p class="empty">"No webhooks yet."</p> }.into_any()
                     } else {
                         rows.into_iter()
-                            .map(|hook| view! { <WebhookCard hook toggle delete/> })
+                            .map(|hook| view! { <WebhookCard hook toggle delete update/> })
                             .collect_view()
                             .into_any()
                     };
@@ -88,32 +107,80 @@ fn NewWebhook(create: ServerAction<CreateWebhook>) -> impl IntoView {
         <section class="card">
             <h2>"New webhook"</h2>
             <ActionForm action=create attr:id="create-webhook">
-                <label>"URL" <input type="url" name="url" required maxlength="2048" placeholder="https://hooks.slack.com/services/…"/></label>
-                <FieldError error field="url"/>
-                <label>"Format"
-                    <select name="kind">
-                        <option value="json">"JSON event"</option>
-                        <option value="slack">"Slack-compatible text"</option>
-                    </select>
-                </label>
-                <fieldset class="scopes">
-                    <legend>"Events (none ticked: all of them)"</legend>
-                    {AlertEvent::SUBSCRIBABLE.iter().map(|event| view! {
-                        <label class="inline">
-                            <input type="checkbox" name=format!("events[{}]", form_key(*event)) value="true"/>
-                            {event_label(*event)}
-                        </label>
-                    }).collect_view()}
-                </fieldset>
-                <FieldError error field="events"/>
-                <label>"Signing secret (optional, 16 characters or more; never shown again)"
-                    <input type="password" name="secret" autocomplete="new-password" maxlength="256"/>
-                </label>
-                <FieldError error field="secret"/>
+                <WebhookFields error/>
                 <FormError error fields=FIELDS/>
                 <button type="submit" disabled=move || create.pending().get()>"Add webhook"</button>
             </ActionForm>
         </section>
+    }
+}
+
+/// The settings both forms hold, empty or as saved: URL, format, events and secret.
+#[component]
+fn WebhookFields(
+    error: Signal<Option<AppError>>,
+    #[prop(optional)] saved: Option<WebhookDto>,
+    #[prop(optional)] url_input: Option<NodeRef<leptos::html::Input>>,
+) -> impl IntoView {
+    let url = saved.as_ref().map(|h| h.url.clone()).unwrap_or_default();
+    let slack = saved.as_ref().is_some_and(|h| h.kind == WebhookKind::Slack);
+    let ticked = saved.as_ref().map(|h| h.events.clone()).unwrap_or_default();
+    let has_secret = saved.as_ref().is_some_and(|h| h.has_secret);
+    let editing = saved.is_some();
+    let url_input = url_input.unwrap_or_default();
+    view! {
+        <label>"URL" <input type="url" name="url" required maxlength="2048" value=url node_ref=url_input
+            placeholder="https://hooks.slack.com/services/…"/></label>
+        <FieldError error field="url"/>
+        <label>"Format"
+            <select name="kind">
+                <option value="json" selected=!slack>"JSON event"</option>
+                <option value="slack" selected=slack>"Slack-compatible text"</option>
+            </select>
+        </label>
+        <fieldset class="scopes">
+            <legend>"Events (none ticked: all of them)"</legend>
+            {AlertEvent::SUBSCRIBABLE.iter().map(|event| view! {
+                <label class="inline">
+                    <input type="checkbox" name=format!("events[{}]", form_key(*event)) value="true"
+                        checked=ticked.contains(event)/>
+                    {event_label(*event)}
+                </label>
+            }).collect_view()}
+        </fieldset>
+        <FieldError error field="events"/>
+        <label>{if editing { "New signing secret (empty: keep the one stored; 16 characters or more)" }
+                else { "Signing secret (optional, 16 characters or more; never shown again)" }}
+            <input type="password" name="secret" autocomplete="new-password" maxlength="256"/>
+        </label>
+        {has_secret.then(|| view! {
+            <label class="inline"><input type="checkbox" name="remove_secret" value="true"/>"Remove the signing secret"</label>
+        })}
+        <FieldError error field="secret"/>
+    }
+}
+
+/// Edits a webhook in its own card, with the focus on its first field.
+#[component]
+fn EditWebhook(hook: WebhookDto, update: ServerAction<UpdateWebhook>, close: Callback<()>) -> impl IntoView {
+    let error = Signal::derive(move || update.value().get().and_then(Result::err));
+    let url_input = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(input) = url_input.get() {
+            let _ = input.focus();
+        }
+    });
+    let id = hook.id;
+    view! {
+        <ActionForm action=update attr:class="edit-webhook">
+            <input type="hidden" name="id" value=id.to_string()/>
+            <WebhookFields error saved=hook url_input/>
+            <FormError error fields=FIELDS/>
+            <div class="buttons">
+                <button type="submit" disabled=move || update.pending().get()>"Save changes"</button>
+                <button type="button" class="secondary" on:click=move |_| close.run(())>"Cancel"</button>
+            </div>
+        </ActionForm>
     }
 }
 
@@ -122,9 +189,20 @@ fn WebhookCard(
     hook: WebhookDto,
     toggle: ServerAction<SetWebhookEnabled>,
     delete: ServerAction<DeleteWebhook>,
+    update: ServerAction<UpdateWebhook>,
 ) -> impl IntoView {
     let test = ServerAction::<SendTestEvent>::new();
     let id = hook.id;
+    let editing = RwSignal::new(false);
+    let edit_button = NodeRef::<leptos::html::Button>::new();
+    // Cancel puts the focus back on "Edit".
+    let close = Callback::new(move |()| {
+        editing.set(false);
+        if let Some(button) = edit_button.get_untracked() {
+            let _ = button.focus();
+        }
+    });
+    let saved = hook.clone();
     let events = hook
         .events
         .iter()
@@ -140,7 +218,10 @@ fn WebhookCard(
                 {hook.has_secret.then(|| view! { <span class="badge">"signed"</span> })}
             </div>
             <p class="subtitle">"Events: " {events}</p>
+            {move || editing.get().then(|| view! { <EditWebhook hook=saved.clone() update close/> })}
             <div class="row actions">
+                <button type="button" class="secondary" node_ref=edit_button aria-expanded=move || editing.get().to_string()
+                    on:click=move |_| editing.update(|open| *open = !*open)>"Edit"</button>
                 <ActionForm action=test>
                     <input type="hidden" name="id" value=id.to_string()/>
                     <button type="submit" class="secondary" disabled=move || test.pending().get()>"Send test event"</button>

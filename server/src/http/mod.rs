@@ -2,7 +2,6 @@
 //! and the layers every response passes through.
 
 mod api_error;
-mod assets;
 mod audit;
 mod auth;
 mod backups;
@@ -236,7 +235,6 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
     let site = Router::new()
         .merge(api)
         .leptos_routes_with_context(&state, route_list(), context.clone(), shell_fn)
-        .merge(assets::pkg_routes(&state.leptos_options.site_root))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
             context, shell,
         ))

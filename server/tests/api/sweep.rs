@@ -32,6 +32,7 @@ use app::api::users::{
 };
 use app::api::webhooks::{
     CreateWebhook, DeleteWebhook, ListDeliveries, ListWebhooks, SendTestEvent, SetWebhookEnabled,
+    UpdateWebhook,
 };
 use leptos::server_fn::ServerFn;
 use reqwest::{Client, Method, StatusCode};
@@ -271,6 +272,7 @@ fn rules() -> Vec<Route> {
         rpc::<ListWebhooks>("GET", Admin, ""),
         rpc::<SendTestEvent>("POST", Admin, "id={webhook}"),
         rpc::<SetWebhookEnabled>("POST", Admin, "id={webhook}&enabled=true"),
+        rpc::<UpdateWebhook>("POST", Admin, "id={webhook}&url=http%3A%2F%2F127.0.0.1%3A9%2Fedited&kind=json&secret="),
     ]
 }
 

@@ -26,16 +26,7 @@ pub async fn create_webhook(
         url,
         kind: Some(kind),
         enabled: None,
-        // An unknown key goes on as it is, for the domain to refuse by name.
-        events: events
-            .into_keys()
-            .map(|key| {
-                vocab::AlertEvent::SUBSCRIBABLE
-                    .into_iter()
-                    .find(|event| form_key(*event) == key)
-                    .map_or(key, |event| event.as_str().to_owned())
-            })
-            .collect(),
+        events: events_from_form(events),
         secret: (!secret.is_empty()).then(|| secrecy::SecretString::from(secret)),
     };
     Ok(crate::ssr::services()?
@@ -43,4 +34,19 @@ pub async fn create_webhook(
         .create(&admin, input)
         .await?
         .into())
+}
+
+/// The events the form's ticked `events[<form_key>]` boxes name. An unknown key goes on
+/// as it is, for the domain to refuse by name.
+#[cfg(feature = "ssr")]
+pub(super) fn events_from_form(events: HashMap<String, String>) -> Vec<String> {
+    events
+        .into_keys()
+        .map(|key| {
+            vocab::AlertEvent::SUBSCRIBABLE
+                .into_iter()
+                .find(|event| form_key(*event) == key)
+                .map_or(key, |event| event.as_str().to_owned())
+        })
+        .collect()
 }

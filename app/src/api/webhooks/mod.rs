@@ -4,6 +4,7 @@ mod list_deliveries;
 mod list_webhooks;
 mod send_test_event;
 mod set_webhook_enabled;
+mod update_webhook;
 
 pub use create_webhook::*;
 pub use delete_webhook::*;
@@ -11,3 +12,4 @@ pub use list_deliveries::*;
 pub use list_webhooks::*;
 pub use send_test_event::*;
 pub use set_webhook_enabled::*;
+pub use update_webhook::*;

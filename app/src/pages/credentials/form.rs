@@ -66,8 +66,8 @@ pub fn CreateCredentialForm(
                     {move || Suspend::new(async move {
                         match fields.await {
                             Ok(fields) => view! {
+                                <CredentialFields fields=fields.clone() error/>
                                 <EndpointOverride shown=!has_own_endpoint(&fields) error/>
-                                <CredentialFields fields error/>
                             }.into_any(),
                             Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
                         }
@@ -106,8 +106,8 @@ pub fn EditCredentialForm(credential: CredentialDto, scope: Scope, actions: Acti
                             let endpoint = saved.endpoint.clone().unwrap_or_default();
                             match fields.await {
                                 Ok(fields) => view! {
+                                    <CredentialFields fields=fields.clone() error saved/>
                                     <EndpointOverride shown=!has_own_endpoint(&fields) error saved=endpoint/>
-                                    <CredentialFields fields error saved/>
                                 }.into_any(),
                                 Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
                             }
