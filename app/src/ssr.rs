@@ -68,16 +68,6 @@ pub fn origin_of(headers: &HeaderMap, secure: bool) -> Option<String> {
     Some(format!("{scheme}://{host}"))
 }
 
-/// The page a reset link opens, with its token.
-pub fn reset_link(origin: &str, reset: domain::auth::PasswordReset) -> crate::dto::PasswordResetDto {
-    use secrecy::ExposeSecret;
-    crate::dto::PasswordResetDto {
-        email: reset.email,
-        link: format!("{origin}/reset?token={}", reset.token.expose_secret()),
-        expires_at: reset.expires_at,
-    }
-}
-
 impl From<DomainError> for AppError {
     fn from(err: DomainError) -> Self {
         match err {

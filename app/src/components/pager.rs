@@ -15,6 +15,9 @@ pub fn Pager(
     labels: (&'static str, &'static str),
 ) -> impl IntoView {
     let pages = total.div_ceil(per_page.max(1)).max(1);
+    if pages == 1 && page.get_untracked() <= 1 {
+        return view! { <p class="pager">{format!("{total} {noun}")}</p> }.into_any();
+    }
     // The list draws a new pager with each page's rows, so the page number is read once:
     // it changes with the rows, never ahead of them while they load.
     // Named outside `view!`: inside an attribute the macro reads `>` of `>=` as the end
@@ -23,9 +26,6 @@ pub fn Pager(
     let at_last = move || page.get() >= pages;
     let back = move |_| page.set(page.get_untracked().saturating_sub(1).max(1));
     let forward = move |_| page.set((page.get_untracked() + 1).min(pages));
-    if pages == 1 && page.get_untracked() <= 1 {
-        return view! { <p class="pager">{format!("{total} {noun}")}</p> }.into_any();
-    }
     view! {
         <p class="pager">
             <button class="secondary" disabled=at_first on:click=back>{labels.0}</button>

@@ -48,6 +48,18 @@ pub struct PasswordResetDto {
 #[cfg(feature = "ssr")]
 mod from_domain {
     use super::*;
+
+    impl PasswordResetDto {
+        /// The page the reset opens on this site (`origin`), with its token.
+        pub fn of(origin: &str, reset: domain::auth::PasswordReset) -> Self {
+            use secrecy::ExposeSecret;
+            Self {
+                email: reset.email,
+                link: format!("{origin}/reset?token={}", reset.token.expose_secret()),
+                expires_at: reset.expires_at,
+            }
+        }
+    }
     use domain::access::CurrentUser;
     use domain::entities::users;
 

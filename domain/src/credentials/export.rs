@@ -7,9 +7,9 @@ use sea_orm::{EntityTrait, QueryFilter};
 use super::listing::ordered;
 use super::ownership::owned_by;
 use super::service::CredentialService;
-use super::view::{with_provider, CredentialDetails, CredentialView};
+use super::view::CredentialDetails;
 use crate::access::{Admin, Owner};
-use crate::entities::{credentials, providers};
+use crate::entities::credentials;
 use crate::error::{DomainError, DomainResult};
 
 const HEADER: [&str; 18] = [
@@ -37,23 +37,18 @@ impl CredentialService {
     /// Every global credential, in the order they are used, as CSV with a header row.
     pub async fn export_csv(&self, admin: &Admin) -> DomainResult<String> {
         let owner = Owner::Admins(admin.clone());
-        let rows = ordered(credentials::Entity::find().filter(owned_by(&owner)))
-            .find_also_related(providers::Entity)
-            .all(&self.db)
+        let views = self
+            .views(ordered(credentials::Entity::find().filter(owned_by(&owner))))
             .await?;
         let now = Utc::now();
         let mut out = csv::Writer::from_writer(Vec::new());
         out.write_record(HEADER).map_err(csv_error)?;
-        for pair in rows {
-            let (row, provider) = with_provider(pair)?;
-            let view = CredentialView::new(row, &provider);
+        for view in views {
             out.write_record(record(&view.provider_identifier, &view.details(now)))
                 .map_err(csv_error)?;
         }
-        let bytes = out
-            .into_inner()
-            .map_err(|e| DomainError::internal(e.to_string()))?;
-        String::from_utf8(bytes).map_err(|e| DomainError::internal(e.to_string()))
+        let bytes = out.into_inner().map_err(DomainError::internal)?;
+        String::from_utf8(bytes).map_err(DomainError::internal)
     }
 }
 

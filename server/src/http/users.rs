@@ -112,5 +112,5 @@ pub async fn issue_password_reset(
         .issue_password_reset(&admin, path_id(&id)?)
         .await?;
     let origin = app::ssr::origin_of(&headers, state.web.secure_cookies).unwrap_or_default();
-    Ok((StatusCode::CREATED, Json(app::ssr::reset_link(&origin, reset))))
+    Ok((StatusCode::CREATED, Json(PasswordResetDto::of(&origin, reset))))
 }

@@ -13,7 +13,7 @@ pub async fn issue_password_reset(id: UserId) -> Result<PasswordResetDto, AppErr
         .issue_password_reset(&admin, id)
         .await?;
     let origin = crate::ssr::request_origin().unwrap_or_default();
-    Ok(crate::ssr::reset_link(&origin, reset))
+    Ok(PasswordResetDto::of(&origin, reset))
 }
 
 /// Sets a new password through a reset link, then goes to the sign-in page.
