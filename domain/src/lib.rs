@@ -39,9 +39,8 @@ pub mod seed;
 pub mod setup;
 pub mod tokens;
 
-// Floor 4: request logs, models.
+// Floor 4: request logs.
 pub mod logs;
-pub mod models;
 
 // Floor 5: credentials.
 pub mod credentials;
@@ -49,6 +48,7 @@ pub mod credentials;
 // Floor 6: what uses credentials, the instance's facts.
 pub mod health;
 pub mod keys;
+pub mod models;
 pub mod overview;
 pub mod routing;
 pub mod system;

@@ -141,9 +141,9 @@ impl Services {
         let providers = ProviderService::new(db.clone(), egress.clone());
         let templates = TemplateService::new(db.clone());
         let prober = Prober::new(config.probes.timeout, egress.clone())?;
-        let models = ModelService::new(db.clone(), prober.clone());
         let vault = Arc::new(vault);
-        let credentials = CredentialService::new(db.clone(), vault.clone(), prober);
+        let credentials = CredentialService::new(db.clone(), vault.clone(), prober.clone());
+        let models = ModelService::new(db.clone(), prober, credentials.clone());
         let tokens = TokenService::new(db.clone());
         let logs = RequestLogs::new(db.clone());
         // Names this process in lease rows (scheduled jobs, "test all" runs).

@@ -40,6 +40,9 @@ test('an admin edits a provider, reviews and applies a model sync, adds and disa
   await settings.getByLabel('Base URL').fill('ftp://files.example.com');
   await settings.getByRole('button', { name: 'Save' }).click();
   await expect(settings.locator('.field-error[data-field="base_url"]')).toBeVisible();
+  // The refused value stays in the form to be corrected.
+  await page.waitForLoadState('networkidle');
+  await expect(settings.getByLabel('Base URL')).toHaveValue('ftp://files.example.com');
   await settings.getByLabel('Base URL').fill(upstreamUrl);
   await settings.getByLabel(/^Default priority/).fill('25');
   await settings.getByRole('button', { name: 'Save' }).click();
@@ -48,9 +51,13 @@ test('an admin edits a provider, reviews and applies a model sync, adds and disa
   await expect(page.locator('#edit-provider').getByLabel(/^Default priority/)).toHaveValue('25');
   await hydrated(page);
 
-  // A wrong key: the provider's refusal is explained, nothing changes.
+  // No key typed and none saved for this provider: the form says what to do.
   const sync = page.locator('#sync-models');
   await expect(sync.getByLabel(/API key/)).toHaveAttribute('type', 'password');
+  await sync.getByRole('button', { name: 'Preview changes' }).click();
+  await expect(sync.locator('.field-error[data-field="fields.api_key"]')).toContainText('no active saved key');
+
+  // A wrong key: the provider's refusal is explained, nothing changes.
   await sync.getByLabel(/API key/).fill('sk-wrong');
   await sync.getByRole('button', { name: 'Preview changes' }).click();
   await expect(sync.getByRole('alert')).toContainText('401');
@@ -120,6 +127,9 @@ test('an admin clones a template, describes an extra field and sees the credenti
   // An invalid pattern is refused, and the error names the part of the definition.
   await editor.getByRole('button', { name: 'Save template' }).click();
   await expect(editor.locator('.field-error[data-field="fields[1].pattern"]')).toContainText('not a valid regular expression');
+  // The refusal keeps what was typed: the page does not read the stored template again.
+  await page.waitForLoadState('networkidle');
+  await expect(textarea).toHaveValue(/x-acme-key/);
 
   definition.fields[1].pattern = '\\d{4}-\\d{2}-\\d{2}';
   await textarea.fill(JSON.stringify(definition, null, 2));

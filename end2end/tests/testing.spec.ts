@@ -56,6 +56,10 @@ test('Test shows latency and model count; a failed test on the edit form keeps t
   await expect(page.locator('.probe-row .probe')).toContainText('Test passed');
   await expect(page.locator('.probe-row .probe')).toContainText('3 models');
   await expect(row.locator('.last-test')).toContainText(/^ok · \d+ ms/);
+  // When, relative; the exact time on hover.
+  const when = row.locator('.last-test time');
+  await expect(when).toHaveText('just now');
+  await expect(when).toHaveAttribute('title', /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/);
 
   // The edit form tests a new key without saving it: the failure is explained, the key
   // the provider quoted is not shown, and the saved key still works.

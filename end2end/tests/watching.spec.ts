@@ -44,11 +44,34 @@ test('the overview charts each provider\'s last 24 hours and lists the numbers',
   await expect(row.locator('[data-col="p95"]')).toHaveText(/^\d+ ms$/);
   await page.screenshot({ path: 'test-results/overview.png', fullPage: true });
 
-  // Users see the counts, not the health of every key.
+  // Pointing at an hour names every provider's value there.
+  const column = health.locator('figure[data-chart="Errors per hour"] rect.hover-column').last();
+  await expect(column.locator('title')).toContainText(/probe-upstream: \d+/);
+
+  // Seven days, in 6-hour buckets; the choice is in the address.
+  await health.getByRole('link', { name: '7 days' }).click();
+  await expect(page).toHaveURL(/\?window=7d$/);
+  await expect(health.getByRole('heading', { name: 'Health, last 7 days' })).toBeVisible();
+  await expect(health.getByRole('link', { name: '7 days' })).toHaveAttribute('aria-current', 'page');
+  const week = health.locator('figure[data-chart="Errors per 6 hours"]');
+  await expect(week.locator('rect.hover-column')).toHaveCount(28);
+  await expect(row.locator('[data-col="errors"]')).not.toHaveText('0');
+  await page.reload();
+  await expect(health.getByRole('heading', { name: 'Health, last 7 days' })).toBeVisible();
+  await hydrated(page);
+  // Each provider keeps its colour from chart to chart.
+  const lineColour = await week.locator('polyline[data-series="probe-upstream"]').getAttribute('stroke');
+  const bar = health.locator('figure[data-chart="Latency"] svg[role="img"] rect', { has: page.locator('title', { hasText: 'probe-upstream' }) });
+  const barColour = await bar.first().getAttribute('fill');
+  expect(barColour).toBe(lineColour);
+
+  // Users see their own requests and connections, not the health of every key.
   await signOut(page);
   await signIn(page, USER);
-  await expect(page.locator('.figures')).toBeVisible();
+  await expect(page.locator('.figures').first()).toBeVisible();
   await expect(page.locator('#health')).toHaveCount(0);
+  await expect(page.locator('#my-usage [data-figure="today"] .figure-value')).toHaveText(/^\d+$/);
+  await expect(page.locator('#my-connections').getByRole('link', { name: /Manage your connections|Add your first key/ })).toBeVisible();
 });
 
 test('an admin adds a webhook, sends a test event and reads the delivery log', async ({ page }) => {

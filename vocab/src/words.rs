@@ -275,3 +275,12 @@ mod tests {
         assert_eq!(id.to_string().parse::<CredentialId>().unwrap(), id);
     }
 }
+
+words! {
+    /// How far back the overview's figures reach: 24 hourly buckets, or seven days in
+    /// 6-hour buckets.
+    pub enum Window {
+        Day = "24h",
+        Week = "7d",
+    }
+}

@@ -56,3 +56,21 @@ pub fn SavedNotice(notice: Signal<Option<String>>) -> impl IntoView {
             .map(|text| view! { <p class="ok" role="status">{text}</p> })
     }
 }
+
+/// Counts the completions of an action whose answer saved something (and that `counts`
+/// accepts). A resource keyed on it is read again after a save and not after a refusal:
+/// re-reading would redraw the form from the stored record and drop what was typed,
+/// which the refusal beside the field asks the user to correct.
+pub fn saves<T: 'static>(
+    value: impl With<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+    counts: impl Fn(&T) -> bool + Send + Sync + 'static,
+) -> Signal<u32> {
+    let saved = RwSignal::new(0_u32);
+    // Browser only, as actions are: the server renders the first read.
+    Effect::new(move |_| {
+        if value.with(|v| matches!(v, Some(Ok(answer)) if counts(answer))) {
+            saved.update(|n| *n += 1);
+        }
+    });
+    saved.into()
+}

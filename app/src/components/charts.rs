@@ -42,19 +42,25 @@ fn tick_label(value: f64) -> String {
     }
 }
 
+/// One legend entry: a name, its colour and how opaque its marks are.
+struct Key {
+    name: String,
+    colour: &'static str,
+    opacity: f64,
+}
+
 /// Each series' colour and name; the squares are SVG, as the CSP allows no inline `style`.
 #[component]
-fn Legend(names: Vec<String>) -> impl IntoView {
-    let items = names
+fn Legend(keys: Vec<Key>) -> impl IntoView {
+    let items = keys
         .into_iter()
-        .enumerate()
-        .map(|(n, name)| {
+        .map(|key| {
             view! {
                 <span class="legend-item">
                     <svg class="swatch" viewBox="0 0 10 10" width="10" height="10" aria-hidden="true">
-                        <rect width="10" height="10" rx="2" fill=colour(n)/>
+                        <rect width="10" height="10" rx="2" fill=key.colour fill-opacity=key.opacity/>
                     </svg>
-                    {name}
+                    {key.name}
                 </span>
             }
         })
@@ -62,15 +68,23 @@ fn Legend(names: Vec<String>) -> impl IntoView {
     view! { <div class="legend">{items}</div> }
 }
 
+/// How opaque the `n`th bar of a group is: the first solid, the next lighter.
+fn bar_opacity(n: usize) -> f64 {
+    (1.0 - 0.45 * n as f64).max(0.3)
+}
+
 /// One line per series over labelled x positions (hours of the day, say).
 #[derive(Clone, Debug, PartialEq)]
 pub struct LineSeries {
     pub name: String,
     pub values: Vec<f64>,
+    /// The palette entry: a provider keeps its colour across charts.
+    pub colour: usize,
 }
 
 /// A line chart: `x_labels` under the x axis (every `label_every`-th shown), the y axis
-/// from 0 with round ticks and `y_unit` as its title.
+/// from 0 with round ticks and `y_unit` as its title. Pointing anywhere over an x
+/// position shows every series' value there.
 #[component]
 pub fn LineChart(
     title: &'static str,
@@ -117,8 +131,7 @@ pub fn LineChart(
         .collect_view();
     let lines = series
         .iter()
-        .enumerate()
-        .map(|(n, s)| {
+        .map(|s| {
             let path = s
                 .values
                 .iter()
@@ -131,18 +144,48 @@ pub fn LineChart(
                 .iter()
                 .enumerate()
                 .filter(|(_, v)| **v > 0.0)
-                .map(|(i, v)| {
-                    let label = format!("{}: {} {} at {}", s.name, tick_label(*v), y_unit, x_labels.get(i).cloned().unwrap_or_default());
-                    view! { <circle cx=x(i) cy=y(*v) r="3" fill=colour(n)><title>{label}</title></circle> }
-                })
+                .map(|(i, v)| view! { <circle cx=x(i) cy=y(*v) r="3" fill=colour(s.colour)/> })
                 .collect_view();
             view! {
-                <polyline points=path fill="none" stroke=colour(n) stroke-width="2" data-series=s.name.clone()/>
+                <polyline points=path fill="none" stroke=colour(s.colour) stroke-width="2" data-series=s.name.clone()/>
                 {dots}
             }
         })
         .collect_view();
-    let names: Vec<String> = series.iter().map(|s| s.name.clone()).collect();
+    // A column per x position, as wide as the gap between two, that names every value.
+    let column_w = plot_w / (points - 1) as f64;
+    let columns = x_labels
+        .iter()
+        .enumerate()
+        .map(|(i, label)| {
+            let values = series
+                .iter()
+                .map(|s| {
+                    format!(
+                        "{}: {}",
+                        s.name,
+                        tick_label(s.values.get(i).copied().unwrap_or(0.0))
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let left = (x(i) - column_w / 2.0).max(LEFT);
+            let right = (x(i) + column_w / 2.0).min(WIDTH - RIGHT);
+            view! {
+                <rect class="hover-column" x=left y=TOP width=right - left height=plot_h data-x=label.clone()>
+                    <title>{format!("{label}: {values} ({y_unit})")}</title>
+                </rect>
+            }
+        })
+        .collect_view();
+    let keys: Vec<Key> = series
+        .iter()
+        .map(|s| Key {
+            name: s.name.clone(),
+            colour: colour(s.colour),
+            opacity: 1.0,
+        })
+        .collect();
     view! {
         <figure class="chart" data-chart=title>
             <figcaption>{title}</figcaption>
@@ -153,9 +196,10 @@ pub fn LineChart(
                 {x_ticks}
                 <text class="axis-title" x="12" y=TOP + plot_h / 2.0 transform=format!("rotate(-90 12 {})", TOP + plot_h / 2.0) text-anchor="middle">{y_unit}</text>
                 <text class="axis-title" x=LEFT + plot_w / 2.0 y=height - 4.0 text-anchor="middle">{x_unit}</text>
+                {columns}
                 {lines}
             </svg>
-            <Legend names/>
+            <Legend keys/>
         </figure>
     }
     // Erased: a page with three charts would otherwise nest past the compiler's type depth.
@@ -166,6 +210,9 @@ pub fn LineChart(
 #[derive(Clone, Debug, PartialEq)]
 pub struct BarGroup {
     pub label: String,
+    /// The palette entry of the group's bars (a provider's colour); the series are told
+    /// apart by how opaque they are.
+    pub colour: usize,
     /// `None` draws no bar and says "no data".
     pub values: Vec<Option<f64>>,
 }
@@ -224,7 +271,7 @@ pub fn BarChart(
                         Some(v) => {
                             let text = format!("{} {unit}", tick_label((*v * 10.0).round() / 10.0));
                             view! {
-                                <rect x=left y=by width=(x(*v) - left).max(1.0) height=bar_h - 2.0 fill=colour(n)>
+                                <rect x=left y=by width=(x(*v) - left).max(1.0) height=bar_h - 2.0 fill=colour(group.colour) fill-opacity=bar_opacity(n)>
                                     <title>{format!("{}, {name}: {text}", group.label)}</title>
                                 </rect>
                                 <text class="bar-value" x=x(*v) + 4.0 y=by + bar_h - 3.0>{text}</text>
@@ -241,7 +288,16 @@ pub fn BarChart(
             }
         })
         .collect_view();
-    let names: Vec<String> = series.iter().map(|s| (*s).to_owned()).collect();
+    // The series by opacity, in a neutral colour: the colours are the providers'.
+    let keys: Vec<Key> = series
+        .iter()
+        .enumerate()
+        .map(|(n, name)| Key {
+            name: (*name).to_owned(),
+            colour: "#4b5563",
+            opacity: bar_opacity(n),
+        })
+        .collect();
     view! {
         <figure class="chart" data-chart=title>
             <figcaption>{title}</figcaption>
@@ -252,7 +308,7 @@ pub fn BarChart(
                 {bars}
                 <text class="axis-title" x=left + plot_w / 2.0 y=height - 4.0 text-anchor="middle">{unit}</text>
             </svg>
-            <Legend names/>
+            {(series.len() > 1).then(|| view! { <Legend keys/> })}
         </figure>
     }
     // Erased: a page with three charts would otherwise nest past the compiler's type depth.

@@ -21,6 +21,9 @@ pub fn CredentialFields(
     /// empty keeps the stored one.
     #[prop(optional)]
     saved: Option<CredentialDto>,
+    /// Every input may stay empty, and says (as its placeholder) what empty means.
+    #[prop(optional, into)]
+    empty_means: Option<String>,
 ) -> impl IntoView {
     if fields.is_empty() {
         return view! { <p class="empty">"This template needs no credential fields."</p> }.into_any();
@@ -39,9 +42,9 @@ pub fn CredentialFields(
             let placeholder = if keeps_secret {
                 saved.as_ref().map(|c| format!("leave empty to keep {}", c.masked()))
             } else {
-                field.placeholder
+                empty_means.clone().or(field.placeholder)
             };
-            let required = field.required && !keeps_secret;
+            let required = field.required && !keeps_secret && empty_means.is_none();
             view! {
                 <label data-field=field.name.clone()>
                     <span>

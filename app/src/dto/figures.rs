@@ -1,15 +1,19 @@
-//! The overview's figures: per provider over the last 24 hours, and what is out of the rotation.
+//! The overview's figures: per provider over the last 24 hours or 7 days, and what is out
+//! of the rotation.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use vocab::{CredentialId, DisabledReason, ProviderId, Scope};
+use vocab::{CredentialId, DisabledReason, ProviderId, Scope, Window};
 
-/// Per provider over the last 24 hours, and what is out of the rotation.
+/// Per provider over the window, and what is out of the rotation.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct FiguresDto {
-    /// The start of the first hour of the window (24 hours, the last one the current hour).
+    pub window: Window,
+    /// Hours per entry of each provider's `hourly` (1 for `24h`, 6 for `7d`).
+    pub bucket_hours: i64,
+    /// The start of the first hour of the window (the last bucket ends with the current hour).
     pub since: DateTime<Utc>,
     pub providers: Vec<ProviderFiguresDto>,
     pub sidelined: Vec<SidelinedDto>,
@@ -78,6 +82,8 @@ mod from_domain {
     impl From<Figures> for FiguresDto {
         fn from(o: Figures) -> Self {
             Self {
+                window: o.window,
+                bucket_hours: o.bucket_hours,
                 since: o.since,
                 providers: o.providers.into_iter().map(Into::into).collect(),
                 sidelined: o.sidelined.into_iter().map(Into::into).collect(),

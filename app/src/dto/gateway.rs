@@ -49,13 +49,37 @@ pub struct PromptResultDto {
 mod from_domain {
     use super::*;
     use domain::error::DomainError;
-    use domain::gateway::{Failure, ModelEntry, Reply, ReplyBody};
+    use domain::gateway::{Failure, ModelEntry, Reply, ReplyBody, UsageDay, UsageReport};
     use serde_json::Value;
 
     use crate::AppError;
 
     /// The most of a provider's error text shown.
     const MAX_ERROR_CHARS: usize = 500;
+
+    impl From<UsageDay> for UsageDayDto {
+        fn from(d: UsageDay) -> Self {
+            Self {
+                day: d.day,
+                requests: d.requests,
+                prompt_tokens: d.prompt_tokens,
+                completion_tokens: d.completion_tokens,
+            }
+        }
+    }
+
+    impl From<UsageReport> for UsageDto {
+        fn from(r: UsageReport) -> Self {
+            Self {
+                from: r.from,
+                to: r.to,
+                requests: r.total.requests,
+                prompt_tokens: r.total.prompt_tokens,
+                completion_tokens: r.total.completion_tokens,
+                days: r.days.into_iter().map(Into::into).collect(),
+            }
+        }
+    }
 
     impl From<ModelEntry> for GatewayModelDto {
         fn from(entry: ModelEntry) -> Self {
@@ -150,4 +174,30 @@ mod from_domain {
             _ => None,
         }
     }
+}
+
+/// One day of the caller's gateway use.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct UsageDayDto {
+    /// `YYYY-MM-DD` (UTC).
+    pub day: String,
+    pub requests: i64,
+    pub prompt_tokens: i64,
+    pub completion_tokens: i64,
+}
+
+/// The caller's gateway use over a span of days, in all and per day with use.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct UsageDto {
+    pub from: String,
+    pub to: String,
+    pub requests: i64,
+    pub prompt_tokens: i64,
+    pub completion_tokens: i64,
+    /// Days with use, oldest first.
+    pub days: Vec<UsageDayDto>,
 }

@@ -99,6 +99,9 @@ pub struct SyncDiffDto {
     pub removed: Vec<String>,
     pub unchanged: usize,
     pub applied: bool,
+    /// The saved credential whose key listed the models, when none was typed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saved_key: Option<String>,
 }
 
 impl SyncDiffDto {
@@ -211,6 +214,7 @@ mod from_domain {
                 removed: d.removed,
                 unchanged: d.unchanged,
                 applied: d.applied,
+                saved_key: d.saved_key,
             }
         }
     }

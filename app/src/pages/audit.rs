@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::audit::list_audit;
-use crate::components::{page_result, url_param, Pager};
+use crate::components::{page_result, url_param, Moment, Pager};
 use crate::dto::AuditEventDto;
 use vocab::AuditAction;
 
@@ -55,12 +55,12 @@ fn AuditTable(rows: Vec<AuditEventDto>) -> impl IntoView {
     }
     view! {
         <div class="table-scroll" tabindex="0"><table class="list" id="audit">
-            <thead><tr><th>"#"</th><th>"Time (UTC)"</th><th>"Who"</th><th>"Action"</th><th>"Target"</th><th>"Details"</th><th>"From"</th></tr></thead>
+            <thead><tr><th>"#"</th><th>"Time"</th><th>"Who"</th><th>"Action"</th><th>"Target"</th><th>"Details"</th><th>"From"</th></tr></thead>
             <tbody>
                 {rows.into_iter().map(|e| { let action = e.action.clone(); view! {
                     <tr data-action=action>
                         <td>{e.seq}</td>
-                        <td>{e.created_at.format("%Y-%m-%d %H:%M:%S").to_string()}</td>
+                        <td><Moment at=Some(e.created_at)/></td>
                         <td>{e.actor_email.unwrap_or_else(|| "system".to_owned())}</td>
                         <td class="action"><code>{e.action}</code></td>
                         <td>{e.details.get("name").and_then(|n| n.as_str()).map(str::to_owned).or(e.target)}</td>

@@ -8,7 +8,7 @@ use leptos_meta::Title;
 use vocab::{Job, JobStatus};
 
 use crate::api::jobs::{list_jobs, RunJobNow};
-use crate::components::{page_result, Clipped, FormError, StatusBadge, Tone};
+use crate::components::{page_result, Clipped, FormError, Moment, StatusBadge, Tone};
 use crate::dto::JobDto;
 
 /// How many times the list is read again, two seconds apart, after "Run now".
@@ -51,10 +51,6 @@ pub fn JobsPage() -> impl IntoView {
 
 #[component]
 fn JobTable(rows: Vec<JobDto>, run: ServerAction<RunJobNow>) -> impl IntoView {
-    let when = |at: Option<chrono::DateTime<chrono::Utc>>| {
-        at.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
-            .unwrap_or_else(|| "–".to_owned())
-    };
     view! {
         <div class="table-scroll" tabindex="0"><table class="list" id="jobs">
             <thead><tr>
@@ -70,11 +66,11 @@ fn JobTable(rows: Vec<JobDto>, run: ServerAction<RunJobNow>) -> impl IntoView {
                             <td>{job_label(name)}</td>
                             <td>{every(job.interval_seconds)}</td>
                             <td class="status"><StatusBadge tone=tone(job.status) text=job.status.as_str()/></td>
-                            <td>{when(job.last_started_at)}
+                            <td><Moment at=job.last_started_at missing="–"/>
                                 {job.last_error.map(|e| view! { <Clipped text=e/> })}
                             </td>
                             <td class="num">{job.last_duration_ms.map(|ms| format!("{ms} ms")).unwrap_or_default()}</td>
-                            <td>{when(job.next_run_at)}</td>
+                            <td><Moment at=job.next_run_at missing="–"/></td>
                             <td class="num runs">{job.runs}</td>
                             <td>{job.held_by.unwrap_or_default()}</td>
                             <td class="actions">

@@ -1,20 +1,25 @@
 //! The overview: counts for everyone; for admins, each provider's requests, tokens and
-//! health over the last 24 hours (charts and a table with the same numbers) and what is
-//! out of rotation.
+//! health over the last 24 hours or 7 days (charts and a table with the same numbers)
+//! and what is out of rotation.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::overview::{get_figures, get_overview};
-use crate::components::{page_result, BarChart, BarGroup, LineChart, LineSeries};
-use crate::dto::{FiguresDto, ProviderFiguresDto, SidelinedDto};
+use crate::api::credentials::list_credentials;
+use crate::api::overview::{get_figures, get_my_usage, get_overview};
+use crate::components::{
+    page_result, url_param, BarChart, BarGroup, LineChart, LineSeries, Moment, StatusBadge,
+};
+use crate::dto::{CredentialDto, FiguresDto, ProviderFiguresDto, SidelinedDto, UsageDto};
+use crate::pages::credentials::{credential_status, last_test_view};
 use crate::AppError;
-use vocab::DisabledReason;
+use vocab::{DisabledReason, Scope, Window};
 
 #[component]
 pub fn OverviewPage() -> impl IntoView {
     let overview = Resource::new(|| (), |_| get_overview());
-    let health = Resource::new(|| (), |_| get_figures());
+    let window = url_param("window", Window::Day);
+    let health = Resource::new(move || window.get(), get_figures);
     view! {
         <Title text="Overview"/>
         <h1>"Overview"</h1>
@@ -34,13 +39,117 @@ pub fn OverviewPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match health.await {
                     Ok(health) => view! { <HealthSection health/> }.into_any(),
-                    // Users see the counts only.
-                    Err(AppError::Forbidden) => ().into_any(),
+                    // A user sees their own connections and requests instead.
+                    Err(AppError::Forbidden) => view! { <MyOverview/> }.into_any(),
                     Err(error) => page_result(Err::<(), _>(error), |_| ().into_any()),
                 }
             })}
         </Suspense>
     }
+}
+
+/// A user's own view: their gateway requests and how each of their connections does.
+#[component]
+fn MyOverview() -> impl IntoView {
+    let usage = Resource::new(|| (), |_| get_my_usage());
+    let connections = Resource::new(|| (), |_| list_credentials(Scope::Personal, String::new(), 1));
+    view! {
+        <section id="my-usage">
+            <h2>"Your requests through the gateway"</h2>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    page_result(usage.await, |u| view! { <MyUsage usage=u/> }.into_any())
+                })}
+            </Suspense>
+        </section>
+        <section id="my-connections">
+            <h2>"Your connections"</h2>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    page_result(connections.await, |list| view! { <ConnectionHealth rows=list.rows/> }.into_any())
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// Today's and the week's requests and tokens, and a bar per day.
+#[component]
+fn MyUsage(usage: UsageDto) -> impl IntoView {
+    let today = usage.days.iter().find(|d| d.day == usage.to);
+    let figure = |requests: i64, prompt: i64, completion: i64| {
+        let tokens = u64::try_from(prompt + completion).unwrap_or(0);
+        (
+            u64::try_from(requests).unwrap_or(0),
+            format!("{} tokens", thousands(tokens)),
+        )
+    };
+    let (today_requests, today_tokens) = today.map_or((0, "0 tokens".to_owned()), |d| {
+        figure(d.requests, d.prompt_tokens, d.completion_tokens)
+    });
+    let (week_requests, week_tokens) = figure(usage.requests, usage.prompt_tokens, usage.completion_tokens);
+    let per_day: Vec<BarGroup> = usage
+        .days
+        .iter()
+        .map(|d| BarGroup {
+            label: d.day.clone(),
+            colour: 0,
+            values: vec![Some(d.requests as f64)],
+        })
+        .collect();
+    view! {
+        <div class="figures">
+            <Figure label="Today" value=today_requests detail=today_tokens/>
+            <Figure label="Last 7 days" value=week_requests detail=week_tokens/>
+        </div>
+        {(!per_day.is_empty()).then(|| view! {
+            <div class="charts">
+                <BarChart title="Your requests per day" unit="requests" series=vec!["requests"] groups=per_day/>
+            </div>
+        })}
+    }
+}
+
+/// Each connection's status, last test, use this month and last use.
+#[component]
+fn ConnectionHealth(rows: Vec<CredentialDto>) -> impl IntoView {
+    if rows.is_empty() {
+        return view! {
+            <p class="empty">"No connections yet. " <a href="/connections">"Add your first key"</a> " to use the gateway with it."</p>
+        }
+        .into_any();
+    }
+    let rows = rows
+        .into_iter()
+        .map(|c| {
+            let (tone, status) = credential_status(&c);
+            let used = match c.monthly_quota {
+                Some(quota) => format!("{} of {quota}", c.current_month_usage),
+                None => c.current_month_usage.to_string(),
+            };
+            view! {
+                <tr data-name=c.name.clone()>
+                    <td>{c.name.clone()}</td>
+                    <td>{c.provider_name.clone()}</td>
+                    <td class="status"><StatusBadge tone text=status/></td>
+                    <td class="last-test">{last_test_view(&c)}</td>
+                    <td class="num">{used}</td>
+                    <td><Moment at=c.last_used_at/></td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-scroll" tabindex="0"><table class="list" id="connection-health">
+            <thead><tr>
+                <th>"Connection"</th><th>"Provider"</th><th>"Status"</th><th>"Last test"</th>
+                <th>"Requests this month"</th><th>"Last used"</th>
+            </tr></thead>
+            <tbody>{rows}</tbody>
+        </table></div>
+        <p><a href="/connections">"Manage your connections"</a></p>
+    }
+    .into_any()
 }
 
 #[component]
@@ -54,59 +163,132 @@ fn Figure(label: &'static str, value: u64, detail: String) -> impl IntoView {
     }
 }
 
+/// What a window's charts say: its span, its bucket and how its x axis is labelled.
+struct Span {
+    span: &'static str,
+    errors_title: &'static str,
+    errors_unit: &'static str,
+    tokens_title: &'static str,
+    tokens_unit: &'static str,
+    x_unit: &'static str,
+    x_format: &'static str,
+    label_every: usize,
+    worst_title: &'static str,
+}
+
+fn span(window: Window) -> Span {
+    match window {
+        Window::Day => Span {
+            span: "24 hours",
+            errors_title: "Errors per hour",
+            errors_unit: "errors / hour",
+            tokens_title: "Tokens per hour",
+            tokens_unit: "tokens / hour",
+            x_unit: "hour (UTC)",
+            x_format: "%H:00",
+            label_every: 3,
+            worst_title: "Most errors in an hour",
+        },
+        Window::Week => Span {
+            span: "7 days",
+            errors_title: "Errors per 6 hours",
+            errors_unit: "errors / 6 h",
+            tokens_title: "Tokens per 6 hours",
+            tokens_unit: "tokens / 6 h",
+            x_unit: "day (UTC)",
+            x_format: "%a %d",
+            label_every: 4,
+            worst_title: "Most errors in 6 hours",
+        },
+    }
+}
+
+/// The two windows as links, so the choice is in the address (and works before the
+/// page's script has loaded).
+#[component]
+fn WindowChoice(current: Window) -> impl IntoView {
+    let choices = Window::ALL
+        .iter()
+        .map(|&window| {
+            let href = match window {
+                Window::Day => "/".to_owned(),
+                other => format!("/?window={other}"),
+            };
+            view! {
+                <a href=href aria-current=(window == current).then_some("page")>{span(window).span}</a>
+            }
+        })
+        .collect_view();
+    view! { <nav class="window-choice" aria-label="Time range">{choices}</nav> }
+}
+
 #[component]
 fn HealthSection(health: FiguresDto) -> impl IntoView {
+    let words = span(health.window);
     let busy: Vec<ProviderFiguresDto> = health
         .providers
         .iter()
         .filter(|p| p.requests > 0)
         .cloned()
         .collect();
-    let hours: Vec<String> = busy
+    // A provider's colour is its place among the busy ones, the same in every chart.
+    let labels: Vec<String> = busy
         .first()
         .map(|p| {
             p.hourly
                 .iter()
-                .map(|h| h.hour.format("%H:00").to_string())
+                .map(|h| h.hour.format(words.x_format).to_string())
                 .collect()
         })
         .unwrap_or_default();
     let errors: Vec<LineSeries> = busy
         .iter()
-        .map(|p| LineSeries {
+        .enumerate()
+        .map(|(n, p)| LineSeries {
             name: p.provider.clone(),
             values: p.hourly.iter().map(|h| h.errors as f64).collect(),
+            colour: n,
         })
         .collect();
     let latency: Vec<BarGroup> = busy
         .iter()
-        .map(|p| BarGroup {
+        .enumerate()
+        .map(|(n, p)| BarGroup {
             label: p.provider.clone(),
+            colour: n,
             values: vec![p.avg_latency_ms, p.p95_latency_ms.map(|v| v as f64)],
         })
         .collect();
     let success: Vec<BarGroup> = busy
         .iter()
-        .map(|p| BarGroup {
+        .enumerate()
+        .map(|(n, p)| BarGroup {
             label: p.provider.clone(),
+            colour: n,
             values: vec![p.success_rate.map(|r| r * 100.0)],
         })
         .collect();
     let tokens: Vec<LineSeries> = busy
         .iter()
-        .filter(|p| p.tokens > 0)
-        .map(|p| LineSeries {
+        .enumerate()
+        .filter(|(_, p)| p.tokens > 0)
+        .map(|(n, p)| LineSeries {
             name: p.provider.clone(),
             values: p.hourly.iter().map(|h| h.tokens as f64).collect(),
+            colour: n,
         })
         .collect();
     let token_chart = (!tokens.is_empty()).then(|| {
-        let hours = hours.clone();
-        view! { <LineChart title="Tokens per hour" y_unit="tokens / hour" x_unit="hour (UTC)" x_labels=hours label_every=3 series=tokens/> }
+        let labels = labels.clone();
+        view! {
+            <LineChart title=words.tokens_title y_unit=words.tokens_unit x_unit=words.x_unit
+                x_labels=labels label_every=words.label_every series=tokens/>
+        }
     });
     let charts = (!busy.is_empty()).then(|| view! {
         <div class="charts">
-            <LineChart title="Errors per hour" y_unit="errors / hour" x_unit="hour (UTC)" x_labels=hours label_every=3 series=errors/>
+            <LineChart title=words.errors_title y_unit=words.errors_unit x_unit=words.x_unit
+                x_labels=labels label_every=words.label_every series=errors/>
             {token_chart}
             <BarChart title="Latency" unit="ms" series=vec!["average", "p95"] groups=latency/>
             <BarChart title="Success rate" unit="%" series=vec!["success rate"] groups=success fixed_max=100.0/>
@@ -114,15 +296,16 @@ fn HealthSection(health: FiguresDto) -> impl IntoView {
     });
     view! {
         <section class="health" id="health">
-            <h2>"Health, last 24 hours"</h2>
+            <h2>"Health, last " {words.span}</h2>
+            <WindowChoice current=health.window/>
             <p class="subtitle">
                 "Since " {health.since.format("%Y-%m-%d %H:%M UTC").to_string()}
                 ": every test, scheduled check and gateway call; an error is any outcome other than ok. \
                 Tokens are the prompt and completion tokens the gateway's answers reported."
             </p>
             {charts}
-            {busy.is_empty().then(|| view! { <p class="empty">"No requests in the last 24 hours."</p> })}
-            <HealthTable providers=health.providers/>
+            {busy.is_empty().then(|| view! { <p class="empty">"No requests in the last " {words.span} "."</p> })}
+            <HealthTable providers=health.providers worst_title=words.worst_title/>
             <h2>"Out of rotation"</h2>
             <SidelinedTable rows=health.sidelined/>
         </section>
@@ -143,7 +326,7 @@ fn thousands(n: u64) -> String {
 }
 
 #[component]
-fn HealthTable(providers: Vec<ProviderFiguresDto>) -> impl IntoView {
+fn HealthTable(providers: Vec<ProviderFiguresDto>, worst_title: &'static str) -> impl IntoView {
     let rows = providers
         .into_iter()
         .map(|p| {
@@ -166,7 +349,7 @@ fn HealthTable(providers: Vec<ProviderFiguresDto>) -> impl IntoView {
         <div class="table-scroll" tabindex="0"><table class="list health-table">
             <thead><tr>
                 <th>"Provider"</th><th>"Requests"</th><th>"Tokens"</th><th>"Errors"</th><th>"Success rate"</th>
-                <th>"Avg latency"</th><th>"p95 latency"</th><th>"Most errors in an hour"</th>
+                <th>"Avg latency"</th><th>"p95 latency"</th><th>{worst_title}</th>
             </tr></thead>
             <tbody>{rows}</tbody>
         </table></div>

@@ -5,7 +5,9 @@ use leptos_meta::Title;
 
 use crate::api::auth::current_user;
 use crate::api::tokens::{list_tokens, CreateToken, RevokeToken};
-use crate::components::{page_result, signed_in, ConfirmButton, FieldError, FormError, StatusBadge, Tone};
+use crate::components::{
+    page_result, signed_in, ConfirmButton, FieldError, FormError, Moment, StatusBadge, Tone,
+};
 use crate::dto::ApiTokenDto;
 
 const FIELDS: &[&str] = &[
@@ -119,10 +121,6 @@ fn TokenTable(rows: Vec<ApiTokenDto>, revoke: ServerAction<RevokeToken>) -> impl
     if rows.is_empty() {
         return view! { <p class="empty">"No tokens yet."</p> }.into_any();
     }
-    let day = |at: Option<chrono::DateTime<chrono::Utc>>, none: &str| {
-        at.map(|t| t.format("%Y-%m-%d %H:%M").to_string())
-            .unwrap_or_else(|| none.to_owned())
-    };
     view! {
         <div class="table-scroll" tabindex="0"><table class="list" id="tokens">
             <thead><tr><th>"Name"</th><th>"Token"</th><th>"Kind"</th><th>"Scopes"</th><th>"Gateway limits"</th><th>"Last used"</th><th>"Expires"</th><th>"Status"</th><th>"Actions"</th></tr></thead>
@@ -138,8 +136,8 @@ fn TokenTable(rows: Vec<ApiTokenDto>, revoke: ServerAction<RevokeToken>) -> impl
                             <td>{t.kind.as_str()}</td>
                             <td>{t.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")}</td>
                             <td class="limits">{limits}</td>
-                            <td>{day(t.last_used_at, "never")}</td>
-                            <td>{day(t.expires_at, "never")}</td>
+                            <td><Moment at=t.last_used_at/></td>
+                            <td><Moment at=t.expires_at/></td>
                             <td class="status"><StatusBadge tone=Tone::on(t.revoked_at.is_none()) text=status/></td>
                             <td class="actions">
                                 {t.revoked_at.is_none().then(|| view! {

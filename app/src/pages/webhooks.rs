@@ -11,7 +11,7 @@ use crate::api::webhooks::{
     form_key, list_deliveries, list_webhooks, CreateWebhook, DeleteWebhook, SendTestEvent, SetWebhookEnabled,
     UpdateWebhook,
 };
-use crate::components::{page_result, ConfirmButton, FieldError, FormError};
+use crate::components::{page_result, saves, ConfirmButton, FieldError, FormError, Moment};
 use crate::dto::{WebhookDeliveryDto, WebhookDto};
 use crate::AppError;
 
@@ -41,16 +41,7 @@ pub fn WebhooksPage() -> impl IntoView {
     let update = ServerAction::<UpdateWebhook>::new();
     // The list is read again after a saved edit only: a refused one keeps its form open
     // with the error beside the field.
-    let saved_edits = RwSignal::new(0_u32);
-    Effect::watch(
-        move || update.version().get(),
-        move |_, _, _| {
-            if matches!(update.value().get_untracked(), Some(Ok(_))) {
-                saved_edits.update(|n| *n += 1);
-            }
-        },
-        false,
-    );
+    let saved_edits = saves(update.value(), |_| true);
     let hooks = Resource::new(
         move || {
             (
@@ -283,7 +274,7 @@ fn DeliveryTable(rows: Vec<WebhookDeliveryDto>) -> impl IntoView {
                     };
                     view! {
                         <tr data-event=d.event.as_str() data-status=d.status.as_str()>
-                            <td>{d.created_at.format("%Y-%m-%d %H:%M:%S").to_string()}</td>
+                            <td><Moment at=Some(d.created_at)/></td>
                             <td><code>{d.event.as_str()}</code></td>
                             <td class="status">{status}</td>
                             <td>{d.attempts}</td>

@@ -11,6 +11,7 @@ pub(crate) mod ownership;
 mod reorder;
 mod sealing;
 mod service;
+mod stored_key;
 pub(crate) mod testing;
 pub(crate) mod usage;
 mod view;

@@ -16,10 +16,11 @@ use vocab::{AuditAction, ModelId, ModelSource, ProviderId};
 
 use crate::access::Admin;
 use crate::audit::{self, AuditEntry};
+use crate::credentials::CredentialService;
 use crate::entities::{models, provider_templates, providers};
 use crate::error::{conflict_on, DomainError, DomainResult};
 use crate::probe::{ProbeTarget, Prober};
-use crate::templates::TemplateDefinition;
+use crate::templates::{field_path, TemplateDefinition, KEY_FIELD};
 use crate::values::text;
 
 /// What a sync would change (or changed, once applied).
@@ -30,17 +31,24 @@ pub struct SyncDiff {
     pub removed: Vec<String>,
     pub unchanged: usize,
     pub applied: bool,
+    /// The saved credential whose key listed the models, when none was typed.
+    pub saved_key: Option<String>,
 }
 
 #[derive(Clone)]
 pub struct ModelService {
     db: DatabaseConnection,
     prober: Prober,
+    credentials: CredentialService,
 }
 
 impl ModelService {
-    pub fn new(db: DatabaseConnection, prober: Prober) -> Self {
-        Self { db, prober }
+    pub fn new(db: DatabaseConnection, prober: Prober, credentials: CredentialService) -> Self {
+        Self {
+            db,
+            prober,
+            credentials,
+        }
     }
 
     pub async fn list(&self, _admin: &Admin, provider_id: ProviderId) -> DomainResult<Vec<models::Model>> {
@@ -118,11 +126,13 @@ impl ModelService {
     }
 
     /// Fetches the provider's list with `fields` (used for this request only, never
-    /// stored) and returns the difference; `apply` makes it so.
+    /// stored) or, when nothing is typed, with the first usable global credential of the
+    /// provider, and returns the difference; `apply` makes it so.
     ///
     /// # Errors
     /// `Validation` on `fields.<name>` for a value a credential could not hold (unknown,
-    /// too long, control characters); `Upstream` when the provider answers badly.
+    /// too long, control characters), and on the key field when nothing is typed and no
+    /// saved key can be used; `Upstream` when the provider answers badly.
     pub async fn sync(
         &self,
         admin: &Admin,
@@ -133,17 +143,37 @@ impl ModelService {
         let (provider, template) = self.provider(provider_id).await?;
         let definition = TemplateDefinition::from_json(&template.definition)?;
         // The values are typed for this request: the same rules as a credential's.
+        let mut typed = false;
         for (name, value) in fields {
             let value = value.expose_secret().trim();
             if !value.is_empty() {
                 definition.field(name)?.check_value(value)?;
+                typed = true;
             }
         }
+        let saved = match typed {
+            true => None,
+            false => Some(
+                self.credentials
+                    .first_usable_global(&provider)
+                    .await?
+                    .ok_or_else(|| {
+                        DomainError::validation(
+                            &field_path(KEY_FIELD),
+                            "type a key: this provider has no active saved key to list its models with",
+                        )
+                    })?,
+            ),
+        };
+        let (base_url, fields) = match &saved {
+            Some(key) => (key.base_url.as_str(), &key.fields),
+            None => (provider.base_url.as_str(), fields),
+        };
         let listed: BTreeSet<String> = self
             .prober
             .fetch_models(&ProbeTarget {
-                base_url: &provider.base_url,
-                own_base_url: true,
+                base_url,
+                own_base_url: base_url == provider.base_url,
                 definition: &definition,
                 fields,
             })
@@ -169,6 +199,7 @@ impl ModelService {
             removed: gone.iter().map(|m| m.model_id.clone()).collect(),
             unchanged: existing.len() - gone.len(),
             applied: false,
+            saved_key: saved.map(|key| key.name),
         };
         if apply {
             let txn = crate::db::write_transaction(&self.db).await?;
@@ -193,7 +224,7 @@ impl ModelService {
                 .filter(models::Column::Source.eq(ModelSource::Synced.as_str()))
                 .exec(&txn)
                 .await?;
-            let details = json!({"added": diff.added, "removed": diff.removed});
+            let details = json!({"added": diff.added, "removed": diff.removed, "savedKey": diff.saved_key});
             record(&txn, admin, AuditAction::ModelsSync, provider_id, details).await?;
             txn.commit().await?;
             diff.applied = true;

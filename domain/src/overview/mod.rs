@@ -1,7 +1,7 @@
-//! The overview's figures: per provider over the last 24 hours, requests, tokens,
-//! success rate, average and p95 latency and errors per hour, aggregated in SQL from the hourly request
-//! counts that `logs::record` keeps; and the credentials that are resting (cooldown)
-//! or disabled, with why.
+//! The overview's figures: per provider over the last 24 hours or 7 days, requests,
+//! tokens, success rate, average and p95 latency and errors per bucket, aggregated in SQL
+//! from the hourly request counts that `logs::record` keeps; and the credentials that
+//! are resting (cooldown) or disabled, with why.
 
 mod sql;
 
@@ -11,14 +11,20 @@ use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilt
 use crate::credentials::ownership::cooling;
 use uuid::Uuid;
 
-use vocab::{CredentialId, DisabledReason, Scope};
+use vocab::{CredentialId, DisabledReason, Scope, Window};
 
 use crate::access::Admin;
 use crate::entities::{credentials, providers};
 use crate::error::{DomainError, DomainResult};
 
-/// The dashboard's window: 24 one-hour buckets, the last one the current hour.
-pub const HOURS: usize = 24;
+/// A window's buckets: how many, and how many hours each; the last one ends with the
+/// current hour.
+pub const fn buckets(window: Window) -> (usize, i64) {
+    match window {
+        Window::Day => (24, 1),
+        Window::Week => (28, 6),
+    }
+}
 
 /// One provider's figures over the window. Every request_logs row counts: tests,
 /// scheduled checks and gateway attempts; an error is any outcome other than `ok`.
@@ -36,10 +42,11 @@ pub struct ProviderFigures {
     pub avg_latency_ms: Option<f64>,
     /// Nearest rank: the smallest latency that at least 95 % of the requests stay within.
     pub p95_latency_ms: Option<i64>,
-    /// Requests and errors in each hour of the window, oldest first.
+    /// Requests and errors in each bucket of the window, oldest first.
     pub hourly: Vec<HourFigures>,
 }
 
+/// One bucket's counts; `hour` is the bucket's first hour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HourFigures {
     pub hour: DateTime<Utc>,
@@ -71,6 +78,9 @@ pub struct SidelinedCredential {
 }
 
 pub struct Figures {
+    pub window: Window,
+    /// Hours per bucket of `ProviderFigures::hourly`.
+    pub bucket_hours: i64,
     /// The first hour of the window.
     pub since: DateTime<Utc>,
     pub providers: Vec<ProviderFigures>,
@@ -89,11 +99,12 @@ impl OverviewService {
 
     /// The figures of every provider that is enabled or had requests in the window,
     /// busiest first.
-    pub async fn figures(&self, _admin: &Admin, now: DateTime<Utc>) -> DomainResult<Figures> {
+    pub async fn figures(&self, _admin: &Admin, now: DateTime<Utc>, window: Window) -> DomainResult<Figures> {
+        let (count, hours) = buckets(window);
         let current_hour = now
             .duration_trunc(Duration::hours(1))
             .map_err(DomainError::internal)?;
-        let since = current_hour - Duration::hours(HOURS as i64 - 1);
+        let since = current_hour - Duration::hours(count as i64 * hours - 1);
         // Independent reads: on separate connections they run side by side.
         let (hourly, p95, known) =
             tokio::try_join!(sql::hourly(&self.db, since), sql::p95(&self.db, since), async {
@@ -111,18 +122,22 @@ impl OverviewService {
                 let ok: u64 = rows.iter().map(|r| unsigned(r.ok)).sum();
                 let latency_total: u64 = rows.iter().map(|r| unsigned(r.latency_total)).sum();
                 let tokens: u64 = rows.iter().map(|r| unsigned(r.tokens)).sum();
-                let per_hour = (0..HOURS)
-                    .map(|i| {
-                        let hour = since + Duration::hours(i as i64);
-                        let row = rows.iter().find(|r| r.hour == hour);
-                        HourFigures {
-                            hour,
-                            requests: row.map_or(0, |r| unsigned(r.requests)),
-                            errors: row.map_or(0, |r| unsigned(r.requests - r.ok)),
-                            tokens: row.map_or(0, |r| unsigned(r.tokens)),
-                        }
+                let mut per_bucket: Vec<HourFigures> = (0..count)
+                    .map(|i| HourFigures {
+                        hour: since + Duration::hours(i as i64 * hours),
+                        requests: 0,
+                        errors: 0,
+                        tokens: 0,
                     })
                     .collect();
+                for row in &rows {
+                    let index = usize::try_from((row.hour - since).num_hours() / hours).unwrap_or(0);
+                    if let Some(bucket) = per_bucket.get_mut(index) {
+                        bucket.requests += unsigned(row.requests);
+                        bucket.errors += unsigned(row.requests - row.ok);
+                        bucket.tokens += unsigned(row.tokens);
+                    }
+                }
                 ProviderFigures {
                     provider_id: p.id,
                     provider: p.identifier,
@@ -133,7 +148,7 @@ impl OverviewService {
                     success_rate: (requests > 0).then(|| ok as f64 / requests as f64),
                     avg_latency_ms: (requests > 0).then(|| latency_total as f64 / requests as f64),
                     p95_latency_ms: p95.get(&p.id).copied(),
-                    hourly: per_hour,
+                    hourly: per_bucket,
                 }
             })
             .collect();
@@ -143,6 +158,8 @@ impl OverviewService {
                 .then_with(|| a.provider.cmp(&b.provider))
         });
         Ok(Figures {
+            window,
+            bucket_hours: hours,
             since,
             providers: figures,
             sidelined: self.sidelined(now).await?,

@@ -1,6 +1,7 @@
 //! The gateway's routes: `/v1/chat/completions`, `/v1/embeddings`, `/v1/messages`,
 //! `/v1/models` (OpenAI's shapes, errors included), and `/api/usage`.
 
+use app::dto::UsageDto;
 use app::ssr::authenticate;
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequestParts, Request, State};
@@ -216,35 +217,15 @@ pub struct UsageQuery {
     days: Option<i64>,
 }
 
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct UsageDayBody {
-    day: String,
-    requests: i64,
-    prompt_tokens: i64,
-    completion_tokens: i64,
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct UsageBody {
-    from: String,
-    to: String,
-    requests: i64,
-    prompt_tokens: i64,
-    completion_tokens: i64,
-    days: Vec<UsageDayBody>,
-}
-
 /// The caller's own gateway usage per day: a session's user through every token and the
 /// UI; a token its own.
 #[utoipa::path(get, path = "/api/usage", tag = "gateway", security(("session" = []), ("token" = [])),
-    params(UsageQuery), responses((status = 200, body = UsageBody), SignedInErrors))]
+    params(UsageQuery), responses((status = 200, body = UsageDto), SignedInErrors))]
 pub async fn usage(
     ApiCaller(caller): ApiCaller,
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<UsageQuery>,
-) -> Result<Json<UsageBody>, ApiError> {
+) -> Result<Json<UsageDto>, ApiError> {
     let caller = match &caller {
         Caller::Session(user) => GatewayCaller::session(user),
         Caller::Token(token) => GatewayCaller::reading(token),
@@ -254,20 +235,7 @@ pub async fn usage(
         .gateway
         .usage(&caller, query.days.unwrap_or(30))
         .await?;
-    let day = |d: domain::gateway::UsageDay| UsageDayBody {
-        day: d.day,
-        requests: d.requests,
-        prompt_tokens: d.prompt_tokens,
-        completion_tokens: d.completion_tokens,
-    };
-    Ok(Json(UsageBody {
-        from: report.from,
-        to: report.to,
-        requests: report.total.requests,
-        prompt_tokens: report.total.prompt_tokens,
-        completion_tokens: report.total.completion_tokens,
-        days: report.days.into_iter().map(day).collect(),
-    }))
+    Ok(Json(report.into()))
 }
 
 #[cfg(test)]

@@ -419,3 +419,14 @@ impl Drop for PgDatabase {
         .join();
     }
 }
+
+/// One provider's entry in the overview's figures (`GET /api/admin/overview`).
+pub fn provider_figures(overview: &Value, identifier: &str) -> Value {
+    overview["providers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["provider"] == identifier)
+        .cloned()
+        .unwrap_or_else(|| panic!("{identifier} missing: {overview}"))
+}

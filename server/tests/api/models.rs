@@ -17,7 +17,8 @@ const KEY: &str = "sk-fake-canary-key-0123456789";
 
 on_both_databases!(
     models_are_added_by_hand_and_synced_after_review,
-    every_way_a_model_list_can_fail_is_explained
+    every_way_a_model_list_can_fail_is_explained,
+    a_sync_with_no_key_typed_uses_the_first_active_saved_key
 );
 
 type Listed = Arc<Mutex<Vec<&'static str>>>;
@@ -200,7 +201,7 @@ async fn every_way_a_model_list_can_fail_is_explained(app: TestApp) {
             format!("{fake}/good"),
             json!({}),
             StatusCode::BAD_REQUEST,
-            "API key",
+            "no active saved key",
         ),
         (
             "garbage",
@@ -274,4 +275,88 @@ async fn every_way_a_model_list_can_fail_is_explained(app: TestApp) {
     )
     .await;
     assert_eq!((status, diff["added"].clone()), (StatusCode::OK, json!([])));
+}
+
+async fn a_sync_with_no_key_typed_uses_the_first_active_saved_key(app: TestApp) {
+    let fake = fake_provider(Arc::new(Mutex::new(vec!["gpt-a", "gpt-b"]))).await;
+    let admin = app.admin().await;
+    let id = provider_at(&app, &admin, "fake-saved", &format!("{fake}/good")).await;
+    let sync_url = |apply: bool| app.url(&format!("/api/admin/providers/{id}/sync-models?apply={apply}"));
+    let credential = |name: &str, key: &str, priority: i32| json!({"name": name, "provider": "fake-saved", "priority": priority, "fields": {"api_key": key}});
+    let mut created = Vec::new();
+    for body in [
+        credential("first but off", "sk-off-key-000000000001", 1),
+        credential("the good one", KEY, 2),
+        credential("a later one", "sk-later-key-0000000001", 3),
+    ] {
+        let (status, row) = json_of(
+            &admin,
+            Method::POST,
+            app.url("/api/admin/credentials"),
+            Some(body),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{row}");
+        created.push(row["id"].as_str().unwrap().to_owned());
+    }
+    // A user's own connection never serves an admin task.
+    let user = app.user(&admin, "user@example.com").await;
+    let own =
+        json!({"name": "mine", "provider": "fake-saved", "fields": {"api_key": "sk-user-key-00000000001"}});
+    let (status, _) = json_of(&user, Method::POST, app.url("/api/connections"), Some(own)).await;
+    assert!(status.is_success(), "{status}");
+    let deactivate = |id: String| {
+        let (admin, url) = (admin.clone(), app.url(&format!("/api/admin/credentials/{id}")));
+        async move {
+            let (status, _) = json_of(&admin, Method::PATCH, url, Some(json!({"active": false}))).await;
+            assert_eq!(status, StatusCode::OK);
+        }
+    };
+    deactivate(created[0].clone()).await;
+
+    // Nothing typed: the first active key lists the models, and the answer names it.
+    let (status, preview) = json_of(&admin, Method::POST, sync_url(false), Some(json!({}))).await;
+    assert_eq!(status, StatusCode::OK, "{preview}");
+    assert_eq!(
+        preview,
+        json!({"added": ["gpt-a", "gpt-b"], "removed": [], "unchanged": 0, "applied": false, "savedKey": "the good one"})
+    );
+    // Empty values count as nothing typed (a form posts its empty inputs).
+    let (status, applied) = json_of(
+        &admin,
+        Method::POST,
+        sync_url(true),
+        Some(json!({"fields": {"api_key": " "}})),
+    )
+    .await;
+    assert_eq!(
+        (status, applied["applied"].clone()),
+        (StatusCode::OK, json!(true)),
+        "{applied}"
+    );
+    let (_, audit) = json_of(
+        &admin,
+        Method::GET,
+        app.url("/api/admin/audit?action=models.sync"),
+        None,
+    )
+    .await;
+    assert_eq!(audit["data"][0]["details"]["savedKey"], "the good one", "{audit}");
+
+    // A typed key wins over the saved ones, and the answer does not name one.
+    let (status, typed) = json_of(
+        &admin,
+        Method::POST,
+        sync_url(false),
+        Some(json!({"fields": {"api_key": KEY}})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{typed}");
+    assert!(typed.get("savedKey").is_none(), "{typed}");
+
+    // With the good key off too, the next active one is tried and its refusal explained.
+    deactivate(created[1].clone()).await;
+    let (status, error) = json_of(&admin, Method::POST, sync_url(false), Some(json!({}))).await;
+    assert_eq!(status, StatusCode::BAD_GATEWAY, "{error}");
+    assert!(!error.to_string().contains("sk-"), "a key leaked into {error}");
 }

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use crate::fake_provider::{add_credential, register, FakeProvider};
-use crate::helpers::{json_of, page_of, TestApp};
+use crate::helpers::{json_of, page_of, provider_figures, TestApp};
 use crate::on_both_databases;
 use domain::entities::{credentials, request_logs};
 
@@ -110,15 +110,7 @@ async fn overview_figures_match_the_logs(app: TestApp) {
         since <= now - Duration::hours(23) && since > now - Duration::hours(24),
         "{since}"
     );
-    let figures = |identifier: &str| -> Value {
-        overview["providers"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|p| p["provider"] == identifier)
-            .cloned()
-            .unwrap_or_else(|| panic!("{identifier} missing: {overview}"))
-    };
+    let figures = |identifier: &str| provider_figures(&overview, identifier);
     let fake_figures = figures("fake");
     assert_eq!(
         [
@@ -143,6 +135,49 @@ async fn overview_figures_match_the_logs(app: TestApp) {
     );
     let errors: u64 = hourly.iter().map(|h| h["errors"].as_u64().unwrap()).sum();
     assert_eq!(errors, 10, "the row 25 hours old is outside the window");
+    assert_eq!(
+        (overview["window"].clone(), overview["bucketHours"].clone()),
+        (json!("24h"), json!(1))
+    );
+
+    // Seven days in 6-hour buckets: the row 25 hours old is in, in its own bucket.
+    let (status, week) = json_of(
+        &admin,
+        Method::GET,
+        app.url("/api/admin/overview?window=7d"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{week}");
+    assert_eq!(
+        (week["window"].clone(), week["bucketHours"].clone()),
+        (json!("7d"), json!(6))
+    );
+    let week_since: DateTime<Utc> = week["since"].as_str().unwrap().parse().unwrap();
+    assert!(
+        week_since <= now - Duration::hours(167) && week_since > now - Duration::hours(168),
+        "{week_since}"
+    );
+    let fake_week = provider_figures(&week, "fake");
+    assert_eq!(
+        (fake_week["requests"].clone(), fake_week["errors"].clone()),
+        (json!(101), json!(11))
+    );
+    let buckets = fake_week["hourly"].as_array().unwrap();
+    assert_eq!(buckets.len(), 28);
+    let in_bucket = |at: DateTime<Utc>| usize::try_from((at - week_since).num_hours() / 6).unwrap();
+    let old = in_bucket(now - Duration::hours(25));
+    assert_eq!(buckets[old]["requests"], 1, "{fake_week}");
+    let requests: u64 = buckets.iter().map(|b| b["requests"].as_u64().unwrap()).sum();
+    assert_eq!(requests, 101, "every request lands in a bucket");
+    let (status, refused) = json_of(
+        &admin,
+        Method::GET,
+        app.url("/api/admin/overview?window=1y"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
     let gemini = figures("gemini");
     assert_eq!(
         (gemini["requests"].clone(), gemini["p95LatencyMs"].clone()),
@@ -218,7 +253,29 @@ async fn overview_figures_match_the_logs(app: TestApp) {
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (_, page) = page_of(&user, app.url("/")).await;
     assert!(
-        page.contains("data-figure") && !page.contains("data-chart"),
-        "users see the counts only"
+        page.contains("data-figure")
+            && !page.contains(r#"id="health""#)
+            && !page.contains(r#"data-chart="Latency""#),
+        "users see the counts and their own figures, no provider's"
+    );
+    for needle in [
+        "Your requests through the gateway",
+        r#"data-figure="today""#,
+        "Your connections",
+        "No connections yet",
+    ] {
+        assert!(page.contains(needle), "the user's overview shows {needle}");
+    }
+    // A connection of theirs appears with its status and last test.
+    let own = json!({"name": "mine", "provider": "fake", "fields": {"api_key": "sk-user-key-00000000001"}});
+    let (status, _) = json_of(&user, Method::POST, app.url("/api/connections"), Some(own)).await;
+    assert!(status.is_success(), "{status}");
+    let (_, page) = page_of(&user, app.url("/")).await;
+    let table = &page[page
+        .find(r#"id="connection-health""#)
+        .expect("a table of connections")..];
+    assert!(
+        table.contains(r#"data-name="mine""#) && table.contains(">active<") && table.contains("never"),
+        "{table}"
     );
 }

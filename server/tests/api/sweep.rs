@@ -18,7 +18,7 @@ use app::api::gateway::{GetGatewayGuide, SendTestPrompt};
 use app::api::jobs::{ListJobs, RunJobNow};
 use app::api::logs::ListRequestLogs;
 use app::api::models::{AddModel, SetModelEnabled, SyncModels};
-use app::api::overview::{GetFigures, GetOverview};
+use app::api::overview::{GetFigures, GetMyUsage, GetOverview};
 use app::api::providers::{
     CreateProvider, DeleteProvider, GetProvider, ListEnabledProviders, ListProviders, SetProviderEnabled,
     UpdateProvider,
@@ -235,7 +235,8 @@ fn rules() -> Vec<Route> {
         rpc::<AddModel>("POST", Admin, "provider_id={provider}&model_id=sweep-added&display_name="),
         rpc::<SetModelEnabled>("POST", Admin, "provider_id={provider}&id={model}&enabled=true"),
         rpc::<SyncModels>("POST", Admin, "provider_id={provider}&apply=false"),
-        rpc::<GetFigures>("GET", Admin, ""),
+        rpc::<GetFigures>("GET", Admin, "window=24h"),
+        rpc::<GetMyUsage>("GET", SignedIn, ""),
         rpc::<GetOverview>("GET", SignedIn, ""),
         rpc::<CreateProvider>("POST", Admin,
             "identifier=sweep-made&name=Sweep&template_id=openai-compatible&base_url=&default_priority="),

@@ -11,7 +11,7 @@ use reqwest::{Client, Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::fake_provider::{add_credential, register, FakeProvider, GOOD_KEY};
-use crate::helpers::{json_of, Db, TestApp};
+use crate::helpers::{json_of, provider_figures, Db, TestApp};
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -588,12 +588,7 @@ async fn users_tests_are_rate_limited_and_left_out_of_the_providers_figures() {
     );
     assert_eq!(statuses[11], StatusCode::TOO_MANY_REQUESTS);
     let (_, figures) = json_of(&admin, Method::GET, app.url("/api/admin/overview"), None).await;
-    let fake_figures = figures["providers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["provider"] == "fake")
-        .unwrap();
+    let fake_figures = provider_figures(&figures, "fake");
     assert_eq!(
         fake_figures["requests"], 0,
         "users' tests count in the figures: {fake_figures}"

@@ -1,17 +1,18 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
+use vocab::Window;
 
 use crate::dto::FiguresDto;
 use crate::AppError;
 
-/// Per-provider figures over the last 24 hours and the sidelined credentials (admins).
+/// Per-provider figures over the window and the sidelined credentials (admins).
 #[server(prefix = "/rpc", input = GetUrl)]
-pub async fn get_figures() -> Result<FiguresDto, AppError> {
+pub async fn get_figures(window: Window) -> Result<FiguresDto, AppError> {
     let admin = crate::ssr::require_admin().await?;
     let services = crate::ssr::services()?;
     Ok(services
         .overview
-        .figures(&admin, chrono::Utc::now())
+        .figures(&admin, chrono::Utc::now(), window)
         .await?
         .into())
 }

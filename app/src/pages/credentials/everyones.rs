@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::components::page_result;
+use crate::components::{page_result, Moment};
 use crate::dto::ConnectionSummaryDto;
 use crate::AppError;
 
@@ -28,7 +28,7 @@ pub fn EveryonesConnections(rows: Resource<Result<Vec<ConnectionSummaryDto>, App
                                             <td>{c.provider_name}</td>
                                             <td class="endpoint">{c.endpoint_host.unwrap_or_else(|| "the provider's".into())}</td>
                                             <td>{if c.active { "active" } else { "inactive" }}</td>
-                                            <td>{c.last_used_at.map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_else(|| "never".into())}</td>
+                                            <td><Moment at=c.last_used_at/></td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>

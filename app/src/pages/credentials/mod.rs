@@ -7,6 +7,8 @@ mod list;
 mod order_setting;
 mod state;
 mod table;
+
+pub(crate) use table::{last_test_view, status as credential_status};
 mod test_all;
 
 use leptos::prelude::*;

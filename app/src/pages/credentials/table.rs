@@ -1,9 +1,10 @@
+use chrono::{DateTime, Utc};
 use leptos::html;
 use leptos::prelude::*;
 
 use super::state::Actions;
 use crate::api::credentials::{DeleteCredential, MoveCredential, SetCredentialActive, TestCredential};
-use crate::components::{Clipped, ConfirmButton, ProbeResult, StatusBadge, Tone};
+use crate::components::{relative, Clipped, ConfirmButton, Moment, ProbeResult, StatusBadge, Tone};
 use crate::dto::CredentialDto;
 use vocab::{CredentialId, Direction, DisabledReason, Outcome, Scope};
 
@@ -46,11 +47,8 @@ fn CredentialRow(credential: CredentialDto, scope: Scope, actions: Actions) -> i
     let active = credential.active;
     let (tone, status) = status(&credential);
     let usage = usage(&credential);
-    let last_used = credential
-        .last_used_at
-        .map(|at| at.format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_else(|| "never".to_owned());
-    let last_test = last_test(&credential);
+    let last_used = credential.last_used_at;
+    let last_test = last_test_view(&credential);
     let hint = credential.masked();
     let (can_move_up, can_move_down) = (credential.can_move_up, credential.can_move_down);
     let (priority, name, provider) = (
@@ -86,13 +84,8 @@ fn CredentialRow(credential: CredentialDto, scope: Scope, actions: Actions) -> i
             <td class="hint"><code>{hint}</code></td>
             <td class="status"><StatusBadge tone text=status/></td>
             <td>{usage}</td>
-            <td>{last_used}</td>
-            <td class="last-test">
-                {match last_test {
-                    LastTest::Short(text) => text.into_any(),
-                    LastTest::Failed(text) => view! { <Clipped text/> }.into_any(),
-                }}
-            </td>
+            <td><Moment at=last_used/></td>
+            <td class="last-test">{last_test}</td>
             <td class="actions">
                 <button type="button" class="secondary" data-action="test" disabled=move || actions.test.pending().get()
                     on:click=move |_| {
@@ -149,14 +142,14 @@ fn take_focus_back(row: &leptos::web_sys::HtmlTableRowElement, id: CredentialId,
     }
 }
 
-/// "active", "active · cooldown until 11-27 10:00", "disabled: failing" or "inactive",
+/// "active", "active · cooling down, back in 5 min", "disabled: failing" or "inactive",
 /// with the badge's tone.
-fn status(credential: &CredentialDto) -> (Tone, String) {
+pub(crate) fn status(credential: &CredentialDto) -> (Tone, String) {
     match (credential.active, credential.disabled_reason) {
         (true, _) => match credential.cooldown_until {
             Some(until) => (
                 Tone::Warning,
-                format!("active · cooldown until {}", until.format("%m-%d %H:%M")),
+                format!("active · cooling down, back {}", relative(until, Utc::now())),
             ),
             None => (Tone::Good, "active".to_owned()),
         },
@@ -177,24 +170,35 @@ fn usage(credential: &CredentialDto) -> String {
     )
 }
 
-/// A test's outcome as the row shows it: short, or a failure's sentence (clipped to a line).
+/// A test's outcome as the row shows it: short, or a failure's sentence (clipped to a
+/// line), and when; "never" before the first test.
 enum LastTest {
-    Short(String),
-    Failed(String),
+    Never,
+    Short(String, DateTime<Utc>),
+    Failed(String, DateTime<Utc>),
 }
 
-/// `ok · 45 ms · 11-23 10:00`, or the failure's sentence; "never" before the first test.
+/// The last test as a row shows it: `ok · 45 ms · 5 min ago`, a failure clipped to a
+/// line, or "never".
+pub(crate) fn last_test_view(credential: &CredentialDto) -> AnyView {
+    match last_test(credential) {
+        LastTest::Never => "never".into_any(),
+        LastTest::Short(text, at) => view! { {text} " · " <Moment at=Some(at)/> }.into_any(),
+        LastTest::Failed(text, at) => view! { <Clipped text/> <Moment at=Some(at)/> }.into_any(),
+    }
+}
+
+/// `ok · 45 ms`, or the failure's sentence, with the test's time.
 fn last_test(credential: &CredentialDto) -> LastTest {
     let (Some(status), Some(at)) = (&credential.last_test_status, credential.last_test_at) else {
-        return LastTest::Short("never".to_owned());
+        return LastTest::Never;
     };
-    let when = at.format("%m-%d %H:%M");
     match (status, &credential.last_test_error) {
-        (Outcome::Ok, _) => LastTest::Short(format!(
-            "ok · {} ms · {when}",
-            credential.last_test_latency_ms.unwrap_or(0)
-        )),
-        (_, Some(error)) => LastTest::Failed(format!("failed: {error} · {when}")),
-        (other, None) => LastTest::Short(format!("{} · {when}", other.as_str().replace('_', " "))),
+        (Outcome::Ok, _) => LastTest::Short(
+            format!("ok · {} ms", credential.last_test_latency_ms.unwrap_or(0)),
+            at,
+        ),
+        (_, Some(error)) => LastTest::Failed(format!("failed: {error}"), at),
+        (other, None) => LastTest::Short(other.as_str().replace('_', " "), at),
     }
 }

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use vocab::LogKind;
 
 use super::{kind_label, request_link};
+use crate::components::Moment;
 use crate::dto::RequestLogDto;
 
 /// The rows in their order, except that the attempts of one gateway request are put
@@ -99,7 +100,7 @@ fn LogRow(row: RequestLogDto, attempt: (usize, usize)) -> impl IntoView {
     };
     view! {
         <tr data-status=r.status.as_str() data-kind=r.kind.as_str()>
-            <td class="time">{r.created_at.format("%Y-%m-%d %H:%M:%S").to_string()}</td>
+            <td class="time"><Moment at=Some(r.created_at)/></td>
             <td class="kind">{kind}</td>
             <td class="request">{request}</td>
             <td>{r.provider}</td>

@@ -7,7 +7,7 @@ use super::clone_form::CloneTemplateForm;
 use super::editor::TemplateEditor;
 use super::preview::TemplatePreview;
 use crate::api::templates::{get_template, CloneTemplate, DeleteTemplate, UpdateTemplate};
-use crate::components::{page_result, FormError};
+use crate::components::{page_result, saves, FormError};
 use crate::dto::TemplateDto;
 use crate::AppError;
 
@@ -17,8 +17,10 @@ pub fn TemplateDetailPage() -> impl IntoView {
     let update = ServerAction::<UpdateTemplate>::new();
     let clone = ServerAction::<CloneTemplate>::new();
     let delete = ServerAction::<DeleteTemplate>::new();
+    // A refused save keeps the definition as typed beside its error.
+    let saved = saves(update.value(), |_| true);
     let template = Resource::new(
-        move || (params.read().get("id"), update.version().get()),
+        move || (params.read().get("id"), saved.get()),
         |(id, _)| async move {
             let id = id
                 .and_then(|id| id.parse::<TemplateId>().ok())

@@ -11,7 +11,7 @@ use vocab::ProviderId;
 
 use crate::api::models::{AddModel, SetModelEnabled, SyncModels};
 use crate::api::providers::{get_provider, SetProviderEnabled, UpdateProvider};
-use crate::components::{page_result, ConfirmButton, FormError};
+use crate::components::{page_result, saves, ConfirmButton, FormError};
 use crate::AppError;
 use edit_form::EditProviderForm;
 use model_table::{AddModelForm, ModelTable};
@@ -25,21 +25,18 @@ pub fn ProviderDetailPage() -> impl IntoView {
     let add = ServerAction::<AddModel>::new();
     let set_model = ServerAction::<SetModelEnabled>::new();
     let sync = ServerAction::<SyncModels>::new();
-    // Only an applied sync changes the models; a preview must not re-render the page,
-    // or the key typed for it would be gone before the admin applies.
-    let models_synced = RwSignal::new(0_u32);
-    Effect::new(move |_| {
-        if sync.value().with(|v| matches!(v, Some(Ok(diff)) if diff.applied)) {
-            models_synced.update(|n| *n += 1);
-        }
-    });
+    // A refused edit keeps its form as typed; a sync preview keeps the key typed for it
+    // until the admin applies: only saves and an applied sync read the provider again.
+    let updated = saves(update.value(), |_| true);
+    let models_added = saves(add.value(), |_| true);
+    let models_synced = saves(sync.value(), |diff| diff.applied);
     let detail = Resource::new(
         move || {
             (
                 params.read().get("id"),
-                update.version().get(),
+                updated.get(),
                 toggle.version().get(),
-                add.version().get(),
+                models_added.get(),
                 set_model.version().get(),
                 models_synced.get(),
             )

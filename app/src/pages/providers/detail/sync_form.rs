@@ -5,9 +5,9 @@ use crate::api::models::SyncModels;
 use crate::components::{CredentialFields, FormError};
 use crate::dto::{SyncDiffDto, TemplateFieldDto};
 
-/// Pulls the model list with a key typed here (sent once, never stored), shows what
-/// would change, and applies it when the admin agrees. Both buttons post the same
-/// fields, so the key need not be typed twice.
+/// Pulls the model list with the provider's first active saved key, or a key typed here
+/// (sent once, never stored), shows what would change, and applies it when the admin
+/// agrees. Both buttons post the same fields, so a key need not be typed twice.
 #[component]
 pub fn SyncModelsForm(
     provider_id: ProviderId,
@@ -19,10 +19,12 @@ pub fn SyncModelsForm(
     view! {
         <section class="card" id="sync-models">
             <h2>"Pull models from the provider"</h2>
-            <p class="subtitle">"The key is used for this request only and never stored."</p>
+            <p class="subtitle">
+                "Left empty, the provider's first active saved key is used. A key typed here is used for this request only and never stored."
+            </p>
             <ActionForm action=sync>
                 <input type="hidden" name="provider_id" value=provider_id.to_string()/>
-                <CredentialFields fields error/>
+                <CredentialFields fields error empty_means="empty: use a saved key"/>
                 <FormError error/>
                 <div class="buttons">
                     <button type="submit" name="apply" value="false" class="secondary" disabled=move || sync.pending().get()>
@@ -63,6 +65,7 @@ fn SyncDiffView(diff: SyncDiffDto) -> impl IntoView {
     view! {
         <div class="diff" role="status">
             <p class="summary">{summary}</p>
+            {diff.saved_key.map(|name| view! { <p class="via">"Listed with the saved key “" {name} "”."</p> })}
             {(!diff.added.is_empty()).then(|| view! {
                 <p>"Added"</p>
                 <ul class="added">{diff.added.into_iter().map(|id| view! { <li><code>{id}</code></li> }).collect_view()}</ul>
