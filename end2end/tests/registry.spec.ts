@@ -139,3 +139,30 @@ test('an admin clones a template, describes an extra field and sees the credenti
   await expect(page.locator('.subtitle')).toContainText('auth: header');
   await expect(page.locator('#template-preview label[data-field="api_version"]')).toContainText('API version');
 });
+
+test('an admin imports pasted keys: each is tested, the good one saved, the bad one reported', async ({ page }) => {
+  await signIn(page, ADMIN);
+  await page.getByRole('link', { name: 'Credentials' }).click();
+  await hydrated(page);
+  const form = page.locator('#import-keys');
+  await form.getByLabel('Provider').selectOption({ label: 'Fake upstream' });
+  const keys = form.getByLabel('Keys', { exact: true });
+  await keys.fill(`name,key\nimported good,${KEY}\nsk-not-the-right-key-9999`);
+  await form.getByRole('button', { name: 'Test and import' }).click();
+
+  const results = form.locator('#import-results');
+  await expect(results.locator('tr[data-line="2"] .status-badge')).toHaveText('saved');
+  await expect(results.locator('tr[data-line="3"] .status-badge')).toHaveText('not saved');
+  await expect(results.locator('tr[data-line="3"]')).toContainText('not saved');
+  await expect(results).not.toContainText('sk-not-the-right-key');
+  await expect(form.getByRole('status')).toContainText('1 saved, 1 not saved');
+  await expect(keys).toHaveValue('');
+  // The list shows the saved key with the import's test.
+  const row = page.locator('#credentials tr[data-name="imported good"]');
+  await expect(row.locator('.last-test')).toContainText('ok');
+
+  const listed = await (await page.request.get('/api/admin/credentials?provider=fake-upstream')).json();
+  for (const credential of listed.data) {
+    expect((await page.request.delete(`/api/admin/credentials/${credential.id}`)).ok()).toBeTruthy();
+  }
+});

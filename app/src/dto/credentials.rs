@@ -174,3 +174,53 @@ mod from_domain {
         }
     }
 }
+
+/// What happened to one key of an import.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ImportRowDto {
+    /// The key's line in the pasted text, from 1.
+    pub line: usize,
+    pub name: String,
+    /// The key's last four characters (keys of 12 or more only).
+    pub hint: Option<String>,
+    /// Whether the provider accepted the key.
+    pub passed: bool,
+    /// The test's words, or why the key was not tried or not saved.
+    pub message: String,
+    /// The credential made from it; absent when it was not saved.
+    pub id: Option<CredentialId>,
+}
+
+/// Every key's result, in the pasted order, and the counts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ImportResultDto {
+    pub saved: usize,
+    pub not_saved: usize,
+    pub rows: Vec<ImportRowDto>,
+}
+
+#[cfg(feature = "ssr")]
+impl From<Vec<domain::credentials::ImportRow>> for ImportResultDto {
+    fn from(rows: Vec<domain::credentials::ImportRow>) -> Self {
+        let saved = rows.iter().filter(|r| r.saved.is_some()).count();
+        Self {
+            saved,
+            not_saved: rows.len() - saved,
+            rows: rows
+                .into_iter()
+                .map(|r| ImportRowDto {
+                    line: r.line,
+                    name: r.name,
+                    hint: r.hint,
+                    passed: r.passed,
+                    message: r.message,
+                    id: r.saved,
+                })
+                .collect(),
+        }
+    }
+}

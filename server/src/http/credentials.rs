@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use app::dto::{ConnectionSummaryDto, CredentialDto, ListResponse};
+use app::dto::{ConnectionSummaryDto, CredentialDto, ImportResultDto, ListResponse};
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;
 use axum::Json;
@@ -189,6 +189,42 @@ pub async fn admin_export(
         ],
         csv,
     ))
+}
+
+/// Keys to import for one provider.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ImportRequest {
+    /// The provider's identifier or id.
+    provider: String,
+    /// One key per line, or `name,key` lines (a `name,key` header is skipped); at most 200.
+    #[schema(value_type = String)]
+    keys: SecretString,
+    /// Save the keys that fail their test too (inactive); by default they are not saved.
+    #[serde(default)]
+    save_failed: bool,
+}
+
+/// Tests each key against the provider before saving it as a global credential; one
+/// result per key, in order (the same key twice is tried once).
+#[utoipa::path(post, path = "/api/admin/credentials/import", tag = "credentials", security(("session" = [])),
+    request_body = ImportRequest, responses((status = 200, body = ImportResultDto), AdminErrors))]
+pub async fn admin_import(
+    AdminUser(admin): AdminUser,
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<ImportRequest>,
+) -> Result<Json<ImportResultDto>, ApiError> {
+    let rows = state
+        .services
+        .credentials
+        .import(
+            &admin,
+            ProviderRef::parse(&body.provider),
+            &body.keys,
+            body.save_failed,
+        )
+        .await?;
+    Ok(Json(rows.into()))
 }
 
 /// Global credentials by priority (lower first), then name.

@@ -164,6 +164,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .routes(routes!(templates::get, templates::update, templates::delete))
         .routes(routes!(credentials::admin_list, credentials::admin_create))
         .routes(routes!(credentials::admin_export))
+        .routes(routes!(credentials::admin_import))
         .routes(routes!(
             credentials::admin_get,
             credentials::admin_update,

@@ -204,6 +204,14 @@ impl TestApp {
         client
     }
 
+    /// A global credential as `GET /api/admin/credentials/{id}` answers it (200 asserted).
+    pub async fn credential(&self, admin: &Client, id: &str) -> Value {
+        let url = self.url(&format!("/api/admin/credentials/{id}"));
+        let (status, credential) = json_of(admin, reqwest::Method::GET, url, None).await;
+        assert_eq!(status, StatusCode::OK, "{credential}");
+        credential
+    }
+
     /// The id of the user with `email`, as the admin's user list gives it.
     pub async fn user_id(&self, admin: &Client, email: &str) -> String {
         let (_, users) = json_of(admin, reqwest::Method::GET, self.url("/api/admin/users"), None).await;

@@ -259,6 +259,11 @@ fn write_routes() -> Vec<WriteRoute> {
             Rows("credentials"), None),
         route("POST /api/connections/test", "/api/connections/test", USER, probe, PROBED,
             Rows("credentials"), None),
+        // Each key is tried and its own refusal is a row of the answer (200); what is not
+        // a key at all (too long, a control character) refuses the whole paste.
+        route("POST /api/admin/credentials/import", "/api/admin/credentials/import", ADMIN,
+            json!({"provider": "fake", "keys": "sk-hostile-{n}-0123456789"}),
+            &[("provider", Word), ("keys", Key), ("saveFailed", Flag)], Rows("credentials"), None),
         route("POST /api/resolve", "/api/resolve", USER, json!({"provider": "fake"}), &[("provider", Word)],
             Rows("audit_events"), None),
         // The gateway reads `model` and `stream` only; a model nothing offers is never sent.

@@ -24,6 +24,7 @@ mod hardening;
 mod health;
 mod hostile;
 mod idempotency;
+mod import;
 mod keys;
 mod leaks;
 mod leases;

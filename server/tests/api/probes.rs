@@ -197,13 +197,7 @@ async fn a_saved_credential_is_tested_with_its_stored_values(app: TestApp) {
         (Some("ok"), Some(3)),
         "{result}"
     );
-    let (_, saved) = json_of(
-        &admin,
-        Method::GET,
-        app.url(&format!("/api/admin/credentials/{id}")),
-        None,
-    )
-    .await;
+    let saved = app.credential(&admin, id).await;
     assert_eq!(saved["lastTestStatus"], "ok");
     assert!(
         saved["lastTestLatencyMs"].is_i64() && saved["lastTestAt"].is_string(),
@@ -228,13 +222,7 @@ async fn a_saved_credential_is_tested_with_its_stored_values(app: TestApp) {
     )
     .await;
     assert_eq!(result["outcome"], "upstream_error");
-    let (_, after) = json_of(
-        &admin,
-        Method::GET,
-        app.url(&format!("/api/admin/credentials/{id}")),
-        None,
-    )
-    .await;
+    let after = app.credential(&admin, id).await;
     assert_eq!(after["lastTestStatus"], "upstream_error");
     assert!(after["lastTestError"].as_str().unwrap().contains("500"));
     for field in [

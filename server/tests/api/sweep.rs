@@ -10,9 +10,9 @@ use app::api::audit::ListAudit;
 use app::api::auth::{ChangePassword, CurrentUser, SignIn, SignOut};
 use app::api::backups::{BackUpNow, ListBackups, VerifyBackup};
 use app::api::credentials::{
-    CancelTestAll, CreateCredential, CredentialFormFields, DeleteCredential, ListAllConnections,
-    ListCredentials, MoveCredential, SetCredentialActive, StartTestAll, TestAllProgress, TestCredential,
-    TestCredentialForm, UpdateCredential,
+    CancelTestAll, CreateCredential, CredentialFormFields, DeleteCredential, ImportCredentials,
+    ListAllConnections, ListCredentials, MoveCredential, SetCredentialActive, StartTestAll, TestAllProgress,
+    TestCredential, TestCredentialForm, UpdateCredential,
 };
 use app::api::gateway::{GetGatewayGuide, SendTestPrompt};
 use app::api::jobs::{ListJobs, RunJobNow};
@@ -152,6 +152,7 @@ fn rules() -> Vec<Route> {
         rest("PATCH /api/admin/credentials/{id}", Admin, &["credential"], empty()),
         rest("DELETE /api/admin/credentials/{id}", Admin, &["credential!"], Empty),
         rest("GET /api/admin/credentials/export.csv", Admin, &[], Empty),
+        rest("POST /api/admin/credentials/import", Admin, &[], empty()),
         rest("GET /api/admin/connections", Admin, &[], Empty),
         rest("GET /api/connections", SignedIn, &[], Empty),
         rest("POST /api/connections", SignedIn, &[], empty()),
@@ -214,6 +215,7 @@ fn rules() -> Vec<Route> {
             "scope=personal&name=swept&provider={provider}&fields[api_key]=sk-swept-0123456789"),
         rpc::<CreateCredential>("POST", Admin,
             "scope=global&name=swept&provider={provider}&fields[api_key]=sk-swept-0123456789"),
+        rpc::<ImportCredentials>("POST", Admin, "provider={provider}&keys=sk-swept-import-0123456789"),
         rpc::<DeleteCredential>("POST", Owned, "scope=personal&id={connection}"),
         rpc::<DeleteCredential>("POST", Admin, "scope=global&id={credential!}"),
         rpc::<MoveCredential>("POST", Owned, "scope=personal&id={connection}&direction=up"),

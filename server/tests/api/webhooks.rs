@@ -412,13 +412,7 @@ async fn a_key_used_up_to_its_quota_alerts_once(app: TestApp) {
     let (_, spent) = resolve().await;
     assert_eq!(spent["candidates"], json!([]), "{spent}");
     assert_eq!(spent["excluded"][0]["reason"], "monthly quota reached (2 of 2)");
-    let (_, credential) = json_of(
-        &admin,
-        Method::GET,
-        app.url(&format!("/api/admin/credentials/{id}")),
-        None,
-    )
-    .await;
+    let credential = app.credential(&admin, &id).await;
     assert_eq!(
         (
             credential["usageCount"].clone(),

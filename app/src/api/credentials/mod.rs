@@ -4,6 +4,7 @@
 mod create_credential;
 mod credential_form_fields;
 mod delete_credential;
+mod import_credentials;
 mod list_all_connections;
 mod list_credentials;
 mod move_credential;
@@ -15,6 +16,7 @@ mod update_credential;
 pub use create_credential::*;
 pub use credential_form_fields::*;
 pub use delete_credential::*;
+pub use import_credentials::*;
 pub use list_all_connections::*;
 pub use list_credentials::*;
 pub use move_credential::*;

@@ -3,6 +3,7 @@
 
 mod everyones;
 mod form;
+mod import;
 mod list;
 mod order_setting;
 mod state;
@@ -18,6 +19,7 @@ use crate::api::auth::current_user;
 use crate::api::credentials::list_all_connections;
 use crate::components::{admin_only, page_result};
 use everyones::EveryonesConnections;
+use import::ImportKeys;
 use list::CredentialList;
 use order_setting::{OrderSetting, OrderState};
 use state::ListState;
@@ -46,6 +48,7 @@ pub fn CredentialsPage() -> impl IntoView {
                     <OrderSetting state=order/>
                     <TestAllPanel state=test_all/>
                     <CredentialList state=list/>
+                    <ImportKeys state=list/>
                     <EveryonesConnections rows=everyones/>
                 }.into_any())
             })}
