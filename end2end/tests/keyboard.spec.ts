@@ -72,6 +72,16 @@ test('keyboard only: sign in, add a credential, test it, delete it', async ({ pa
   // The list redrew the row; the keyboard is still where it was.
   await expect(testButton).toBeFocused();
 
+  // The other actions are in the row's menu: Enter opens it, Escape closes it.
+  const more = row.locator('details.row-menu > summary');
+  await tabTo(page, more);
+  await expect(more).toHaveAttribute('aria-label', 'More actions for Typed key');
+  await page.keyboard.press('Enter');
+  await expect(row.locator('details.row-menu')).toHaveAttribute('open', '');
+  await page.keyboard.press('Escape');
+  await expect(row.locator('details.row-menu')).not.toHaveAttribute('open', '');
+  await expect(more).toBeFocused();
+  await page.keyboard.press('Enter');
   const remove = row.getByRole('button', { name: 'Delete' });
   await tabTo(page, remove);
   await page.keyboard.press('Enter');

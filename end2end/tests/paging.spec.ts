@@ -67,7 +67,7 @@ test('the pager reaches every page of credentials, the audit log and the request
     });
     await page.goto(`/credentials`);
     await hydrated(page);
-    await page.locator('.filters select').selectOption({ label: 'Paging upstream' });
+    await page.locator('.filters').getByLabel('Provider').selectOption({ label: 'Paging upstream' });
     const bar = await pager(page);
     const next = bar.getByRole('button', { name: 'Next', exact: true });
     const previous = bar.getByRole('button', { name: 'Previous', exact: true });
@@ -102,8 +102,28 @@ test('the pager reaches every page of credentials, the audit log and the request
     await page.goto(link);
     await hydrated(page);
     await expect(bar).toContainText('Page 2 of 3 · 120 in all');
-    await expect(page.locator('.filters select')).toHaveValue(PROVIDER);
+    await expect(page.locator('.filters').getByLabel('Provider')).toHaveValue(PROVIDER);
     expect(await page.locator('tr[data-name]').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-name')))).toEqual(names);
+
+    // A smaller page size, a search and an order: each in the address, the view follows.
+    const rowNames = () => page.locator('tr[data-name]').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-name')));
+    await page.locator('.filters').getByLabel('Per page').selectOption('25');
+    await expect(bar).toContainText(`Page 1 of 5 · ${COUNT} in all`);
+    await expect(page).toHaveURL(/[?&]per=25\b/);
+    await page.locator('.filters').getByLabel('Search names').fill('Paged 11');
+    await page.locator('.filters').getByLabel('Search names').press('Enter');
+    await expect(page).toHaveURL(/[?&]q=Paged(\+|%20)11\b/);
+    await expect(page.locator('tr[data-name]')).toHaveCount(10);
+    await expect(bar).toContainText('10 in all');
+    const byName = page.locator('#credentials th', { has: page.locator('button[data-order="name"]') });
+    await expect(byName).toHaveAttribute('aria-sort', 'none');
+    await byName.getByRole('button').click();
+    await expect(byName).toHaveAttribute('aria-sort', 'ascending');
+    await expect(page).toHaveURL(/[?&]order=name\b/);
+    expect(await rowNames()).toEqual([...Array(10).keys()].map((n) => `Paged 11${n}`));
+    await page.locator('.filters').getByLabel('Search names').fill('nothing like this');
+    await page.locator('.filters').getByLabel('Search names').press('Enter');
+    await expect(page.getByText('Nothing matches this filter.')).toBeVisible();
 
     expect(await olderToTheEnd(page, 'Audit log', 'event')).toBeGreaterThan(COUNT);
     // The last page ends with the first event.

@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { ADMIN, USER, hydrated, signIn, signOut } from './session';
+import { ADMIN, USER, hydrated, signIn, signOut, openRowMenu } from './session';
 
 const OTHER = { email: 'other@example.com', password: 'other user password' };
 
@@ -40,6 +40,7 @@ test('an admin adds two credentials, reorders them, replaces a key and deletes o
   await expect(page.locator('tr[data-name="Groq primary"] .priority')).toHaveText('19');
 
   // Replace the backup's key: the form never shows the old one.
+  await openRowMenu(page.locator('tr[data-name="Groq backup"]'));
   await page.locator('tr[data-name="Groq backup"]').getByRole('button', { name: 'Edit / replace key' }).click();
   const edit = page.locator('#edit-credential');
   await expect(edit.locator('input[name="fields[api_key]"]')).toHaveAttribute('placeholder', 'leave empty to keep ••••0002');
@@ -51,6 +52,7 @@ test('an admin adds two credentials, reorders them, replaces a key and deletes o
 
   // Asking first puts focus on Cancel: Enter after the click keeps the row.
   const backup = page.locator('tr[data-name="Groq backup"]');
+  await openRowMenu(backup);
   await backup.getByRole('button', { name: 'Delete' }).click();
   await expect(backup.getByRole('button', { name: 'Cancel' })).toBeFocused();
   await page.keyboard.press('Enter');

@@ -1,4 +1,4 @@
-import { expect, Page } from '@playwright/test';
+import { expect, Locator, Page } from '@playwright/test';
 
 // Created by foundation.spec.ts, which runs first (one worker, files in name order).
 export const ADMIN = { email: 'admin@example.com', name: 'First Admin', password: 'first admin password' };
@@ -21,4 +21,11 @@ export async function signIn(page: Page, who: { email: string; password: string 
 export async function signOut(page: Page) {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+}
+
+/** Opens a table row's "More" menu (its less frequent actions), if it is closed. */
+export async function openRowMenu(row: Locator) {
+  const menu = row.locator('details.row-menu');
+  if ((await menu.getAttribute('open')) === null) await menu.locator('summary').click();
+  await expect(menu).toHaveAttribute('open', '');
 }

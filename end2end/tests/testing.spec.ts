@@ -1,7 +1,7 @@
 import { test, expect } from '@playwright/test';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { ADMIN, hydrated, signIn } from './session';
+import { ADMIN, hydrated, signIn, openRowMenu } from './session';
 
 // Runs after secrets.spec.ts (name order), whose credential lists it would otherwise fill.
 const KEY = 'sk-probe-upstream-0000007788';
@@ -63,6 +63,7 @@ test('Test shows latency and model count; a failed test on the edit form keeps t
 
   // The edit form tests a new key without saving it: the failure is explained, the key
   // the provider quoted is not shown, and the saved key still works.
+  await openRowMenu(row);
   await row.getByRole('button', { name: 'Edit / replace key' }).click();
   const edit = page.locator('#edit-credential');
   await edit.locator('input[name="fields[api_key]"]').fill(WRONG);

@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { ADMIN, USER, hydrated, signIn, signOut } from './session';
+import { ADMIN, USER, hydrated, signIn, signOut, openRowMenu } from './session';
 
 // Runs after the specs that count providers and credentials (name order); removes its own.
 test('create forms empty themselves after saving and their notice goes away; an empty filter says nothing matches', async ({ page }) => {
@@ -15,6 +15,16 @@ test('create forms empty themselves after saving and their notice goes away; an 
   await user.getByRole('button', { name: 'Add user' }).click();
   const userNotice = page.getByRole('status').filter({ hasText: 'Created form-user@example.com' });
   await expect(userNotice).toBeVisible();
+  // A toast in the page's corner, over the page, that clicks pass through.
+  const placed = await userNotice.evaluate((el) => {
+    const style = getComputedStyle(el);
+    const box = el.getBoundingClientRect();
+    return { position: style.position, pointer: style.pointerEvents, right: innerWidth - box.right, bottom: innerHeight - box.bottom };
+  });
+  expect(placed.position).toBe('fixed');
+  expect(placed.pointer).toBe('none');
+  expect(placed.right).toBeLessThan(40);
+  expect(placed.bottom).toBeLessThan(40);
   await expect(user.getByLabel('Email')).toHaveValue('');
   await expect(user.getByLabel(/^Initial password/)).toHaveValue('');
   await expect(userNotice).toBeHidden({ timeout: 10_000 });
@@ -33,7 +43,7 @@ test('create forms empty themselves after saving and their notice goes away; an 
   await page.getByRole('link', { name: 'Credentials' }).click();
   await hydrated(page);
   // A filter that matches nothing says so, not "no credentials yet".
-  await page.locator('.filters select').selectOption({ label: 'Form check' });
+  await page.locator('.filters').getByLabel('Provider').selectOption({ label: 'Form check' });
   await expect(page.getByText('Nothing matches this filter.')).toBeVisible();
   const credential = page.locator('#create-credential');
   await credential.locator('select[name="provider"]').selectOption({ label: 'Form check' });
@@ -185,7 +195,16 @@ test('statuses are coloured badges with words; a long failure is one line until 
   const colour = await badge.evaluate((el) => getComputedStyle(el).backgroundColor);
   expect(colour).not.toBe('rgba(0, 0, 0, 0)');
 
-  await row.getByRole('button', { name: 'Test' }).click();
+  // While its test runs, the row's Test button turns; it is over once the answer is in.
+  await page.route('**/rpc/test_credential*', async (route) => {
+    await new Promise((done) => setTimeout(done, 1_000));
+    await route.continue();
+  });
+  const test = row.getByRole('button', { name: 'Test' });
+  await test.click();
+  await expect(test).toHaveAttribute('aria-busy', 'true');
+  await expect(test).not.toHaveAttribute('aria-busy', 'true', { timeout: 10_000 });
+  await page.unroute('**/rpc/test_credential*');
   const failure = row.locator('.last-test details.clipped summary');
   await expect(failure).toContainText('failed:');
   const oneLine = await failure.evaluate((el) => ({ height: el.clientHeight, lineHeight: parseFloat(getComputedStyle(el).lineHeight) || 20 }));
@@ -193,8 +212,13 @@ test('statuses are coloured badges with words; a long failure is one line until 
   await failure.click();
   await expect(row.locator('.last-test details.clipped')).toHaveAttribute('open', '');
 
+  // The row's main action is a button; the others are in its "More" menu.
+  await expect(row.getByRole('button', { name: 'Deactivate' })).toBeHidden();
+  await openRowMenu(row);
   await row.getByRole('button', { name: 'Deactivate' }).click();
   await expect(badge).toHaveText('inactive');
+  // Redrawn, the row opens its menu again around the button the action was taken with.
+  await expect(row.getByRole('button', { name: 'Activate' })).toBeFocused();
   await expect(badge).toHaveAttribute('data-tone', 'off');
 
   expect((await page.request.delete(`/api/admin/credentials/${(await created.json()).id}`)).ok()).toBeTruthy();

@@ -284,3 +284,16 @@ words! {
         Week = "7d",
     }
 }
+
+words! {
+    /// The order a list of credentials is read in.
+    #[derive(Default)]
+    pub enum CredentialOrder {
+        /// By priority (lower first), as routing tries them.
+        #[default]
+        Priority = "priority",
+        Name = "name",
+        /// The most recently used first; never used last.
+        LastUsed = "last-used",
+    }
+}

@@ -47,13 +47,14 @@ pub fn after_save<T: 'static>(
     (form, notice.into())
 }
 
-/// The notice [`after_save`] keeps, where the form shows it.
+/// The notice [`after_save`] keeps: a toast in the page's corner (in the form's place
+/// for assistive technology, a live region).
 #[component]
 pub fn SavedNotice(notice: Signal<Option<String>>) -> impl IntoView {
     move || {
         notice
             .get()
-            .map(|text| view! { <p class="ok" role="status">{text}</p> })
+            .map(|text| view! { <p class="ok toast" role="status">{text}</p> })
     }
 }
 

@@ -13,7 +13,7 @@ use crate::components::{
 use crate::dto::{CredentialDto, FiguresDto, ProviderFiguresDto, SidelinedDto, UsageDto};
 use crate::pages::credentials::{credential_status, last_test_view};
 use crate::AppError;
-use vocab::{DisabledReason, Scope, Window};
+use vocab::{CredentialOrder, DisabledReason, Scope, Window};
 
 #[component]
 pub fn OverviewPage() -> impl IntoView {
@@ -52,7 +52,19 @@ pub fn OverviewPage() -> impl IntoView {
 #[component]
 fn MyOverview() -> impl IntoView {
     let usage = Resource::new(|| (), |_| get_my_usage());
-    let connections = Resource::new(|| (), |_| list_credentials(Scope::Personal, String::new(), 1));
+    let connections = Resource::new(
+        || (),
+        |_| {
+            list_credentials(
+                Scope::Personal,
+                String::new(),
+                1,
+                String::new(),
+                CredentialOrder::Priority,
+                0,
+            )
+        },
+    );
     view! {
         <section id="my-usage">
             <h2>"Your requests through the gateway"</h2>

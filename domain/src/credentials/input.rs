@@ -4,6 +4,8 @@ use std::collections::HashMap;
 
 use secrecy::{ExposeSecret, SecretString};
 
+use vocab::CredentialOrder;
+
 use crate::values::{Page, ProviderRef};
 
 pub struct NewCredential {
@@ -89,5 +91,8 @@ impl CredentialPatch {
 #[derive(Default)]
 pub struct ListQuery {
     pub provider: Option<ProviderRef>,
+    /// Part of the name, in any case.
+    pub search: Option<String>,
+    pub order: CredentialOrder,
     pub page: Page,
 }

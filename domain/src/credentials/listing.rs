@@ -3,9 +3,12 @@
 
 use std::collections::{HashMap, HashSet};
 
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, NullOrdering, SimpleExpr};
+use sea_orm::{
+    ColumnTrait, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+};
 use uuid::Uuid;
-use vocab::Scope;
+use vocab::{CredentialOrder, Scope};
 
 use super::input::ListQuery;
 use super::ownership::{in_scope, owned_by};
@@ -24,15 +27,38 @@ pub(super) fn ordered(select: Select<credentials::Entity>) -> Select<credentials
         .order_by_asc(credentials::Column::Id)
 }
 
+/// Names holding `text`, in any case: `%` and `_` in it are only characters.
+fn name_holds(text: &str) -> DomainResult<SimpleExpr> {
+    if text.chars().count() > 100 {
+        return Err(DomainError::validation("search", "use at most 100 characters"));
+    }
+    // PostgreSQL refuses a NUL in text, and no name holds a control character.
+    if text.chars().any(char::is_control) {
+        return Err(DomainError::validation("search", "use printable characters only"));
+    }
+    let escaped = text
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    let name = Expr::expr(Func::lower(Expr::col((
+        credentials::Entity,
+        credentials::Column::Name,
+    ))));
+    Ok(name.like(LikeExpr::new(format!("%{escaped}%")).escape('\\')))
+}
+
 fn paged(select: Select<credentials::Entity>, page: Page) -> Select<credentials::Entity> {
     select.offset(page.offset()).limit(page.size())
 }
 
 impl CredentialService {
-    /// By priority (lower first), then name; one page and the total.
+    /// One page in the query's order (by priority, lower first, unless asked otherwise)
+    /// and the total; a search keeps the names that hold its text, in any case.
     ///
     /// # Errors
-    /// `Validation` on `provider` when the filter names no provider.
+    /// `Validation` on `provider` when the filter names no provider, on `search` when it
+    /// is longer than a name can be.
     pub async fn list(&self, owner: &Owner, query: &ListQuery) -> DomainResult<(Vec<CredentialView>, u64)> {
         let mut select = credentials::Entity::find().filter(owned_by(owner));
         if let Some(reference) = &query.provider {
@@ -41,8 +67,21 @@ impl CredentialService {
                 .ok_or_else(|| DomainError::validation("provider", "no such provider"))?;
             select = select.filter(credentials::Column::ProviderId.eq(provider.id));
         }
+        if let Some(text) = query.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            select = select.filter(name_holds(text)?);
+        }
         let total = select.clone().count(&self.db).await?;
-        let page = paged(ordered(select), query.page);
+        let select = match query.order {
+            CredentialOrder::Priority => ordered(select),
+            CredentialOrder::Name => select
+                .order_by_asc(credentials::Column::Name)
+                .order_by_asc(credentials::Column::Id),
+            CredentialOrder::LastUsed => select
+                .order_by_with_nulls(credentials::Column::LastUsedAt, Order::Desc, NullOrdering::Last)
+                .order_by_asc(credentials::Column::Name)
+                .order_by_asc(credentials::Column::Id),
+        };
+        let page = paged(select, query.page);
         let mut views = self.views(page).await?;
         self.mark_moves(owner, &mut views).await?;
         Ok((views, total))

@@ -9,6 +9,7 @@ use axum::response::IntoResponse;
 use axum::Json;
 use domain::access::Owner;
 use domain::credentials::{CredentialPatch, ListQuery, NewCredential};
+use domain::error::optional_word;
 use domain::values::{Page, ProviderRef};
 use http::StatusCode;
 use secrecy::SecretString;
@@ -25,6 +26,10 @@ use super::{ApiError, AppState};
 pub struct CredentialQuery {
     /// A provider's identifier (`gemini`) or id.
     provider: Option<String>,
+    /// Keeps the names holding this text, in any case.
+    search: Option<String>,
+    /// `priority` (the default), `name` or `last-used` (the most recent first).
+    order: Option<String>,
     /// From 1.
     page: Option<u64>,
     /// 1 to 200; 50 when left out.
@@ -37,6 +42,8 @@ impl TryFrom<CredentialQuery> for ListQuery {
     fn try_from(q: CredentialQuery) -> Result<Self, ApiError> {
         Ok(ListQuery {
             provider: ProviderRef::parse_filter(q.provider.as_deref()),
+            search: q.search,
+            order: optional_word("order", q.order.as_deref())?.unwrap_or_default(),
             page: Page::new(q.page, q.per_page)?,
         })
     }

@@ -17,6 +17,7 @@ on_both_databases!(
     moving_past_either_end_changes_and_records_nothing,
     a_list_says_which_rows_can_move_even_when_a_page_splits_a_provider,
     the_csv_export_holds_metadata_and_never_a_secret,
+    a_list_is_searched_by_name_ordered_by_name_or_last_use_and_sized,
 );
 
 const CANARY: &str = "sk-canary-5f1d2c9a8b7e6d4c3b2a";
@@ -603,4 +604,73 @@ async fn the_csv_export_holds_metadata_and_never_a_secret(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+}
+
+async fn a_list_is_searched_by_name_ordered_by_name_or_last_use_and_sized(app: TestApp) {
+    use chrono::{Duration, Utc};
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let admin = app.admin().await;
+    let mut ids = Vec::new();
+    for (n, name) in ["zeta main", "alpha backup", "beta_50%"].into_iter().enumerate() {
+        let body = json!({"name": name, "provider": "groq", "priority": n + 1,
+            "fields": {"api_key": format!("gsk-order-{n}-000000000001")}});
+        ids.push(
+            create(&app, &admin, "/api/admin/credentials", body).await["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    // Used two hours ago (zeta), an hour ago (beta), never (alpha).
+    for (id, hours) in [(&ids[0], 2), (&ids[2], 1)] {
+        domain::entities::credentials::Entity::update_many()
+            .col_expr(
+                domain::entities::credentials::Column::LastUsedAt,
+                Expr::value(Utc::now() - Duration::hours(hours)),
+            )
+            .filter(domain::entities::credentials::Column::Id.eq(id.parse::<uuid::Uuid>().unwrap()))
+            .exec(&app.db)
+            .await
+            .unwrap();
+    }
+    let list = |query: &str| {
+        let url = app.url(&format!("/api/admin/credentials?{query}"));
+        let admin = admin.clone();
+        async move { json_of(&admin, Method::GET, url, None).await }
+    };
+    let cases: [(&str, &[&str]); 7] = [
+        ("", &["zeta main", "alpha backup", "beta_50%"]),
+        ("search=ALPHA", &["alpha backup"]),
+        // `%` and `_` are characters, not wildcards.
+        ("search=%25", &["beta_50%"]),
+        ("search=a_5", &["beta_50%"]),
+        ("search=a_m", &[]),
+        ("order=name", &["alpha backup", "beta_50%", "zeta main"]),
+        ("order=last-used", &["beta_50%", "zeta main", "alpha backup"]),
+    ];
+    for (query, want) in cases {
+        let (status, got) = list(query).await;
+        assert_eq!(status, StatusCode::OK, "{query}: {got}");
+        assert_eq!(names(&got), want, "{query}");
+        assert_eq!(got["total"], want.len(), "{query}");
+    }
+    let (_, sized) = list("order=name&perPage=2&page=2").await;
+    assert_eq!(
+        (names(&sized), sized["total"].clone()),
+        (vec!["zeta main".to_owned()], json!(3))
+    );
+    let too_long = format!("search={}", "x".repeat(101));
+    for (query, field) in [
+        ("order=newest", "order"),
+        (too_long.as_str(), "search"),
+        ("search=a%00b", "search"),
+    ] {
+        let (status, error) = list(query).await;
+        assert_eq!(
+            (status, error["error"]["field"].as_str()),
+            (StatusCode::BAD_REQUEST, Some(field)),
+            "{error}"
+        );
+    }
 }

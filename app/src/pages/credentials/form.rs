@@ -76,7 +76,8 @@ pub fn CreateCredentialForm(
                 <SettingsInputs error priority_hint=Signal::derive(default_priority)/>
                 <FormError error fields=FIELDS/>
                 <div class="buttons">
-                    <button type="submit" disabled=move || actions.create.pending().get()>"Save"</button>
+                    <button type="submit" disabled=move || actions.create.pending().get()
+                        aria-busy=move || actions.create.pending().get().then_some("true")>"Save"</button>
                     <TestFormButton/>
                 </div>
             </ActionForm>

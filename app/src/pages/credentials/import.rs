@@ -57,7 +57,8 @@ pub fn ImportKeys(state: ListState) -> impl IntoView {
                     "Also save keys that fail their test (inactive, so routing skips them)"
                 </label>
                 <FormError error fields=&["provider", "keys"]/>
-                <button type="submit" disabled=move || import.pending().get()>
+                <button type="submit" disabled=move || import.pending().get()
+                    aria-busy=move || import.pending().get().then_some("true")>
                     {move || if import.pending().get() { "Testing keys…" } else { "Test and import" }}
                 </button>
             </ActionForm>

@@ -3,16 +3,15 @@
 use leptos::prelude::*;
 
 use super::form::{CreateCredentialForm, EditCredentialForm};
-use super::state::ListState;
+use super::state::{ListState, PAGE_SIZES};
 use super::table::CredentialTable;
 use crate::components::{page_result, FormError, Pager};
 use vocab::Scope;
 
-const PER_PAGE: u64 = 50;
-
 #[component]
 pub fn CredentialList(state: ListState) -> impl IntoView {
     let (actions, provider, page, scope) = (state.actions, state.provider, state.page, state.scope);
+    let (search, order, per_page) = (state.search, state.order, state.per_page);
     let (providers, credentials, form) = (state.providers, state.credentials, state.form);
     Effect::new(move |_| {
         if let Some(Ok(_)) = actions.update.value().get() {
@@ -43,6 +42,20 @@ pub fn CredentialList(state: ListState) -> impl IntoView {
                     </Suspense>
                 </select>
             </label>
+            <label>"Search names"
+                <input type="search" maxlength="100" prop:value=move || search.get()
+                    on:change=move |ev| { search.set(event_target_value(&ev)); page.set(1); }/>
+            </label>
+            <label>"Per page"
+                <select prop:value=move || per_page.get().to_string()
+                    on:change=move |ev| {
+                        if let Ok(size) = event_target_value(&ev).parse() { per_page.set(size); page.set(1); }
+                    }>
+                    {PAGE_SIZES.into_iter().map(|size| view! {
+                        <option value=size.to_string() selected=move || per_page.get() == size>{size}</option>
+                    }).collect_view()}
+                </select>
+            </label>
             // Metadata only: no key, no hint (the export is the domain's).
             {(scope == Scope::Global).then(|| view! {
                 <a class="export" href="/api/admin/credentials/export.csv" rel="external" download="credentials.csv">
@@ -54,9 +67,10 @@ pub fn CredentialList(state: ListState) -> impl IntoView {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 page_result(credentials.await, |list| {
+                    let filtered = !provider.get_untracked().is_empty() || !search.get_untracked().trim().is_empty();
                     view! {
-                        <CredentialTable rows=list.rows scope actions filtered=!provider.get_untracked().is_empty()/>
-                        <Pager page total=list.total per_page=PER_PAGE noun="in all"/>
+                        <CredentialTable rows=list.rows scope actions order filtered/>
+                        <Pager page total=list.total per_page=per_page.get_untracked() noun="in all"/>
                     }
                     .into_any()
                 })

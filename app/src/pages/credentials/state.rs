@@ -2,7 +2,7 @@
 //! dispatch, the resources they read, and the create form's provider.
 
 use leptos::prelude::*;
-use vocab::{CredentialId, ProviderId, Scope};
+use vocab::{CredentialId, CredentialOrder, ProviderId, Scope};
 
 use crate::api::credentials::{
     credential_form_fields, list_credentials, CreateCredential, DeleteCredential, MoveCredential,
@@ -12,6 +12,11 @@ use crate::api::providers::list_enabled_providers;
 use crate::components::{url_param, UrlParam};
 use crate::dto::{AvailableProviderDto, CredentialDto, Page, TemplateFieldDto};
 use crate::AppError;
+
+/// Rows a page holds unless the viewer picks another size.
+pub const PER_PAGE: u64 = 50;
+/// The page sizes offered.
+pub const PAGE_SIZES: [u64; 4] = [25, 50, 100, 200];
 
 /// The row actions of a list, handed to the table and the forms.
 #[derive(Clone, Copy)]
@@ -39,6 +44,10 @@ pub struct ListState {
     pub actions: Actions,
     /// The provider filter (an identifier; empty for all).
     pub provider: UrlParam<String>,
+    /// Part of a name to look for (empty: every credential).
+    pub search: UrlParam<String>,
+    pub order: UrlParam<CredentialOrder>,
+    pub per_page: UrlParam<u64>,
     pub page: UrlParam<u64>,
     /// Bumped when something outside the list's own actions changed its rows (a finished
     /// "Test all"), to load them again.
@@ -81,12 +90,15 @@ impl ListState {
         };
         let provider = url_param("provider", String::new());
         let page = url_param("page", 1_u64);
+        let search = url_param("q", String::new());
+        let order = url_param("order", CredentialOrder::Priority);
+        let per_page = url_param("per", PER_PAGE);
         let reload = RwSignal::new(0_u32);
         let providers = Resource::new(|| (), |_| list_enabled_providers());
         let credentials = Resource::new(
             move || {
                 (
-                    provider.get(),
+                    (provider.get(), search.get(), order.get(), per_page.get()),
                     page.get(),
                     actions.create.version().get(),
                     actions.update.version().get(),
@@ -97,7 +109,9 @@ impl ListState {
                     reload.get(),
                 )
             },
-            move |(provider, page, ..)| list_credentials(scope, provider, page),
+            move |((provider, search, order, per_page), page, ..)| {
+                list_credentials(scope, provider, page, search, order, per_page)
+            },
         );
         let selected = RwSignal::new(None);
         let fields = Resource::new(
@@ -114,6 +128,9 @@ impl ListState {
             scope,
             actions,
             provider,
+            search,
+            order,
+            per_page,
             page,
             reload,
             providers,

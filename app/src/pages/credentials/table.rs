@@ -4,9 +4,11 @@ use leptos::prelude::*;
 
 use super::state::Actions;
 use crate::api::credentials::{DeleteCredential, MoveCredential, SetCredentialActive, TestCredential};
-use crate::components::{relative, Clipped, ConfirmButton, Moment, ProbeResult, StatusBadge, Tone};
+use crate::components::{
+    relative, Clipped, ConfirmButton, Moment, ProbeResult, RowMenu, StatusBadge, Tone, UrlParam,
+};
 use crate::dto::CredentialDto;
-use vocab::{CredentialId, Direction, DisabledReason, Outcome, Scope};
+use vocab::{CredentialId, CredentialOrder, Direction, DisabledReason, Outcome, Scope};
 
 /// Credentials in the order they are used; move buttons reorder within a provider.
 #[component]
@@ -16,6 +18,8 @@ pub fn CredentialTable(
     actions: Actions,
     /// Whether a filter chose these rows: an empty list then means "nothing matches".
     filtered: bool,
+    /// The list's order: the column headers that set it say which is in force.
+    order: UrlParam<CredentialOrder>,
 ) -> impl IntoView {
     if rows.is_empty() {
         let text = match (filtered, scope) {
@@ -28,8 +32,11 @@ pub fn CredentialTable(
     view! {
         <div class="table-scroll" tabindex="0"><table class="list" id="credentials">
             <thead><tr>
-                <th>"Priority"</th><th>"Name"</th><th>"Provider"</th><th>"Key"</th><th>"Status"</th>
-                <th>"Usage"</th><th>"Last used"</th><th>"Last test"</th><th>"Actions"</th>
+                <SortHeader order by=CredentialOrder::Priority label="Priority"/>
+                <SortHeader order by=CredentialOrder::Name label="Name"/>
+                <th>"Provider"</th><th>"Key"</th><th>"Status"</th><th>"Usage"</th>
+                <SortHeader order by=CredentialOrder::LastUsed label="Last used"/>
+                <th>"Last test"</th><th>"Actions"</th>
             </tr></thead>
             <tbody>
                 {rows.into_iter().map(|c| view! { <CredentialRow credential=c scope actions/> }).collect_view()}
@@ -37,6 +44,24 @@ pub fn CredentialTable(
         </table></div>
     }
     .into_any()
+}
+
+/// A column header that orders the list by its column; `aria-sort` says which does.
+#[component]
+fn SortHeader(order: UrlParam<CredentialOrder>, by: CredentialOrder, label: &'static str) -> impl IntoView {
+    let current = move || order.get() == by;
+    // Priority and name read upwards, last use from the most recent.
+    let direction = match by {
+        CredentialOrder::LastUsed => "descending",
+        _ => "ascending",
+    };
+    view! {
+        <th aria-sort=move || if current() { direction } else { "none" }>
+            <button type="button" class="sort" data-order=by.as_str() on:click=move |_| order.set(by)>
+                {label} {move || current().then_some(if direction == "ascending" { " ▲" } else { " ▼" })}
+            </button>
+        </th>
+    }
 }
 
 /// One row. Its buttons dispatch the list's actions directly: a row is a few hundred
@@ -57,6 +82,7 @@ fn CredentialRow(credential: CredentialDto, scope: Scope, actions: Actions) -> i
         credential.provider_name.clone(),
     );
     let row_name = name.clone();
+    let menu_name = name.clone();
     let tested = move || {
         actions
             .test
@@ -69,6 +95,19 @@ fn CredentialRow(credential: CredentialDto, scope: Scope, actions: Actions) -> i
     let step = move |direction, button| {
         actions.refocus.set_value(Some((id, button)));
         actions.reorder.dispatch(MoveCredential { scope, id, direction });
+    };
+    // This row's request is running: its button turns (the others only wait).
+    let testing = move || {
+        actions
+            .test
+            .input()
+            .with(|i| i.as_ref().is_some_and(|t| t.id == id))
+    };
+    let switching = move || {
+        actions
+            .toggle
+            .input()
+            .with(|i| i.as_ref().is_some_and(|t| t.id == id))
     };
     let row = NodeRef::<html::Tr>::new();
     Effect::new(move |_| {
@@ -88,6 +127,7 @@ fn CredentialRow(credential: CredentialDto, scope: Scope, actions: Actions) -> i
             <td class="last-test">{last_test}</td>
             <td class="actions">
                 <button type="button" class="secondary" data-action="test" disabled=move || actions.test.pending().get()
+                    aria-busy=move || testing().then_some("true")
                     on:click=move |_| {
                         actions.refocus.set_value(Some((id, "test")));
                         actions.test.dispatch(TestCredential { scope, id });
@@ -100,18 +140,21 @@ fn CredentialRow(credential: CredentialDto, scope: Scope, actions: Actions) -> i
                     <button type="button" class="secondary" data-action="down" title="Move down" aria-label="Move down"
                         on:click=move |_| { step(Direction::Down, "down"); }>"↓"</button>
                 })}
-                <button type="button" class="secondary" data-action="toggle"
-                    on:click=move |_| {
-                        actions.refocus.set_value(Some((id, "toggle")));
-                        actions.toggle.dispatch(SetCredentialActive { scope, id, active: !active });
-                    }>
-                    {if active { "Deactivate" } else { "Activate" }}
-                </button>
-                <button type="button" class="secondary" on:click=move |_| actions.editing.set(Some(credential.clone()))>
-                    "Edit / replace key"
-                </button>
-                <ConfirmButton label="Delete" confirm="Delete for good"
-                    on_confirm=move || { actions.delete.dispatch(DeleteCredential { scope, id }); }/>
+                <RowMenu label=format!("More actions for {menu_name}")>
+                    <button type="button" class="secondary" data-action="toggle"
+                        aria-busy=move || switching().then_some("true")
+                        on:click=move |_| {
+                            actions.refocus.set_value(Some((id, "toggle")));
+                            actions.toggle.dispatch(SetCredentialActive { scope, id, active: !active });
+                        }>
+                        {if active { "Deactivate" } else { "Activate" }}
+                    </button>
+                    <button type="button" class="secondary" on:click=move |_| actions.editing.set(Some(credential.clone()))>
+                        "Edit / replace key"
+                    </button>
+                    <ConfirmButton label="Delete" confirm="Delete for good"
+                        on_confirm=move || { actions.delete.dispatch(DeleteCredential { scope, id }); }/>
+                </RowMenu>
             </td>
         </tr>
         {tested}
@@ -137,6 +180,10 @@ fn take_focus_back(row: &leptos::web_sys::HtmlTableRowElement, id: CredentialId,
         .find_map(|selector| row.query_selector(selector).ok().flatten())
         .and_then(|el| el.dyn_into::<leptos::web_sys::HtmlElement>().ok());
     if let Some(target) = target {
+        // A button in the row's menu: the menu opens again around it.
+        if let Ok(Some(menu)) = target.closest("details") {
+            let _ = menu.set_attribute("open", "");
+        }
         let _ = target.focus();
         actions.refocus.set_value(None);
     }
