@@ -9,7 +9,7 @@ const PALETTE: [&str; 8] = [
 ];
 
 const WIDTH: f64 = 640.0;
-const LEFT: f64 = 56.0;
+const LEFT: f64 = 64.0;
 const RIGHT: f64 = 16.0;
 const TOP: f64 = 16.0;
 
@@ -95,7 +95,7 @@ pub fn LineChart(
     series: Vec<LineSeries>,
 ) -> impl IntoView {
     let height = 240.0;
-    let bottom = 44.0;
+    let bottom = 52.0;
     let plot_h = height - TOP - bottom;
     let plot_w = WIDTH - LEFT - RIGHT;
     let max = series
@@ -125,7 +125,7 @@ pub fn LineChart(
         .map(|(i, label)| {
             view! {
                 <line class="axis" x1=x(i) x2=x(i) y1=TOP + plot_h y2=TOP + plot_h + 4.0/>
-                <text class="tick" x=x(i) y=TOP + plot_h + 16.0 text-anchor="middle">{label.clone()}</text>
+                <text class="tick" x=x(i) y=TOP + plot_h + 20.0 text-anchor="middle">{label.clone()}</text>
             }
         })
         .collect_view();
@@ -194,7 +194,7 @@ pub fn LineChart(
                 <line class="axis" x1=LEFT x2=LEFT y1=TOP y2=TOP + plot_h/>
                 <line class="axis" x1=LEFT x2=WIDTH - RIGHT y1=TOP + plot_h y2=TOP + plot_h/>
                 {x_ticks}
-                <text class="axis-title" x="12" y=TOP + plot_h / 2.0 transform=format!("rotate(-90 12 {})", TOP + plot_h / 2.0) text-anchor="middle">{y_unit}</text>
+                <text class="axis-title" x="14" y=TOP + plot_h / 2.0 transform=format!("rotate(-90 14 {})", TOP + plot_h / 2.0) text-anchor="middle">{y_unit}</text>
                 <text class="axis-title" x=LEFT + plot_w / 2.0 y=height - 4.0 text-anchor="middle">{x_unit}</text>
                 {columns}
                 {lines}
@@ -226,23 +226,25 @@ pub fn BarChart(
     series: Vec<&'static str>,
     groups: Vec<BarGroup>,
     #[prop(optional)] fixed_max: Option<f64>,
+    /// The values are counts: ticks are whole numbers.
+    #[prop(optional)]
+    counts: bool,
 ) -> impl IntoView {
-    let bar_h = 12.0;
+    let bar_h = 16.0;
     let gap = 10.0;
     let group_h = bar_h * series.len() as f64 + gap;
-    let left = 120.0;
-    let bottom = 40.0;
-    let plot_w = WIDTH - left - RIGHT - 40.0;
+    let left = 150.0;
+    let bottom = 48.0;
+    // Room after the longest bar for its number and unit.
+    let plot_w = WIDTH - left - RIGHT - 90.0;
     let plot_h = group_h * groups.len().max(1) as f64;
     let height = TOP + plot_h + bottom;
     let max = groups
         .iter()
         .flat_map(|g| g.values.iter().flatten().copied())
         .fold(0.0, f64::max);
-    let ticks = match fixed_max {
-        Some(fixed) => nice_ticks(fixed, 5, 0.0),
-        None => nice_ticks(max, 5, 0.0),
-    };
+    let min_step = if counts { 1.0 } else { 0.0 };
+    let ticks = nice_ticks(fixed_max.unwrap_or(max), 5, min_step);
     let top_value = ticks.last().copied().unwrap_or(1.0);
     let x = move |v: f64| left + plot_w * v / top_value;
     let grid = ticks
@@ -251,7 +253,7 @@ pub fn BarChart(
             let tx = x(*t);
             view! {
                 <line class="grid" x1=tx x2=tx y1=TOP y2=TOP + plot_h/>
-                <text class="tick" x=tx y=TOP + plot_h + 16.0 text-anchor="middle">{tick_label(*t)}</text>
+                <text class="tick" x=tx y=TOP + plot_h + 20.0 text-anchor="middle">{tick_label(*t)}</text>
             }
         })
         .collect_view();

@@ -116,7 +116,7 @@ fn MyUsage(usage: UsageDto) -> impl IntoView {
         </div>
         {(!per_day.is_empty()).then(|| view! {
             <div class="charts">
-                <BarChart title="Your requests per day" unit="requests" series=vec!["requests"] groups=per_day/>
+                <BarChart title="Your requests per day" unit="requests" series=vec!["requests"] groups=per_day counts=true/>
             </div>
         })}
     }
