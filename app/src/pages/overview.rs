@@ -35,7 +35,9 @@ pub fn OverviewPage() -> impl IntoView {
                 }.into_any())
             })}
         </Suspense>
-        <Suspense>
+        // A Transition: switching the window keeps the section (and the focused link)
+        // until the new figures are in.
+        <Transition>
             {move || Suspend::new(async move {
                 match health.await {
                     Ok(health) => view! { <HealthSection health/> }.into_any(),
@@ -44,7 +46,7 @@ pub fn OverviewPage() -> impl IntoView {
                     Err(error) => page_result(Err::<(), _>(error), |_| ().into_any()),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

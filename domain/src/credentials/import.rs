@@ -255,10 +255,15 @@ impl CredentialService {
     }
 }
 
-/// An error as one row's words: a field's message without the field's name.
+/// An error as one row's words: a field's message without the field's name. An
+/// internal error's text is for the log only.
 fn said(error: &DomainError) -> String {
     match error {
         DomainError::Validation { message, .. } | DomainError::Conflict { message, .. } => message.clone(),
+        DomainError::Internal(detail) => {
+            tracing::error!(%detail, "importing a key failed");
+            "something went wrong on our side; the server log says what".to_owned()
+        }
         other => other.to_string(),
     }
 }

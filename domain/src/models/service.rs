@@ -20,7 +20,7 @@ use crate::credentials::CredentialService;
 use crate::entities::{models, provider_templates, providers};
 use crate::error::{conflict_on, DomainError, DomainResult};
 use crate::probe::{ProbeTarget, Prober};
-use crate::templates::{field_path, TemplateDefinition, KEY_FIELD};
+use crate::templates::{field_path, TemplateDefinition};
 use crate::values::text;
 
 /// What a sync would change (or changed, once applied).
@@ -151,19 +151,21 @@ impl ModelService {
                 typed = true;
             }
         }
-        let saved = match typed {
-            true => None,
-            false => Some(
+        // A template that asks for no secret (Ollama) lists its models with nothing.
+        let secret_field = definition.fields.iter().find(|f| f.secret && f.required);
+        let saved = match (typed, secret_field) {
+            (false, Some(field)) => Some(
                 self.credentials
                     .first_usable_global(&provider)
                     .await?
                     .ok_or_else(|| {
                         DomainError::validation(
-                            &field_path(KEY_FIELD),
+                            &field_path(&field.name),
                             "type a key: this provider has no active saved key to list its models with",
                         )
                     })?,
             ),
+            _ => None,
         };
         let (base_url, fields) = match &saved {
             Some(key) => (key.base_url.as_str(), &key.fields),

@@ -18,7 +18,8 @@ const KEY: &str = "sk-fake-canary-key-0123456789";
 on_both_databases!(
     models_are_added_by_hand_and_synced_after_review,
     every_way_a_model_list_can_fail_is_explained,
-    a_sync_with_no_key_typed_uses_the_first_active_saved_key
+    a_sync_with_no_key_typed_uses_the_first_active_saved_key,
+    a_provider_that_needs_no_key_syncs_with_nothing_typed
 );
 
 type Listed = Arc<Mutex<Vec<&'static str>>>;
@@ -44,6 +45,10 @@ async fn fake_provider(listed: Listed) -> String {
     let app = axum::Router::new()
         .route("/good/models", get(good))
         .route("/empty/models", get(|| async { axum::Json(json!({"data": []})) }))
+        .route(
+            "/ollama/api/tags",
+            get(|| async { axum::Json(json!({"models": [{"name": "llama3"}]})) }),
+        )
         .route("/garbage/models", get(|| async { "{\"data\": [" }))
         .route(
             "/html/models",
@@ -359,4 +364,19 @@ async fn a_sync_with_no_key_typed_uses_the_first_active_saved_key(app: TestApp) 
     let (status, error) = json_of(&admin, Method::POST, sync_url(false), Some(json!({}))).await;
     assert_eq!(status, StatusCode::BAD_GATEWAY, "{error}");
     assert!(!error.to_string().contains("sk-"), "a key leaked into {error}");
+}
+
+async fn a_provider_that_needs_no_key_syncs_with_nothing_typed(app: TestApp) {
+    let fake = fake_provider(Arc::new(Mutex::new(vec![]))).await;
+    let admin = app.admin().await;
+    let body = json!({"identifier": "local-llama", "name": "Local llama", "templateId": "ollama",
+        "baseUrl": format!("{fake}/ollama")});
+    let (status, created) = json_of(&admin, Method::POST, app.url("/api/admin/providers"), Some(body)).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_str().unwrap();
+    let url = app.url(&format!("/api/admin/providers/{id}/sync-models"));
+    let (status, diff) = json_of(&admin, Method::POST, url, Some(json!({}))).await;
+    assert_eq!(status, StatusCode::OK, "{diff}");
+    assert_eq!(diff["added"], json!(["llama3"]));
+    assert!(diff.get("savedKey").is_none(), "{diff}");
 }

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::form::{CreateCredentialForm, EditCredentialForm};
-use super::state::{ListState, PAGE_SIZES};
+use super::state::{page_size, ListState, PAGE_SIZES};
 use super::table::CredentialTable;
 use crate::components::{page_result, FormError, Pager};
 use vocab::Scope;
@@ -69,8 +69,8 @@ pub fn CredentialList(state: ListState) -> impl IntoView {
                 page_result(credentials.await, |list| {
                     let filtered = !provider.get_untracked().is_empty() || !search.get_untracked().trim().is_empty();
                     view! {
-                        <CredentialTable rows=list.rows scope actions order filtered/>
-                        <Pager page total=list.total per_page=per_page.get_untracked() noun="in all"/>
+                        <CredentialTable rows=list.rows scope actions order page filtered/>
+                        <Pager page total=list.total per_page=page_size(per_page.get_untracked()) noun="in all"/>
                     }
                     .into_any()
                 })

@@ -18,6 +18,16 @@ pub const PER_PAGE: u64 = 50;
 /// The page sizes offered.
 pub const PAGE_SIZES: [u64; 4] = [25, 50, 100, 200];
 
+/// The rows a page holds for `?per=`: a size the server takes (1 to 200), else the
+/// default, so an address typed by hand does not break the list.
+pub fn page_size(asked: u64) -> u64 {
+    if (1..=200).contains(&asked) {
+        asked
+    } else {
+        PER_PAGE
+    }
+}
+
 /// The row actions of a list, handed to the table and the forms.
 #[derive(Clone, Copy)]
 pub struct Actions {
@@ -110,7 +120,7 @@ impl ListState {
                 )
             },
             move |((provider, search, order, per_page), page, ..)| {
-                list_credentials(scope, provider, page, search, order, per_page)
+                list_credentials(scope, provider, page, search, order, page_size(per_page))
             },
         );
         let selected = RwSignal::new(None);

@@ -20,6 +20,8 @@ pub fn CredentialTable(
     filtered: bool,
     /// The list's order: the column headers that set it say which is in force.
     order: UrlParam<CredentialOrder>,
+    /// A new order starts again from the first page.
+    page: UrlParam<u64>,
 ) -> impl IntoView {
     if rows.is_empty() {
         let text = match (filtered, scope) {
@@ -32,10 +34,10 @@ pub fn CredentialTable(
     view! {
         <div class="table-scroll" tabindex="0"><table class="list" id="credentials">
             <thead><tr>
-                <SortHeader order by=CredentialOrder::Priority label="Priority"/>
-                <SortHeader order by=CredentialOrder::Name label="Name"/>
+                <SortHeader order page by=CredentialOrder::Priority label="Priority"/>
+                <SortHeader order page by=CredentialOrder::Name label="Name"/>
                 <th>"Provider"</th><th>"Key"</th><th>"Status"</th><th>"Usage"</th>
-                <SortHeader order by=CredentialOrder::LastUsed label="Last used"/>
+                <SortHeader order page by=CredentialOrder::LastUsed label="Last used"/>
                 <th>"Last test"</th><th>"Actions"</th>
             </tr></thead>
             <tbody>
@@ -48,7 +50,12 @@ pub fn CredentialTable(
 
 /// A column header that orders the list by its column; `aria-sort` says which does.
 #[component]
-fn SortHeader(order: UrlParam<CredentialOrder>, by: CredentialOrder, label: &'static str) -> impl IntoView {
+fn SortHeader(
+    order: UrlParam<CredentialOrder>,
+    page: UrlParam<u64>,
+    by: CredentialOrder,
+    label: &'static str,
+) -> impl IntoView {
     let current = move || order.get() == by;
     // Priority and name read upwards, last use from the most recent.
     let direction = match by {
@@ -57,8 +64,11 @@ fn SortHeader(order: UrlParam<CredentialOrder>, by: CredentialOrder, label: &'st
     };
     view! {
         <th aria-sort=move || if current() { direction } else { "none" }>
-            <button type="button" class="sort" data-order=by.as_str() on:click=move |_| order.set(by)>
-                {label} {move || current().then_some(if direction == "ascending" { " ▲" } else { " ▼" })}
+            <button type="button" class="sort" data-order=by.as_str() on:click=move |_| { order.set(by); page.set(1); }>
+                {label}
+                {move || current().then(|| view! {
+                    <span aria-hidden="true">{if direction == "ascending" { " ▲" } else { " ▼" }}</span>
+                })}
             </button>
         </th>
     }
