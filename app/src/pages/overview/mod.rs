@@ -5,15 +5,15 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::credentials::list_credentials;
-use crate::api::overview::{get_figures, get_my_usage, get_overview};
-use crate::components::{
-    page_result, url_param, BarChart, BarGroup, LineChart, LineSeries, Moment, StatusBadge,
-};
-use crate::dto::{CredentialDto, FiguresDto, ProviderFiguresDto, SidelinedDto, UsageDto};
-use crate::pages::credentials::{credential_status, last_test_view};
+mod mine;
+
+use mine::MyOverview;
+
+use crate::api::overview::{get_figures, get_overview};
+use crate::components::{page_result, url_param, BarChart, BarGroup, LineChart, LineSeries};
+use crate::dto::{FiguresDto, ProviderFiguresDto, SidelinedDto};
 use crate::AppError;
-use vocab::{CredentialOrder, DisabledReason, Scope, Window};
+use vocab::{DisabledReason, Window};
 
 #[component]
 pub fn OverviewPage() -> impl IntoView {
@@ -50,124 +50,8 @@ pub fn OverviewPage() -> impl IntoView {
     }
 }
 
-/// A user's own view: their gateway requests and how each of their connections does.
 #[component]
-fn MyOverview() -> impl IntoView {
-    let usage = Resource::new(|| (), |_| get_my_usage());
-    let connections = Resource::new(
-        || (),
-        |_| {
-            list_credentials(
-                Scope::Personal,
-                String::new(),
-                1,
-                String::new(),
-                CredentialOrder::Priority,
-                0,
-            )
-        },
-    );
-    view! {
-        <section id="my-usage">
-            <h2>"Your requests through the gateway"</h2>
-            <Suspense>
-                {move || Suspend::new(async move {
-                    page_result(usage.await, |u| view! { <MyUsage usage=u/> }.into_any())
-                })}
-            </Suspense>
-        </section>
-        <section id="my-connections">
-            <h2>"Your connections"</h2>
-            <Suspense>
-                {move || Suspend::new(async move {
-                    page_result(connections.await, |list| view! { <ConnectionHealth rows=list.rows/> }.into_any())
-                })}
-            </Suspense>
-        </section>
-    }
-}
-
-/// Today's and the week's requests and tokens, and a bar per day.
-#[component]
-fn MyUsage(usage: UsageDto) -> impl IntoView {
-    let today = usage.days.iter().find(|d| d.day == usage.to);
-    let figure = |requests: i64, prompt: i64, completion: i64| {
-        let tokens = u64::try_from(prompt + completion).unwrap_or(0);
-        (
-            u64::try_from(requests).unwrap_or(0),
-            format!("{} tokens", thousands(tokens)),
-        )
-    };
-    let (today_requests, today_tokens) = today.map_or((0, "0 tokens".to_owned()), |d| {
-        figure(d.requests, d.prompt_tokens, d.completion_tokens)
-    });
-    let (week_requests, week_tokens) = figure(usage.requests, usage.prompt_tokens, usage.completion_tokens);
-    let per_day: Vec<BarGroup> = usage
-        .days
-        .iter()
-        .map(|d| BarGroup {
-            label: d.day.clone(),
-            colour: 0,
-            values: vec![Some(d.requests as f64)],
-        })
-        .collect();
-    view! {
-        <div class="figures">
-            <Figure label="Today" value=today_requests detail=today_tokens/>
-            <Figure label="Last 7 days" value=week_requests detail=week_tokens/>
-        </div>
-        {(!per_day.is_empty()).then(|| view! {
-            <div class="charts">
-                <BarChart title="Your requests per day" unit="requests" series=vec!["requests"] groups=per_day counts=true/>
-            </div>
-        })}
-    }
-}
-
-/// Each connection's status, last test, use this month and last use.
-#[component]
-fn ConnectionHealth(rows: Vec<CredentialDto>) -> impl IntoView {
-    if rows.is_empty() {
-        return view! {
-            <p class="empty">"No connections yet. " <a href="/connections">"Add your first key"</a> " to use the gateway with it."</p>
-        }
-        .into_any();
-    }
-    let rows = rows
-        .into_iter()
-        .map(|c| {
-            let (tone, status) = credential_status(&c);
-            let used = match c.monthly_quota {
-                Some(quota) => format!("{} of {quota}", c.current_month_usage),
-                None => c.current_month_usage.to_string(),
-            };
-            view! {
-                <tr data-name=c.name.clone()>
-                    <td>{c.name.clone()}</td>
-                    <td>{c.provider_name.clone()}</td>
-                    <td class="status"><StatusBadge tone text=status/></td>
-                    <td class="last-test">{last_test_view(&c)}</td>
-                    <td class="num">{used}</td>
-                    <td><Moment at=c.last_used_at/></td>
-                </tr>
-            }
-        })
-        .collect_view();
-    view! {
-        <div class="table-scroll" tabindex="0"><table class="list" id="connection-health">
-            <thead><tr>
-                <th>"Connection"</th><th>"Provider"</th><th>"Status"</th><th>"Last test"</th>
-                <th>"Requests this month"</th><th>"Last used"</th>
-            </tr></thead>
-            <tbody>{rows}</tbody>
-        </table></div>
-        <p><a href="/connections">"Manage your connections"</a></p>
-    }
-    .into_any()
-}
-
-#[component]
-fn Figure(label: &'static str, value: u64, detail: String) -> impl IntoView {
+pub(super) fn Figure(label: &'static str, value: u64, detail: String) -> impl IntoView {
     view! {
         <div class="figure" data-figure=label.to_lowercase()>
             <span class="figure-label">{label}</span>
@@ -327,7 +211,7 @@ fn HealthSection(health: FiguresDto) -> impl IntoView {
 }
 
 /// `1234567` as `1,234,567`: token counts run into millions.
-fn thousands(n: u64) -> String {
+pub(super) fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, digit) in digits.chars().enumerate() {
