@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Quer
 
 use vocab::{AuditAction, DeliveryStatus};
 
-use crate::access::{Admin, CurrentUser};
+use crate::access::Admin;
 use crate::audit::{self, AuditEntry};
 use crate::credentials::ownership::{cooling, rested};
 use crate::entities::{credentials, models, provider_templates, providers, users, webhook_deliveries};
@@ -121,8 +121,9 @@ impl SystemService {
         Self { db, sqlite_file }
     }
 
-    /// How many of each thing exist, for any signed-in user's overview.
-    pub async fn counts(&self, _user: &CurrentUser) -> DomainResult<Counts> {
+    /// How many of each thing exist in the instance: for admins (a user's overview shows
+    /// their own connections and use instead).
+    pub async fn counts(&self, _admin: &Admin) -> DomainResult<Counts> {
         counts(&self.db).await
     }
 

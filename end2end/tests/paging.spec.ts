@@ -128,6 +128,21 @@ test('the pager reaches every page of credentials, the audit log and the request
     expect(await olderToTheEnd(page, 'Audit log', 'event')).toBeGreaterThan(COUNT);
     // The last page ends with the first event.
     await expect(page.locator('#audit tbody tr').last().locator('td').first()).toHaveText('1');
+    // Searched (who or what: a name in the details), then read oldest first; both in the address.
+    const search = page.locator('.filters').getByLabel('Search events');
+    await search.fill('Paged 007');
+    await search.press('Enter');
+    await expect(page).toHaveURL(/[?&]q=Paged(\+|%20)007\b/);
+    await expect(page.locator('#audit tbody tr')).toHaveCount(1);
+    await expect(page.locator('#audit tbody tr')).toHaveAttribute('data-action', 'credential.create');
+    await search.fill('');
+    await search.press('Enter');
+    const time = page.locator('#audit th', { has: page.locator('button[data-order="newest"]') });
+    await expect(time).toHaveAttribute('aria-sort', 'descending');
+    await time.getByRole('button').click();
+    await expect(time).toHaveAttribute('aria-sort', 'ascending');
+    await expect(page).toHaveURL(/[?&]order=oldest\b/);
+    await expect(page.locator('#audit tbody tr').first().locator('td').first()).toHaveText('1');
 
     // A test of every credential writes one log row each (the address refuses at once).
     const started = await page.request.post('/api/admin/credentials/test-all');
@@ -141,6 +156,17 @@ test('the pager reaches every page of credentials, the audit log and the request
     await expect(page).toHaveURL(/[?&]provider=paging-upstream\b/);
     await expect(page).not.toHaveURL(/[?&]page=/);
     await expect(page.locator('p.pager')).toContainText(`Page 1 of 3 · ${COUNT} request(s)`);
+    // Slowest first, from the latency header.
+    const latency = page.locator('#request-logs th', { has: page.locator('button[data-order="slowest"]') });
+    await latency.getByRole('button').click();
+    await expect(latency).toHaveAttribute('aria-sort', 'descending');
+    await expect(page).toHaveURL(/[?&]order=slowest\b/);
+    // The rows arrive a moment after the header turns: polled until they are in order.
+    const took = () => page.locator('#request-logs td.latency').evaluateAll((tds) => tds.map((td) => parseInt(td.textContent ?? '', 10)));
+    await expect.poll(async () => {
+      const ms = await took();
+      return ms.length === 50 && ms.every((m, i) => i === 0 || ms[i - 1] >= m);
+    }).toBe(true);
   } finally {
     for (const id of ids) {
       expect((await page.request.delete(`/api/admin/credentials/${id}`)).ok()).toBeTruthy();

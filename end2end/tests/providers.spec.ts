@@ -19,9 +19,20 @@ test('an admin adds a custom provider from the OpenAI-compatible template and a 
   await page.getByLabel('Show').selectOption('custom');
   await expect(page.locator('#providers tbody tr')).toHaveCount(1);
   await page.getByLabel('Status').selectOption('disabled');
-  await expect(page.getByText('No provider matches.')).toBeVisible();
+  await expect(page.getByText('Nothing matches this filter.')).toBeVisible();
   await page.getByLabel('Status').selectOption('enabled');
   await expect(page.locator('#providers tbody tr')).toHaveCount(1);
+  // A search by name; the address keeps the whole view.
+  await page.getByLabel('Show').selectOption('all');
+  await page.getByLabel('Search providers').fill('ACME');
+  await page.getByLabel('Search providers').press('Enter');
+  await expect(page.locator('#providers tbody tr')).toHaveCount(1);
+  await expect(page).toHaveURL(/[?&]q=ACME\b/);
+  await expect(page).toHaveURL(/[?&]status=enabled\b/);
+  await page.reload();
+  await hydrated(page);
+  await expect(page.locator('#providers tbody tr')).toHaveCount(1);
+  await expect(page.getByLabel('Search providers')).toHaveValue('ACME');
 
   await page.getByRole('button', { name: 'Sign out' }).click();
   await signIn(page, USER);

@@ -140,14 +140,20 @@ test('an admin clones a template, describes an extra field and sees the credenti
   await expect(page.locator('#template-preview label[data-field="api_version"]')).toContainText('API version');
 });
 
-test('an admin imports pasted keys: each is tested, the good one saved, the bad one reported', async ({ page }) => {
+test('an admin imports keys from a CSV file: each is tested, the good one saved, the bad one reported', async ({ page }) => {
   await signIn(page, ADMIN);
   await page.getByRole('link', { name: 'Credentials' }).click();
   await hydrated(page);
   const form = page.locator('#import-keys');
   await form.getByLabel('Provider').selectOption({ label: 'Fake upstream' });
   const keys = form.getByLabel('Keys', { exact: true });
-  await keys.fill(`name,key\nimported good,${KEY}\nsk-not-the-right-key-9999`);
+  // As a spreadsheet saves it: a byte-order mark (the browser's reading drops it; the
+  // server drops one a pasted text carries), CRLF lines, the key column first.
+  const csv = `\ufeffKey,Name\r\n${KEY},imported good\r\nsk-not-the-right-key-9999\r\n`;
+  await form.getByLabel('Or read them from a CSV or text file').setInputFiles({
+    name: 'keys.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8'),
+  });
+  await expect(keys).toHaveValue(/imported good/);
   await form.getByRole('button', { name: 'Test and import' }).click();
 
   const results = form.locator('#import-results');
@@ -155,7 +161,7 @@ test('an admin imports pasted keys: each is tested, the good one saved, the bad 
   await expect(results.locator('tr[data-line="3"] .status-badge')).toHaveText('not saved');
   await expect(results.locator('tr[data-line="3"]')).toContainText('not saved');
   await expect(results).not.toContainText('sk-not-the-right-key');
-  await expect(form.getByRole('status')).toContainText('1 saved, 1 not saved');
+  await expect(form.locator('.toast')).toContainText('1 saved, 1 not saved');
   await expect(keys).toHaveValue('');
   // The list shows the saved key with the import's test.
   const row = page.locator('#credentials tr[data-name="imported good"]');
@@ -165,4 +171,35 @@ test('an admin imports pasted keys: each is tested, the good one saved, the bad 
   for (const credential of listed.data) {
     expect((await page.request.delete(`/api/admin/credentials/${credential.id}`)).ok()).toBeTruthy();
   }
+});
+
+test('a long import goes in batches, with progress, until every key has its result', async ({ page }) => {
+  await signIn(page, ADMIN);
+  await page.getByRole('link', { name: 'Credentials' }).click();
+  await hydrated(page);
+  const form = page.locator('#import-keys');
+  await form.getByLabel('Provider').selectOption({ label: 'Fake upstream' });
+  const keys = Array.from({ length: 20 }, (_, n) => `sk-wrong-batch-key-${String(n).padStart(4, '0')}`).join('\n');
+  // Each batch waits a moment, so the progress between two can be seen.
+  let batches = 0;
+  await page.route('**/rpc/import_credentials*', async (route) => {
+    batches += 1;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await route.continue();
+  });
+  await form.getByLabel('Keys', { exact: true }).fill(keys);
+  await form.getByRole('button', { name: 'Test and import' }).click();
+  await expect(form.locator('progress')).toBeVisible();
+  await expect(form.locator('.import-progress')).toContainText(/\d+ of 20 keys tested/);
+  await expect(form.locator('.toast')).toContainText('0 saved, 20 not saved');
+  await expect(form.locator('#import-results tbody tr')).toHaveCount(20);
+  await expect(form.locator('progress')).toHaveCount(0);
+  expect(batches).toBeGreaterThan(1);
+
+  // Stopped: the batch under way ends, and no other starts.
+  await form.getByLabel('Keys', { exact: true }).fill(keys);
+  await form.getByRole('button', { name: 'Test and import' }).click();
+  await form.getByRole('button', { name: 'Stop' }).click();
+  await expect(form.locator('.toast')).toContainText(/^Stopped: 0 saved, \d+ not saved, \d+ not tried\.$/);
+  expect(await form.locator('#import-results tbody tr').count()).toBeLessThan(20);
 });

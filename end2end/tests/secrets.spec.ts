@@ -119,6 +119,11 @@ test('a user makes an API token, sees it once, uses it and revokes it', async ({
   const shown = page.locator('#new-token code.token');
   await expect(shown).toHaveText(/^sy_/);
   const token = (await shown.textContent())!.trim();
+  // Its copy button puts exactly the token on the clipboard.
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.locator('#new-token').getByRole('button', { name: 'Copy' }).click();
+  await expect(page.locator('#new-token').getByRole('button', { name: 'Copied' })).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
   await expect(page.locator('tr[data-name="laptop"] .status')).toHaveText('active');
   expect(await page.locator('#tokens').textContent()).not.toContain(token);
 

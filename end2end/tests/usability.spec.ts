@@ -92,6 +92,7 @@ test("the admin's own row on the users page offers neither Disable nor a role ch
   await expect(own.getByRole('button')).toHaveCount(0);
   const other = page.locator(`#users tr[data-email="${USER.email}"]`);
   await expect(other.getByRole('button', { name: /^(Disable|Enable)$/ })).toHaveCount(1);
+  await openRowMenu(other);
   await expect(other.getByRole('button', { name: /^Make (admin|user)$/ })).toHaveCount(1);
 });
 
@@ -134,7 +135,7 @@ test('a link opened signed out comes back to its page after sign-in, and only to
   await signInHere();
   await expect(page.getByRole('heading', { name: 'Audit log' })).toBeVisible();
   await expect(page).toHaveURL(/\/audit\?page=2&action=user.create$/);
-  await expect(page.locator('.filters select')).toHaveValue('user.create');
+  await expect(page.locator('.filters').getByLabel('Action')).toHaveValue('user.create');
 
   await signOut(page);
   await page.goto('/login?next=%2F%2Fevil.example%2F');
@@ -250,8 +251,9 @@ test('an admin deletes a user after confirming; Escape keeps them', async ({ pag
   await page.goto('/users');
   await hydrated(page);
   const row = page.locator('#users tr[data-email="leaving@example.com"]');
+  await openRowMenu(row);
   await row.getByRole('button', { name: 'Delete' }).click();
-  await expect(row.getByRole('group')).toContainText('connections and API tokens go too');
+  await expect(row.getByRole('group', { name: /^Delete this user/ })).toContainText('connections and API tokens go too');
   await page.keyboard.press('Escape');
   await expect(row.getByRole('button', { name: 'Delete' })).toBeFocused();
   await row.getByRole('button', { name: 'Delete' }).click();
@@ -270,7 +272,9 @@ test('an admin makes a reset link; the user sets a new password with it and sign
   expect(made.status()).toBe(201);
   await page.goto('/users');
   await hydrated(page);
-  await page.locator('#users tr[data-email="forgetful@example.com"]').getByRole('button', { name: 'Reset password' }).click();
+  const forgetful = page.locator('#users tr[data-email="forgetful@example.com"]');
+  await openRowMenu(forgetful);
+  await forgetful.getByRole('button', { name: 'Reset password' }).click();
   const card = page.locator('#reset-link');
   await expect(card).toContainText('forgetful@example.com');
   const link = (await card.locator('code').textContent())!;
@@ -312,4 +316,44 @@ test('Export CSV downloads the credentials’ metadata, never a key', async ({ p
   expect(text).not.toContain(key);
   expect(text).not.toContain('0777');
   expect((await page.request.delete(`/api/admin/credentials/${(await made.json()).id}`)).ok()).toBeTruthy();
+});
+
+test('the users list is searched, ordered by a column and sized, all kept in the address', async ({ page }) => {
+  await signIn(page, ADMIN);
+  const made: string[] = [];
+  for (const [email, displayName, role] of [
+    ['list-zed@example.com', 'Aaron Listed', 'user'], ['list-amy@example.com', 'Zelda Listed', 'admin'],
+  ]) {
+    const created = await page.request.post('/api/admin/users', { data: { email, displayName, password: 'a listed password 1', role } });
+    expect(created.status()).toBe(201);
+    made.push((await created.json()).id);
+  }
+  try {
+    await page.goto('/users');
+    await hydrated(page);
+    const search = page.locator('.filters').getByLabel('Search users');
+    await search.fill('LISTED');
+    await search.press('Enter');
+    await expect(page).toHaveURL(/[?&]q=LISTED\b/);
+    const emails = () => page.locator('#users tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-email')));
+    await expect(page.locator('#users tbody tr')).toHaveCount(2);
+    expect(await emails()).toEqual(['list-amy@example.com', 'list-zed@example.com']);
+    const byName = page.locator('#users th', { has: page.locator('button[data-order="name"]') });
+    await byName.getByRole('button').click();
+    await expect(byName).toHaveAttribute('aria-sort', 'ascending');
+    await expect.poll(emails).toEqual(['list-zed@example.com', 'list-amy@example.com']);
+    // The link reproduces the view.
+    const link = page.url();
+    await page.goto('/');
+    await page.goto(link);
+    await hydrated(page);
+    expect(await emails()).toEqual(['list-zed@example.com', 'list-amy@example.com']);
+    await page.locator('.filters').getByLabel('Per page').selectOption('25');
+    await expect(page).toHaveURL(/[?&]per=25\b/);
+    await search.fill('nobody-has-this');
+    await search.press('Enter');
+    await expect(page.getByText('Nothing matches this filter.')).toBeVisible();
+  } finally {
+    for (const id of made) expect((await page.request.delete(`/api/admin/users/${id}`)).ok()).toBeTruthy();
+  }
 });

@@ -70,6 +70,7 @@ test('the overview charts each provider\'s last 24 hours and lists the numbers',
   await signIn(page, USER);
   await expect(page.locator('.figures').first()).toBeVisible();
   await expect(page.locator('#health')).toHaveCount(0);
+  await expect(page.locator('[data-figure="users"]')).toHaveCount(0);
   await expect(page.locator('#my-usage [data-figure="today"] .figure-value')).toHaveText(/^\d+$/);
   await expect(page.locator('#my-connections').getByRole('link', { name: /Manage your connections|Add your first key/ })).toBeVisible();
 });

@@ -297,3 +297,29 @@ words! {
         LastUsed = "last-used",
     }
 }
+
+words! {
+    /// The order the list of users is read in.
+    #[derive(Default)]
+    pub enum UserOrder {
+        #[default]
+        Email = "email",
+        Name = "name",
+        /// Admins first, then by email.
+        Role = "role",
+        /// The most recently added first.
+        Newest = "newest",
+    }
+}
+
+words! {
+    /// The order a log is read in. Request logs have durations, and may be read
+    /// slowest first; the audit log refuses that order.
+    #[derive(Default)]
+    pub enum LogOrder {
+        #[default]
+        Newest = "newest",
+        Oldest = "oldest",
+        Slowest = "slowest",
+    }
+}

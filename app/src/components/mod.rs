@@ -7,6 +7,7 @@ mod confirm_button;
 mod copy_button;
 mod credential_fields;
 mod form_error;
+mod list;
 mod moment;
 mod nav;
 mod page_result;
@@ -19,11 +20,15 @@ mod theme;
 mod url_param;
 
 pub use after_save::{after_save, saves, SavedNotice};
+pub use browser::read_chosen_file;
 pub use charts::{BarChart, BarGroup, LineChart, LineSeries};
 pub use confirm_button::ConfirmButton;
 pub use copy_button::CopyButton;
 pub use credential_fields::CredentialFields;
 pub use form_error::{FieldError, FormError};
+pub use list::{
+    page_size, EmptyList, ListOrder, ListView, PageSizeChoice, SearchBox, SortHeader, PAGE_SIZES, PER_PAGE,
+};
 pub use moment::{relative, Moment};
 pub use nav::NavBar;
 pub use page_result::{admin_only, page_result, signed_in};

@@ -193,7 +193,7 @@ pub struct ImportRowDto {
     pub id: Option<CredentialId>,
 }
 
-/// Every key's result, in the pasted order, and the counts.
+/// One batch's results, in the pasted order, its counts, and where the import stands.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
@@ -201,16 +201,22 @@ pub struct ImportResultDto {
     pub saved: usize,
     pub not_saved: usize,
     pub rows: Vec<ImportRowDto>,
+    /// The keys in the whole text.
+    pub total: usize,
+    /// Send the same text again with this as `from` for the next batch; absent when
+    /// every key has its result.
+    pub next: Option<usize>,
 }
 
 #[cfg(feature = "ssr")]
-impl From<Vec<domain::credentials::ImportRow>> for ImportResultDto {
-    fn from(rows: Vec<domain::credentials::ImportRow>) -> Self {
-        let saved = rows.iter().filter(|r| r.saved.is_some()).count();
+impl From<domain::credentials::ImportBatch> for ImportResultDto {
+    fn from(batch: domain::credentials::ImportBatch) -> Self {
+        let saved = batch.rows.iter().filter(|r| r.saved.is_some()).count();
         Self {
             saved,
-            not_saved: rows.len() - saved,
-            rows: rows
+            not_saved: batch.rows.len() - saved,
+            rows: batch
+                .rows
                 .into_iter()
                 .map(|r| ImportRowDto {
                     line: r.line,
@@ -221,6 +227,8 @@ impl From<Vec<domain::credentials::ImportRow>> for ImportResultDto {
                     id: r.saved,
                 })
                 .collect(),
+            total: batch.keys,
+            next: batch.next,
         }
     }
 }

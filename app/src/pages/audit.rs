@@ -4,20 +4,29 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::audit::list_audit;
-use crate::components::{page_result, url_param, Moment, Pager};
+use crate::components::{
+    page_result, page_size, url_param, EmptyList, ListView, Moment, PageSizeChoice, Pager, SearchBox,
+    SortHeader,
+};
 use crate::dto::AuditEventDto;
-use vocab::AuditAction;
-
-const PER_PAGE: u64 = 50;
+use vocab::{AuditAction, LogOrder};
 
 #[component]
 pub fn AuditLogPage() -> impl IntoView {
     let action_param = url_param("action", String::new());
     let action = move || AuditAction::parse(&action_param.get());
-    let page = url_param("page", 1_u64);
+    let list = ListView::new(LogOrder::Newest);
     let events = Resource::new(
-        move || (action(), page.get()),
-        |(action, page)| list_audit(action, page),
+        move || {
+            (
+                action(),
+                list.search.get(),
+                list.order.get(),
+                list.page.get(),
+                list.size(),
+            )
+        },
+        |(action, search, order, page, per_page)| list_audit(action, page, search, order, per_page),
     );
     view! {
         <Title text="Audit log"/>
@@ -25,7 +34,7 @@ pub fn AuditLogPage() -> impl IntoView {
         <p class="subtitle">"Each event carries the hash of the one before; " <code>"switchyard audit verify"</code> " checks the chain."</p>
         <div class="filters">
             <label>"Action"
-                <select on:change=move |ev| { action_param.set(event_target_value(&ev)); page.set(1); }
+                <select on:change=move |ev| { action_param.set(event_target_value(&ev)); list.page.set(1); }
                     prop:value=move || action().map_or("", AuditAction::as_str)>
                     <option value="">"all actions"</option>
                     {AuditAction::ALL.iter().map(|a| view! {
@@ -33,13 +42,21 @@ pub fn AuditLogPage() -> impl IntoView {
                     }).collect_view()}
                 </select>
             </label>
+            <SearchBox search=list.search page=list.page label="Search events"/>
+            <PageSizeChoice list/>
         </div>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
-                page_result(events.await, |list| {
+                page_result(events.await, |found| {
+                    let filtered = action_param.get_untracked() != "" || list.searching();
+                    let per_page = page_size(list.per_page.get_untracked());
+                    let labels = match list.order.get_untracked() {
+                        LogOrder::Oldest => ("Older", "Newer"),
+                        _ => ("Newer", "Older"),
+                    };
                     view! {
-                        <AuditTable rows=list.rows/>
-                        <Pager page total=list.total per_page=PER_PAGE noun="event(s)" labels=("Newer", "Older")/>
+                        <AuditTable rows=found.rows list filtered/>
+                        <Pager page=list.page total=found.total per_page noun="event(s)" labels/>
                     }
                     .into_any()
                 })
@@ -49,13 +66,17 @@ pub fn AuditLogPage() -> impl IntoView {
 }
 
 #[component]
-fn AuditTable(rows: Vec<AuditEventDto>) -> impl IntoView {
+fn AuditTable(rows: Vec<AuditEventDto>, list: ListView<LogOrder>, filtered: bool) -> impl IntoView {
     if rows.is_empty() {
-        return view! { <p class="empty">"Nothing recorded yet."</p> }.into_any();
+        return view! { <EmptyList filtered nothing_yet="Nothing recorded yet."/> }.into_any();
     }
     view! {
         <div class="table-scroll" tabindex="0"><table class="list" id="audit">
-            <thead><tr><th>"#"</th><th>"Time"</th><th>"Who"</th><th>"Action"</th><th>"Target"</th><th>"Details"</th><th>"From"</th></tr></thead>
+            <thead><tr>
+                <th>"#"</th>
+                <SortHeader list by=LogOrder::Newest reverse=LogOrder::Oldest label="Time" descending=true/>
+                <th>"Who"</th><th>"Action"</th><th>"Target"</th><th>"Details"</th><th>"From"</th>
+            </tr></thead>
             <tbody>
                 {rows.into_iter().map(|e| { let action = e.action.clone(); view! {
                     <tr data-action=action>

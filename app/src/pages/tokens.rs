@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use crate::api::auth::current_user;
 use crate::api::tokens::{list_tokens, CreateToken, RevokeToken};
 use crate::components::{
-    page_result, signed_in, ConfirmButton, FieldError, FormError, Moment, StatusBadge, Tone,
+    page_result, signed_in, ConfirmButton, CopyButton, FieldError, FormError, Moment, StatusBadge, Tone,
 };
 use crate::dto::ApiTokenDto;
 
@@ -34,11 +34,17 @@ pub fn TokensPage() -> impl IntoView {
         <Title text="API tokens"/>
         <h1>"API tokens"</h1>
         <p class="subtitle">"Services send a token as " <code>"Authorization: Bearer sy_…"</code> " or " <code>"x-api-key"</code> ". A token is shown once, when it is made."</p>
-        {move || create.value().get().and_then(Result::ok).map(|made| view! {
-            <div class="card reveal" role="status" id="new-token">
-                <p>"Copy " <strong>{made.details.name}</strong> " now; it cannot be shown again."</p>
-                <code class="token">{made.token}</code>
-            </div>
+        {move || create.value().get().and_then(Result::ok).map(|made| {
+            let token = made.token.clone();
+            view! {
+                <div class="card reveal" role="status" id="new-token">
+                    <p>"Copy " <strong>{made.details.name}</strong> " now; it cannot be shown again."</p>
+                    <div class="copy-row">
+                        <code class="token">{made.token}</code>
+                        <CopyButton text=token/>
+                    </div>
+                </div>
+            }
         })}
         <FormError error=revoke_error/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>

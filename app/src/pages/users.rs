@@ -5,27 +5,31 @@ use vocab::Role;
 use crate::api::auth::current_user;
 use crate::api::users::{list_users, CreateUser, DeleteUser, IssuePasswordReset, UpdateUser};
 use crate::components::{
-    after_save, page_result, ConfirmButton, CopyButton, FieldError, FormError, SavedNotice, StatusBadge, Tone,
+    after_save, page_result, page_size, ConfirmButton, CopyButton, EmptyList, FieldError, FormError,
+    ListView, Moment, PageSizeChoice, Pager, RowMenu, SavedNotice, SearchBox, SortHeader, StatusBadge, Tone,
 };
 use crate::dto::UserDto;
-use vocab::UserId;
+use vocab::{UserId, UserOrder};
 
-/// Admin only: every account, and a form to add one.
+/// Admin only: the accounts (searchable, ordered by a column, in pages), and a form to
+/// add one.
 #[component]
 pub fn UsersPage() -> impl IntoView {
     let create = ServerAction::<CreateUser>::new();
     let update = ServerAction::<UpdateUser>::new();
     let delete = ServerAction::<DeleteUser>::new();
     let reset = ServerAction::<IssuePasswordReset>::new();
+    let list = ListView::new(UserOrder::Email);
     let users = Resource::new(
         move || {
             (
+                (list.search.get(), list.order.get(), list.page.get(), list.size()),
                 create.version().get(),
                 update.version().get(),
                 delete.version().get(),
             )
         },
-        |_| list_users(),
+        |((search, order, page, per_page), ..)| list_users(search, order, page, per_page),
     );
     let me = Resource::new(|| (), |_| current_user());
     let update_error = Signal::derive(move || {
@@ -40,39 +44,57 @@ pub fn UsersPage() -> impl IntoView {
     view! {
         <Title text="Users"/>
         <h1>"Users"</h1>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <div class="filters">
+            <SearchBox search=list.search page=list.page label="Search users"/>
+            <PageSizeChoice list/>
+        </div>
+        <FormError error=update_error/>
+        {move || deleted.get().map(|email| view! {
+            <p class="ok" role="status">{format!("Deleted {email} with their connections and tokens.")}</p>
+        })}
+        <ResetLink reset/>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let me = me.await.ok().flatten().map(|user| user.id);
-                page_result(users.await, |rows| view! {
-                    <FormError error=update_error/>
-                    {move || deleted.get().map(|email| view! {
-                        <p class="ok" role="status">{format!("Deleted {email} with their connections and tokens.")}</p>
-                    })}
-                    <ResetLink reset/>
-                    <UserTable rows update delete reset me/>
-                    <CreateUserForm create/>
+                page_result(users.await, |found| view! {
+                    <UserTable rows=found.rows list update delete reset me/>
+                    <Pager page=list.page total=found.total per_page=page_size(list.per_page.get_untracked()) noun="user(s)"/>
                 }.into_any())
             })}
-        </Suspense>
+        </Transition>
+        <CreateUserForm create/>
     }
 }
 
 #[component]
 fn UserTable(
     rows: Vec<UserDto>,
+    list: ListView<UserOrder>,
     update: ServerAction<UpdateUser>,
     delete: ServerAction<DeleteUser>,
     reset: ServerAction<IssuePasswordReset>,
     me: Option<UserId>,
 ) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <EmptyList filtered=list.searching() nothing_yet="No users yet."/> }.into_any();
+    }
     view! {
         <div class="table-scroll" tabindex="0"><table class="list" id="users">
-            <thead><tr><th>"Email"</th><th>"Name"</th><th>"Role"</th><th>"Status"</th><th>"Actions"</th></tr></thead>
+            <thead><tr>
+                <SortHeader list by=UserOrder::Email label="Email"/>
+                <SortHeader list by=UserOrder::Name label="Name"/>
+                <SortHeader list by=UserOrder::Role label="Role"/>
+                <th>"Status"</th>
+                <SortHeader list by=UserOrder::Newest label="Added" descending=true/>
+                <th>"Actions"</th>
+            </tr></thead>
             <tbody>
                 {rows.into_iter().map(|user| {
                     let id = user.id.to_string();
                     let id_for_role = id.clone();
                     let email = user.email.clone();
+                    let menu_label = format!("More actions for {}", user.email);
+                    let email_for_copy = user.email.clone();
                     // Admins cannot disable or demote themselves (the service refuses it):
                     // their own row offers neither.
                     let yours = me == Some(user.id);
@@ -87,6 +109,7 @@ fn UserTable(
                             <td>{user.display_name}</td>
                             <td class="role">{user.role.as_str()}</td>
                             <td class="status"><StatusBadge tone=Tone::on(user.active) text=if user.active { "active" } else { "disabled" }/></td>
+                            <td><Moment at=Some(user.created_at)/></td>
                             <td class="actions">
                                 {yours.then(|| view! { <span class="muted">"(you)"</span> })}
                                 {(!yours).then(|| view! {
@@ -95,18 +118,21 @@ fn UserTable(
                                     <input type="hidden" name="active" value=(!user.active).to_string()/>
                                     <button type="submit" class="secondary">{if user.active { "Disable" } else { "Enable" }}</button>
                                 </ActionForm>
-                                <ActionForm action=update>
-                                    <input type="hidden" name="id" value=id_for_role/>
-                                    <input type="hidden" name="role" value=other_role/>
-                                    <button type="submit" class="secondary">{format!("Make {other_role}")}</button>
-                                </ActionForm>
-                                <button type="button" class="secondary"
-                                    on:click=move |_| { reset.dispatch(IssuePasswordReset { id: user.id }); }>
-                                    "Reset password"
-                                </button>
-                                <ConfirmButton label="Delete" confirm="Delete for good"
-                                    question="Delete this user? Their connections and API tokens go too."
-                                    on_confirm=move || { delete.dispatch(DeleteUser { id: user.id }); }/>
+                                <RowMenu label=menu_label>
+                                    <ActionForm action=update>
+                                        <input type="hidden" name="id" value=id_for_role/>
+                                        <input type="hidden" name="role" value=other_role/>
+                                        <button type="submit" class="secondary">{format!("Make {other_role}")}</button>
+                                    </ActionForm>
+                                    <button type="button" class="secondary"
+                                        on:click=move |_| { reset.dispatch(IssuePasswordReset { id: user.id }); }>
+                                        "Reset password"
+                                    </button>
+                                    <CopyButton text=user.id.to_string() label="Copy id" about=format!("of {email_for_copy}")/>
+                                    <ConfirmButton label="Delete" confirm="Delete for good"
+                                        question="Delete this user? Their connections and API tokens go too."
+                                        on_confirm=move || { delete.dispatch(DeleteUser { id: user.id }); }/>
+                                </RowMenu>
                                 })}
                             </td>
                         </tr>
@@ -115,6 +141,7 @@ fn UserTable(
             </tbody>
         </table></div>
     }
+    .into_any()
 }
 
 /// The reset link just made, to pass on to its user: shown once, with a copy button.

@@ -3,23 +3,29 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Alias, Expr, Func, Query};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use uuid::Uuid;
-use vocab::{AuditAction, UserId};
+use vocab::{AuditAction, LogOrder, UserId};
 
 use super::chain::{event_hash, GENESIS};
 use crate::access::Admin;
 use crate::entities::{audit_events, users};
-use crate::error::DomainResult;
-use crate::values::Page;
+use crate::error::{DomainError, DomainResult};
+use crate::values::{Page, Search};
 
 #[derive(Default)]
 pub struct AuditFilter {
     pub action: Option<AuditAction>,
     pub actor: Option<UserId>,
     pub since: Option<DateTime<Utc>>,
+    /// Part of the actor's email, the target or the details (any case).
+    pub search: Option<String>,
+    /// Newest (the default) or oldest first; events have no duration to order by.
+    pub order: LogOrder,
     pub page: Page,
 }
 
@@ -41,6 +47,25 @@ pub enum ChainReport {
     },
 }
 
+/// Events whose actor's email, target or details hold the search.
+fn search_condition(search: &Search) -> Condition {
+    let actors = Query::select()
+        .column(users::Column::Id)
+        .from(users::Entity)
+        .cond_where(search.in_any([Expr::col((users::Entity, users::Column::Email))]))
+        .to_owned();
+    let details = Func::cast_as(
+        Expr::col((audit_events::Entity, audit_events::Column::Details)),
+        Alias::new("text"),
+    );
+    Condition::any()
+        .add(audit_events::Column::ActorId.in_subquery(actors))
+        .add(search.in_any([
+            Expr::col((audit_events::Entity, audit_events::Column::Target)),
+            details.into(),
+        ]))
+}
+
 #[derive(Clone)]
 pub struct AuditService {
     db: DatabaseConnection,
@@ -51,9 +76,26 @@ impl AuditService {
         Self { db }
     }
 
-    /// Newest first, each with its actor's email; one page and the total.
+    /// Newest first unless asked otherwise, each with its actor's email; one page and
+    /// the total.
+    ///
+    /// # Errors
+    /// `Validation` on `search` (see [`Search::parse`]) and on `order` for `slowest`.
     pub async fn list(&self, _admin: &Admin, filter: &AuditFilter) -> DomainResult<(Vec<AuditRecord>, u64)> {
+        let order = match filter.order {
+            LogOrder::Newest => Order::Desc,
+            LogOrder::Oldest => Order::Asc,
+            LogOrder::Slowest => {
+                return Err(DomainError::validation(
+                    "order",
+                    "events take no time: use newest or oldest",
+                ))
+            }
+        };
         let mut select = audit_events::Entity::find();
+        if let Some(search) = Search::parse(filter.search.as_deref())? {
+            select = select.filter(search_condition(&search));
+        }
         if let Some(action) = filter.action {
             select = select.filter(audit_events::Column::Action.eq(action.as_str()));
         }
@@ -66,7 +108,7 @@ impl AuditService {
         let total = select.clone().count(&self.db).await?;
 
         let rows = select
-            .order_by_desc(audit_events::Column::Seq)
+            .order_by(audit_events::Column::Seq, order)
             .offset(filter.page.offset())
             .limit(filter.page.size())
             .all(&self.db)

@@ -2,16 +2,24 @@
 //! spreadsheet exports them), each tested before it is saved, with a result per key.
 //! A key that fails its test is not saved unless the admin asks; then it is saved
 //! inactive, so routing does not try a key known to fail.
+//!
+//! The keys are tried in batches, one request each: a batch ends well inside a request's
+//! time limit however slow the provider, the caller shows progress between batches and
+//! can stop, and any instance can take the next batch (the whole text is sent each
+//! time, so every batch names and de-duplicates keys the same way).
 
 use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
 
 use futures_util::stream::{self, StreamExt};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use secrecy::{ExposeSecret, SecretString};
+use sha2::{Digest, Sha256};
 use vocab::CredentialId;
 
 use super::fields::hint;
 use super::input::NewCredential;
+use super::ownership::{name_taken, owned_by};
 use super::service::CredentialService;
 use super::testing::with_test_result;
 use crate::access::{Admin, Owner};
@@ -19,12 +27,14 @@ use crate::entities::credentials;
 use crate::error::{DomainError, DomainResult};
 use crate::probe::ProbeReport;
 use crate::templates::{KEY_FIELD, MAX_VALUE_BYTES};
-use crate::values::ProviderRef;
+use crate::values::{Name, ProviderRef};
 
 /// The most keys one import takes: each is a request to the provider.
 pub const MAX_KEYS: usize = 200;
 /// Keys tested at the same time.
 const AT_ONCE: usize = 4;
+/// How long one batch may spend on tests at worst, well inside the 30 s a request may take.
+const BATCH_BUDGET: Duration = Duration::from_secs(20);
 
 /// One key of the pasted text, with its line (from 1) and the name it was given.
 pub struct KeyLine {
@@ -48,15 +58,31 @@ pub struct ImportRow {
     pub saved: Option<CredentialId>,
 }
 
-/// Reads the pasted text: blank lines and a `name,key` header are skipped; a line is a
-/// key, or a name and a key separated by a comma (quotes as CSV has them).
+/// One batch's results and where the import stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportBatch {
+    /// This batch's keys, in the pasted order.
+    pub rows: Vec<ImportRow>,
+    /// The keys in the whole text.
+    pub keys: usize,
+    /// Where the next batch starts (its `from`); none when this batch was the last.
+    pub next: Option<usize>,
+}
+
+/// Reads the pasted text: blank lines and a header (`name,key`, or `key,name` for a
+/// sheet with the key first) are skipped; a line is a key, or a name and a key
+/// separated by a comma (quotes as CSV has them), in the header's order.
 ///
 /// # Errors
 /// `Validation` on `keys`: nothing to import, more than [`MAX_KEYS`], or a line that is
 /// not one or two values. The message names the line, never its content.
 pub fn parse_keys(text: &SecretString) -> DomainResult<Vec<KeyLine>> {
+    let text = text.expose_secret();
+    // A spreadsheet's UTF-8 export may start with a byte-order mark.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut keys = Vec::new();
-    for (index, text) in text.expose_secret().lines().enumerate() {
+    let mut key_first = false;
+    for (index, text) in text.lines().enumerate() {
         let line = index + 1;
         // Refused whole, before any key is tried: these are not keys at all.
         if text.len() > MAX_VALUE_BYTES + 200 {
@@ -84,14 +110,12 @@ pub fn parse_keys(text: &SecretString) -> DomainResult<Vec<KeyLine>> {
             .collect();
         let (name, key) = match values.as_slice() {
             [] => continue,
-            [name, key]
-                if keys.is_empty()
-                    && name.eq_ignore_ascii_case("name")
-                    && key.eq_ignore_ascii_case("key") =>
-            {
-                continue
+            [first, second] if keys.is_empty() && header(first, second).is_some() => {
+                key_first = header(first, second) == Some(true);
+                continue;
             }
             [key] => (None, *key),
+            [first, second] if key_first => (Some((*second).to_owned()), *first),
             [name, key] => (Some((*name).to_owned()), *key),
             _ => {
                 return Err(DomainError::validation(
@@ -116,6 +140,19 @@ pub fn parse_keys(text: &SecretString) -> DomainResult<Vec<KeyLine>> {
     }
 }
 
+/// Whether two values are a header: `Some(true)` for `key,name`, `Some(false)` for
+/// `name,key`.
+fn header(first: &str, second: &str) -> Option<bool> {
+    match (
+        first.to_ascii_lowercase().as_str(),
+        second.to_ascii_lowercase().as_str(),
+    ) {
+        ("name", "key") => Some(false),
+        ("key", "name") => Some(true),
+        _ => None,
+    }
+}
+
 /// One line's values, trimmed, as CSV reads them (quotes, commas inside quotes).
 fn csv_values(line: &str) -> Option<Vec<String>> {
     let mut reader = csv::ReaderBuilder::new()
@@ -129,23 +166,122 @@ fn csv_values(line: &str) -> Option<Vec<String>> {
     }
 }
 
+/// A key with what the whole text decides about it: its name, its hint, and why it is
+/// not tried at all.
+struct Planned {
+    key: KeyLine,
+    name: String,
+    hint: Option<String>,
+    skip: Option<String>,
+}
+
+/// Names every key and finds those not to try, from the text alone, so every batch of
+/// the same text agrees. A key already tried on an earlier line is skipped; a name given
+/// before is refused (a default name is made unique with its line instead); a refused
+/// name is never shown. Keys are compared by digest: the maps hold no key.
+fn plan(keys: Vec<KeyLine>, provider_name: &str) -> Vec<Planned> {
+    let mut key_lines: HashMap<[u8; 32], usize> = HashMap::new();
+    let mut name_lines: HashMap<String, usize> = HashMap::new();
+    keys.into_iter()
+        .map(|key| {
+            let line = key.line;
+            let digest: [u8; 32] = Sha256::digest(key.key.expose_secret().as_bytes()).into();
+            let hint = hint(&BTreeMap::from([(KEY_FIELD.to_owned(), key.key.clone())]));
+            let (mut name, refused) = match &key.name {
+                // A sheet with the key first and no `key,name` header: the key would
+                // become a name, stored and shown in clear.
+                Some(given) if looks_like_key(given) && !looks_like_key(key.key.expose_secret()) => (
+                    format!("line {line}"),
+                    Some(
+                        "this name looks like a key: put the name first, or start with a key,name header"
+                            .to_owned(),
+                    ),
+                ),
+                Some(given) => match Name::parse(given, "name") {
+                    Ok(name) => (name.into_string(), None),
+                    Err(error) => (
+                        format!("line {line}"),
+                        Some(format!("{}: not tried", said(&error))),
+                    ),
+                },
+                None => match &hint {
+                    Some(last) => (format!("{provider_name} key {last}"), None),
+                    None => (format!("{provider_name} key from line {line}"), None),
+                },
+            };
+            let skip = if let Some(first) = key_lines.get(&digest) {
+                Some(format!("the same key as line {first}: skipped"))
+            } else if refused.is_some() {
+                refused
+            } else {
+                // Two keys ending alike get distinct default names.
+                if key.name.is_none() && name_lines.contains_key(&name) {
+                    name = format!("{name} (line {line})");
+                }
+                match name_lines.get(&name) {
+                    Some(first) => Some(format!("the same name as line {first}: not tried")),
+                    None => {
+                        name_lines.insert(name.clone(), line);
+                        key_lines.insert(digest, line);
+                        None
+                    }
+                }
+            };
+            Planned {
+                key,
+                name,
+                hint,
+                skip,
+            }
+        })
+        .collect()
+}
+
+/// Whether a value looks like an API key rather than a name: one word of 20 or more
+/// characters mixing letters and digits.
+fn looks_like_key(value: &str) -> bool {
+    value.chars().count() >= 20
+        && !value.chars().any(char::is_whitespace)
+        && value.chars().any(|c| c.is_ascii_digit())
+        && value.chars().any(|c| c.is_ascii_alphabetic())
+}
+
+/// Keys per batch: as many rounds of [`AT_ONCE`] tests as fit [`BATCH_BUDGET`] at the
+/// probe's timeout (one round at least, four at most).
+fn batch_size(probe_timeout: Duration) -> usize {
+    let timeout = probe_timeout.as_millis().max(1);
+    let rounds = usize::try_from(BATCH_BUDGET.as_millis() / timeout).unwrap_or(1);
+    AT_ONCE * rounds.clamp(1, 4)
+}
+
 impl CredentialService {
-    /// Tests each key of `text` against `provider` and saves those that pass as global
-    /// credentials (and, with `save_failed`, the others too, inactive). A key the same
-    /// text already gave is skipped. Each saved key is audited as its own creation.
+    /// Tests one batch of the keys of `text`, from its `from`th key (from 0), against
+    /// `provider`, and saves those that pass as global credentials (and, with
+    /// `save_failed`, the others too, inactive). A key the same text gave before is
+    /// skipped, and so is a name that is taken. Each saved key is audited as its own
+    /// creation.
     ///
     /// # Errors
-    /// `Validation` on `keys` (see [`parse_keys`]), on `provider` for an unknown or
-    /// disabled one, and when its template needs more than a key.
+    /// `Validation` on `keys` (see [`parse_keys`]), on `from` past the last key, on
+    /// `provider` for an unknown or disabled one, and when its template needs more than a
+    /// key.
     pub async fn import(
         &self,
         admin: &Admin,
         provider: ProviderRef,
         text: &SecretString,
         save_failed: bool,
-    ) -> DomainResult<Vec<ImportRow>> {
+        from: usize,
+    ) -> DomainResult<ImportBatch> {
         let owner = Owner::Admins(admin.clone());
         let keys = parse_keys(text)?;
+        let total = keys.len();
+        if from > total {
+            return Err(DomainError::validation(
+                "from",
+                format!("the text holds {total} keys; start at most from {total}"),
+            ));
+        }
         let target = self.usable_provider(&owner, &provider).await?;
         let definition = self.definition_of(&self.db, &target).await?;
         if definition
@@ -161,45 +297,38 @@ impl CredentialService {
                 ),
             ));
         }
-        // A key given twice is tried once: later lines name the first.
-        let mut first_line: HashMap<String, usize> = HashMap::new();
-        let rows: Vec<(KeyLine, Option<usize>)> = keys
+        let end = total.min(from + batch_size(self.prober.timeout()));
+        let batch: Vec<Planned> = plan(keys, &target.name)
             .into_iter()
-            .map(|key| {
-                let first = *first_line
-                    .entry(key.key.expose_secret().to_owned())
-                    .or_insert(key.line);
-                let repeat_of = (first != key.line).then_some(first);
-                (key, repeat_of)
-            })
+            .skip(from)
+            .take(end - from)
             .collect();
         let provider = ProviderRef::Identifier(target.identifier.clone());
-        let provider_name = target.name.clone();
-        Ok(stream::iter(rows)
-            .map(|(key, repeat_of)| {
-                let (owner, provider, provider_name) = (&owner, provider.clone(), provider_name.as_str());
-                self.import_one(owner, provider, provider_name, key, repeat_of, save_failed)
-            })
+        let rows = stream::iter(batch)
+            .map(|planned| self.import_one(&owner, provider.clone(), planned, save_failed))
             .buffered(AT_ONCE)
             .collect()
-            .await)
+            .await;
+        Ok(ImportBatch {
+            rows,
+            keys: total,
+            next: (end < total).then_some(end),
+        })
     }
 
     async fn import_one(
         &self,
         owner: &Owner,
         provider: ProviderRef,
-        provider_name: &str,
-        key: KeyLine,
-        repeat_of: Option<usize>,
+        planned: Planned,
         save_failed: bool,
     ) -> ImportRow {
-        let secret = BTreeMap::from([(KEY_FIELD.to_owned(), key.key.clone())]);
-        let hint = hint(&secret);
-        let name = key.name.clone().unwrap_or_else(|| match &hint {
-            Some(last) => format!("{provider_name} key {last}"),
-            None => format!("{provider_name} key from line {}", key.line),
-        });
+        let Planned {
+            key,
+            name,
+            hint,
+            skip,
+        } = planned;
         let row = |passed: bool, message: String, saved: Option<CredentialId>| ImportRow {
             line: key.line,
             name: name.clone(),
@@ -208,8 +337,14 @@ impl CredentialService {
             message,
             saved,
         };
-        if let Some(first) = repeat_of {
-            return row(false, format!("the same key as line {first}: skipped"), None);
+        if let Some(reason) = skip {
+            return row(false, reason, None);
+        }
+        // A taken name is found before the provider is asked: the test would be wasted.
+        match self.name_in_use(owner, &name).await {
+            Ok(false) => {}
+            Ok(true) => return row(false, format!("{}: not tried", name_taken(owner)), None),
+            Err(error) => return row(false, said(&error), None),
         }
         let new = || NewCredential {
             name: name.clone(),
@@ -217,9 +352,15 @@ impl CredentialService {
             fields: HashMap::from([(KEY_FIELD.to_owned(), key.key.clone())]),
             ..NewCredential::default()
         };
-        let report = match self.test_unsaved(owner, &new(), None).await {
-            Ok(report) => report,
-            Err(error) => return row(false, said(&error), None),
+        // A probe timeout set past the budget must not carry the batch past the
+        // request's time limit: the test is cut off at the budget.
+        let report = match tokio::time::timeout(BATCH_BUDGET, self.test_unsaved(owner, &new(), None)).await {
+            Ok(Ok(report)) => report,
+            Ok(Err(error)) => return row(false, said(&error), None),
+            Err(_) => {
+                let waited = BATCH_BUDGET.as_secs();
+                return row(false, format!("no answer within {waited} s: not saved"), None);
+            }
         };
         let passed = report.ok();
         if !passed && !save_failed {
@@ -244,6 +385,15 @@ impl CredentialService {
             }
             Err(error) => row(passed, format!("{}: not saved", said(&error)), None),
         }
+    }
+
+    async fn name_in_use(&self, owner: &Owner, name: &str) -> DomainResult<bool> {
+        let found = credentials::Entity::find()
+            .filter(owned_by(owner))
+            .filter(credentials::Column::Name.eq(name))
+            .count(&self.db)
+            .await?;
+        Ok(found > 0)
     }
 
     async fn keep_test_result(&self, id: CredentialId, report: &ProbeReport) -> DomainResult<()> {
@@ -293,6 +443,89 @@ mod tests {
                 (3, Some("team, west".to_owned()), "sk-two".to_owned()),
             ]
         );
+    }
+
+    #[test]
+    fn a_header_sets_the_order_and_a_byte_order_mark_is_not_part_of_it() {
+        assert_eq!(
+            parsed("\u{feff}Key,Name\nsk-one,main\nsk-two\n"),
+            [
+                (2, Some("main".to_owned()), "sk-one".to_owned()),
+                (3, None, "sk-two".to_owned())
+            ]
+        );
+        assert_eq!(
+            parsed("\u{feff}name,key\nmain,sk-one\n"),
+            [(2, Some("main".to_owned()), "sk-one".to_owned())]
+        );
+    }
+
+    fn planned(text: &str) -> Vec<(usize, String, Option<String>)> {
+        let keys = parse_keys(&SecretString::from(text.to_owned())).unwrap();
+        plan(keys, "Fake")
+            .into_iter()
+            .map(|p| (p.key.line, p.name, p.skip))
+            .collect()
+    }
+
+    #[test]
+    fn every_key_is_named_from_the_text_alone_and_repeats_are_not_tried() {
+        let skip = |text: &str| Some(text.to_owned());
+        assert_eq!(
+            planned(
+                "sk-first-key-1111\nsk-other-key-1111\nmain,sk-third-key-2222\n\
+                 main,sk-fourth-key-3333\nsk-first-key-1111\nshort\nFake key 1111,sk-fifth-key-4444\n"
+            ),
+            [
+                (1, "Fake key 1111".to_owned(), None),
+                (2, "Fake key 1111 (line 2)".to_owned(), None),
+                (3, "main".to_owned(), None),
+                (4, "main".to_owned(), skip("the same name as line 3: not tried")),
+                (
+                    5,
+                    "Fake key 1111".to_owned(),
+                    skip("the same key as line 1: skipped")
+                ),
+                (6, "Fake key from line 6".to_owned(), None),
+                (
+                    7,
+                    "Fake key 1111".to_owned(),
+                    skip("the same name as line 1: not tried")
+                ),
+            ]
+        );
+        // A refused name is never shown, and its key is tried on a later line.
+        let long = format!(
+            "{},sk-key-5555-long-enough\nok,sk-key-5555-long-enough",
+            "n".repeat(101)
+        );
+        let rows = planned(&long);
+        assert_eq!(rows[0].1, "line 1");
+        assert!(
+            rows[0].2.as_deref().is_some_and(|s| s.ends_with(": not tried")),
+            "{rows:?}"
+        );
+        assert_eq!(rows[1], (2, "ok".to_owned(), None));
+        // The key placed first without a header: neither is taken for a name.
+        let swapped = planned("sk-live-0123456789abcdefghij,Production\n");
+        assert_eq!(swapped[0].1, "line 1");
+        assert!(
+            swapped[0]
+                .2
+                .as_deref()
+                .is_some_and(|s| s.contains("looks like a key")),
+            "{swapped:?}"
+        );
+    }
+
+    #[test]
+    fn a_batch_fits_the_budget_at_any_probe_timeout() {
+        let secs = Duration::from_secs;
+        assert_eq!(batch_size(secs(2)), 16);
+        assert_eq!(batch_size(secs(10)), 8);
+        assert_eq!(batch_size(secs(20)), 4);
+        // Past the budget: one round, each test cut off at the budget.
+        assert_eq!(batch_size(secs(300)), 4);
     }
 
     #[test]

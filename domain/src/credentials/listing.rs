@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, NullOrdering, SimpleExpr};
+use sea_orm::sea_query::{Expr, NullOrdering};
 use sea_orm::{
     ColumnTrait, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
@@ -17,7 +17,7 @@ use super::view::{with_provider, CredentialView, Moves};
 use crate::access::{Admin, Owner};
 use crate::entities::{credentials, providers, users};
 use crate::error::{DomainError, DomainResult};
-use crate::values::Page;
+use crate::values::{Page, Search};
 
 /// The order credentials are used in: priority, then name (then id, for ties).
 pub(super) fn ordered(select: Select<credentials::Entity>) -> Select<credentials::Entity> {
@@ -25,27 +25,6 @@ pub(super) fn ordered(select: Select<credentials::Entity>) -> Select<credentials
         .order_by_asc(credentials::Column::Priority)
         .order_by_asc(credentials::Column::Name)
         .order_by_asc(credentials::Column::Id)
-}
-
-/// Names holding `text`, in any case: `%` and `_` in it are only characters.
-fn name_holds(text: &str) -> DomainResult<SimpleExpr> {
-    if text.chars().count() > 100 {
-        return Err(DomainError::validation("search", "use at most 100 characters"));
-    }
-    // PostgreSQL refuses a NUL in text, and no name holds a control character.
-    if text.chars().any(char::is_control) {
-        return Err(DomainError::validation("search", "use printable characters only"));
-    }
-    let escaped = text
-        .to_lowercase()
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    let name = Expr::expr(Func::lower(Expr::col((
-        credentials::Entity,
-        credentials::Column::Name,
-    ))));
-    Ok(name.like(LikeExpr::new(format!("%{escaped}%")).escape('\\')))
 }
 
 fn paged(select: Select<credentials::Entity>, page: Page) -> Select<credentials::Entity> {
@@ -67,8 +46,9 @@ impl CredentialService {
                 .ok_or_else(|| DomainError::validation("provider", "no such provider"))?;
             select = select.filter(credentials::Column::ProviderId.eq(provider.id));
         }
-        if let Some(text) = query.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            select = select.filter(name_holds(text)?);
+        if let Some(search) = Search::parse(query.search.as_deref())? {
+            select =
+                select.filter(search.in_any([Expr::col((credentials::Entity, credentials::Column::Name))]));
         }
         let total = select.clone().count(&self.db).await?;
         let select = match query.order {

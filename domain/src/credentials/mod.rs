@@ -18,7 +18,7 @@ pub(crate) mod usage;
 mod view;
 
 pub(crate) use destination::{destination, refused_destination};
-pub use import::{parse_keys, ImportRow, KeyLine, MAX_KEYS};
+pub use import::{parse_keys, ImportBatch, ImportRow, KeyLine, MAX_KEYS};
 pub use input::{CredentialPatch, ListQuery, NewCredential};
 pub use service::CredentialService;
 pub use view::{month_of, CredentialDetails, CredentialView, Moves};

@@ -23,18 +23,23 @@ pub struct StoredKey {
 }
 
 impl CredentialService {
-    /// The first global credential of `provider`, in routing order, that is active, still
-    /// decrypts and whose secret may go where it would be sent; `None` when there is none.
+    /// The first global credential of `provider`, in routing order (resting keys before
+    /// cooling ones), that is active, still decrypts and whose secret may go where it
+    /// would be sent; `None` when there is none.
     pub(crate) async fn first_usable_global(
         &self,
         provider: &providers::Model,
     ) -> DomainResult<Option<StoredKey>> {
-        let rows = ordered(credentials::Entity::find())
+        let mut rows = ordered(credentials::Entity::find())
             .filter(in_scope(Scope::Global))
             .filter(credentials::Column::ProviderId.eq(provider.id))
             .filter(credentials::Column::Active.eq(true))
             .all(&self.db)
             .await?;
+        // A key cooling down (rate limited a moment ago) is the last one asked; the
+        // others keep the routing order (the sort is stable).
+        let now = chrono::Utc::now();
+        rows.sort_by_key(|row| row.cooldown_until.is_some_and(|until| until > now));
         for row in rows {
             // One unreadable or re-pointed key does not stop the next from serving.
             let Ok(fields) = self.stored_fields(&row) else {

@@ -3,15 +3,16 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
-use vocab::{CredentialId, LogKind, Outcome};
+use vocab::{CredentialId, LogKind, LogOrder, Outcome};
 
 use super::RequestLogs;
 use crate::access::Admin;
 use crate::entities::{credentials, providers, request_logs};
 use crate::error::{DomainError, DomainResult};
-use crate::values::{Page, ProviderRef};
+use crate::values::{Page, ProviderRef, Search};
 
 /// Which rows to list; every filter is optional.
 #[derive(Clone, Debug, Default)]
@@ -24,6 +25,9 @@ pub struct LogFilter {
     pub request_id: Option<String>,
     pub since: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
+    /// Part of the model, the endpoint or the error (any case).
+    pub search: Option<String>,
+    pub order: LogOrder,
     pub page: Page,
 }
 
@@ -35,10 +39,11 @@ pub struct LogRecord {
 }
 
 impl RequestLogs {
-    /// Newest first, one page and the total.
+    /// Newest first unless asked otherwise, one page and the total.
     ///
     /// # Errors
-    /// `Validation` on `provider` for an unknown provider, on `until` for an empty range.
+    /// `Validation` on `provider` for an unknown provider, on `until` for an empty range,
+    /// on `search` (see [`Search::parse`]).
     pub async fn list(&self, _admin: &Admin, filter: &LogFilter) -> DomainResult<(Vec<LogRecord>, u64)> {
         let mut select = request_logs::Entity::find();
         if let Some(reference) = &filter.provider {
@@ -78,10 +83,29 @@ impl RequestLogs {
         if let Some(until) = filter.until {
             select = select.filter(request_logs::Column::CreatedAt.lt(until));
         }
+        if let Some(search) = Search::parse(filter.search.as_deref())? {
+            let column = |c: request_logs::Column| Expr::col((request_logs::Entity, c));
+            select = select.filter(search.in_any([
+                column(request_logs::Column::Model),
+                column(request_logs::Column::Endpoint),
+                column(request_logs::Column::Error),
+            ]));
+        }
         let total = select.clone().count(&self.db).await?;
+        let select = match filter.order {
+            LogOrder::Newest => select.order_by_desc(request_logs::Column::CreatedAt),
+            LogOrder::Oldest => select.order_by_asc(request_logs::Column::CreatedAt),
+            LogOrder::Slowest => select
+                .order_by_desc(request_logs::Column::LatencyMs)
+                .order_by_desc(request_logs::Column::CreatedAt),
+        };
+        // Ids are UUIDv7, in time order: rows of the same instant keep one order.
+        let tie = match filter.order {
+            LogOrder::Oldest => Order::Asc,
+            _ => Order::Desc,
+        };
         let rows = select
-            .order_by_desc(request_logs::Column::CreatedAt)
-            .order_by_desc(request_logs::Column::Id)
+            .order_by(request_logs::Column::Id, tie)
             .offset(filter.page.offset())
             .limit(filter.page.size())
             .all(&self.db)

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, Set,
@@ -18,7 +19,7 @@ use crate::egress::Egress;
 use crate::entities::{credentials, models, provider_templates, providers};
 use crate::error::{conflict_on, DomainError, DomainResult};
 use crate::templates::{FieldSpec, TemplateDefinition, TemplateService};
-use crate::values::{text, BaseUrl, Name, Priority, ProviderRef, Slug};
+use crate::values::{text, BaseUrl, Name, Priority, ProviderRef, Search, Slug};
 
 /// Priority for a provider created without one: after every seeded provider.
 const DEFAULT_PRIORITY: i64 = 100;
@@ -74,7 +75,11 @@ impl ProviderService {
         Ok(url)
     }
 
-    /// Providers by priority, then identifier.
+    /// Providers by priority, then identifier; a search keeps those whose identifier or
+    /// name holds it.
+    ///
+    /// # Errors
+    /// `Validation` on `search` (see [`Search::parse`]).
     pub async fn list(&self, _admin: &Admin, filter: &ProviderFilter) -> DomainResult<Vec<providers::Model>> {
         let mut query = providers::Entity::find();
         if let Some(is_system) = filter.is_system {
@@ -83,17 +88,17 @@ impl ProviderService {
         if let Some(enabled) = filter.enabled {
             query = query.filter(providers::Column::Enabled.eq(enabled));
         }
-        let mut rows = query
+        if let Some(search) = Search::parse(filter.search.as_deref())? {
+            query = query.filter(search.in_any([
+                Expr::col((providers::Entity, providers::Column::Identifier)),
+                Expr::col((providers::Entity, providers::Column::Name)),
+            ]));
+        }
+        Ok(query
             .order_by_asc(providers::Column::DefaultPriority)
             .order_by_asc(providers::Column::Identifier)
             .all(&self.db)
-            .await?;
-        if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            // Case-insensitive on both databases without dialect-specific SQL.
-            let needle = search.to_lowercase();
-            rows.retain(|p| p.identifier.contains(&needle) || p.name.to_lowercase().contains(&needle));
-        }
-        Ok(rows)
+            .await?)
     }
 
     /// What any signed-in user may see: enabled providers, each with its enabled models.

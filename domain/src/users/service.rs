@@ -5,7 +5,7 @@ use std::sync::Arc;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, Set,
+    QueryFilter, Set,
 };
 use secrecy::SecretString;
 use uuid::Uuid;
@@ -46,20 +46,13 @@ pub struct DeletedUser {
 
 #[derive(Clone)]
 pub struct UserService {
-    db: DatabaseConnection,
+    pub(super) db: DatabaseConnection,
     hasher: Arc<PasswordHasher>,
 }
 
 impl UserService {
     pub fn new(db: DatabaseConnection, hasher: Arc<PasswordHasher>) -> Self {
         Self { db, hasher }
-    }
-
-    pub async fn list(&self, _admin: &Admin) -> DomainResult<Vec<users::Model>> {
-        Ok(users::Entity::find()
-            .order_by_asc(users::Column::Email)
-            .all(&self.db)
-            .await?)
     }
 
     /// # Errors

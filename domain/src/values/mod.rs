@@ -5,9 +5,11 @@ mod numbers;
 mod paging;
 mod people;
 mod registry;
+mod search;
 pub mod text;
 
 pub use numbers::{FailureLimit, MonthlyQuota, Priority, RateLimit, Weight};
 pub use paging::Page;
 pub use people::{DisplayName, Email};
 pub use registry::{BaseUrl, Name, ProviderRef, Slug};
+pub use search::Search;

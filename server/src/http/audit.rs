@@ -1,4 +1,4 @@
-//! `GET /api/admin/audit`: the audit log, newest first.
+//! `GET /api/admin/audit`: the audit log, newest first unless asked otherwise.
 
 use app::dto::{AuditEventDto, ListResponse};
 use axum::extract::State;
@@ -24,6 +24,10 @@ pub struct AuditQuery {
     /// The acting user's id.
     actor: Option<Uuid>,
     since: Option<DateTime<Utc>>,
+    /// Keeps the events whose actor's email, target or details hold this text, in any case.
+    search: Option<String>,
+    /// `newest` (the default) or `oldest`.
+    order: Option<String>,
     page: Option<u64>,
     /// 1 to 200; 50 when left out.
     per_page: Option<u64>,
@@ -40,6 +44,8 @@ pub async fn list(
         action: optional_word("action", query.action.as_deref())?,
         actor: query.actor.map(Into::into),
         since: query.since,
+        search: query.search,
+        order: optional_word("order", query.order.as_deref())?.unwrap_or_default(),
         page: Page::new(query.page, query.per_page)?,
     };
     let (rows, total) = state.services.audit.list(&admin, &filter).await?;

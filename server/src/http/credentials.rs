@@ -210,10 +210,15 @@ pub struct ImportRequest {
     /// Save the keys that fail their test too (inactive); by default they are not saved.
     #[serde(default)]
     save_failed: bool,
+    /// The key to start from (from 0): the `next` of the answer before. Each answer
+    /// covers one batch, so that no request runs long, however slow the provider.
+    #[serde(default)]
+    from: usize,
 }
 
-/// Tests each key against the provider before saving it as a global credential; one
-/// result per key, in order (the same key twice is tried once).
+/// Tests a batch of the keys against the provider before saving each as a global
+/// credential; one result per key, in order (the same key twice is tried once). While the
+/// answer has a `next`, send the same body again with `from` set to it.
 #[utoipa::path(post, path = "/api/admin/credentials/import", tag = "credentials", security(("session" = [])),
     request_body = ImportRequest, responses((status = 200, body = ImportResultDto), AdminErrors))]
 pub async fn admin_import(
@@ -221,7 +226,7 @@ pub async fn admin_import(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<ImportRequest>,
 ) -> Result<Json<ImportResultDto>, ApiError> {
-    let rows = state
+    let batch = state
         .services
         .credentials
         .import(
@@ -229,9 +234,10 @@ pub async fn admin_import(
             ProviderRef::parse(&body.provider),
             &body.keys,
             body.save_failed,
+            body.from,
         )
         .await?;
-    Ok(Json(rows.into()))
+    Ok(Json(batch.into()))
 }
 
 /// Global credentials by priority (lower first), then name.

@@ -1,4 +1,4 @@
-//! `GET /api/admin/logs`: what Switchyard sent to providers, newest first.
+//! `GET /api/admin/logs`: what Switchyard sent to providers, newest first unless asked otherwise.
 
 use app::dto::{ListResponse, RequestLogDto};
 use axum::extract::State;
@@ -33,6 +33,10 @@ pub struct LogQuery {
     since: Option<DateTime<Utc>>,
     /// Up to this time (exclusive), RFC 3339.
     until: Option<DateTime<Utc>>,
+    /// Keeps the rows whose model, endpoint or error holds this text, in any case.
+    search: Option<String>,
+    /// `newest` (the default), `oldest` or `slowest`.
+    order: Option<String>,
     page: Option<u64>,
     /// 1 to 200; 50 when left out.
     per_page: Option<u64>,
@@ -53,6 +57,8 @@ pub async fn list(
         request_id: query.request_id,
         since: query.since,
         until: query.until,
+        search: query.search,
+        order: optional_word("order", query.order.as_deref())?.unwrap_or_default(),
         page: Page::new(query.page, query.per_page)?,
     };
     let (rows, total) = state.services.logs.list(&admin, &filter).await?;

@@ -15,7 +15,7 @@ pub async fn status(
     State(state): State<AppState>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let system = &state.services.system;
-    let counts = system.counts(admin.user()).await?;
+    let counts = system.counts(&admin).await?;
     let database = system.database(&admin).await?;
     Ok(Json(json!({
         "version": env!("CARGO_PKG_VERSION"),

@@ -4,26 +4,49 @@ use app::dto::{ListResponse, PasswordResetDto, UserDto};
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;
 use axum::Json;
-use domain::error::word;
-use domain::users::{NewUser, UserPatch};
+use domain::error::{optional_word, word};
+use domain::users::{NewUser, UserPatch, UserQuery};
+use domain::values::Page;
 use http::StatusCode;
 use secrecy::SecretString;
 use serde::Deserialize;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use vocab::Role;
 
-use super::extract::{path_id, AdminUser, ApiJson};
+use super::extract::{path_id, AdminUser, ApiJson, ApiQuery};
 use super::openapi::{AdminErrors, ErrorBody};
 use super::{ApiError, AppState};
 
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct UserListQuery {
+    /// Keeps the accounts whose email or name holds this text, in any case.
+    search: Option<String>,
+    /// `email` (the default), `name`, `role` (admins first) or `newest`.
+    order: Option<String>,
+    /// From 1. Without `page` and `perPage`, every match is listed.
+    page: Option<u64>,
+    /// 1 to 200; 50 when only `page` is given.
+    per_page: Option<u64>,
+}
+
+/// Accounts by email unless asked otherwise; `total` counts every match.
 #[utoipa::path(get, path = "/api/admin/users", tag = "users", security(("session" = [])),
-    responses((status = 200, body = ListResponse<UserDto>), AdminErrors))]
+    params(UserListQuery), responses((status = 200, body = ListResponse<UserDto>), AdminErrors))]
 pub async fn list(
     AdminUser(admin): AdminUser,
     State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<UserListQuery>,
 ) -> Result<Json<ListResponse<UserDto>>, ApiError> {
-    let rows = state.services.users.list(&admin).await?;
-    Ok(Json(ListResponse::of(rows)))
+    let paged = query.page.is_some() || query.per_page.is_some();
+    let query = UserQuery {
+        search: query.search,
+        order: optional_word("order", query.order.as_deref())?.unwrap_or_default(),
+        page: paged.then(|| Page::new(query.page, query.per_page)).transpose()?,
+    };
+    let (rows, total) = state.services.users.list(&admin, &query).await?;
+    Ok(Json(ListResponse::page(rows, total)))
 }
 
 #[derive(Deserialize, ToSchema)]

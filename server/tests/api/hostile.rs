@@ -263,7 +263,7 @@ fn write_routes() -> Vec<WriteRoute> {
         // a key at all (too long, a control character) refuses the whole paste.
         route("POST /api/admin/credentials/import", "/api/admin/credentials/import", ADMIN,
             json!({"provider": "fake", "keys": "sk-hostile-{n}-0123456789"}),
-            &[("provider", Word), ("keys", Key), ("saveFailed", Flag)], Rows("credentials"), None),
+            &[("provider", Word), ("keys", Key), ("saveFailed", Flag), ("from", Number)], Rows("credentials"), None),
         route("POST /api/resolve", "/api/resolve", USER, json!({"provider": "fake"}), &[("provider", Word)],
             Rows("audit_events"), None),
         // The gateway reads `model` and `stream` only; a model nothing offers is never sent.

@@ -9,6 +9,7 @@ use crate::helpers::{json_of, TestApp};
 use crate::on_both_databases;
 
 on_both_databases!(pasted_keys_are_tested_before_they_are_saved);
+on_both_databases!(a_long_import_goes_in_batches_that_agree);
 
 const WRONG_KEY: &str = "sk-wrong-import-key-aaaa1111";
 const ANOTHER_WRONG_KEY: &str = "sk-wrong-import-key-bbbb2222";
@@ -142,4 +143,44 @@ async fn pasted_keys_are_tested_before_they_are_saved(app: TestApp) {
     }
     let (_, list) = json_of(&admin, Method::GET, app.url("/api/admin/credentials"), None).await;
     assert_eq!(list["total"], 2, "{list}");
+}
+
+/// Each request tries one batch and says where the next starts; the same text sent again
+/// names its keys the same way, so a name saved by an earlier run is not tried again.
+async fn a_long_import_goes_in_batches_that_agree(app: TestApp) {
+    let admin = app.admin().await;
+    let fake = FakeProvider::start().await;
+    register(&app, &admin, &fake.url("ok")).await;
+    let url = app.url("/api/admin/credentials/import");
+    let keys: String = (1..=20).map(|i| format!("sk-batch-key-{i:04}\n")).collect();
+    let body = |from: u64| json!({"provider": "fake", "keys": keys, "saveFailed": true, "from": from});
+
+    let mut lines = Vec::new();
+    let mut from = Some(0);
+    let mut requests = 0;
+    while let Some(start) = from {
+        let (status, batch) = json_of(&admin, Method::POST, url.clone(), Some(body(start))).await;
+        assert_eq!(status, StatusCode::OK, "{batch}");
+        assert_eq!(batch["total"], 20, "{batch}");
+        lines.extend(summary(&batch["rows"]).into_iter().map(|(line, ..)| line));
+        from = batch["next"].as_u64();
+        requests += 1;
+    }
+    // The test server probes with a 2 s timeout: four rounds of four keys per batch.
+    assert_eq!(requests, 2);
+    assert_eq!(lines, (1..=20).collect::<Vec<u64>>());
+    let (_, list) = json_of(&admin, Method::GET, app.url("/api/admin/credentials"), None).await;
+    assert_eq!(list["total"], 20, "{list}");
+
+    let (status, again) = json_of(&admin, Method::POST, url.clone(), Some(body(0))).await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert_eq!(
+        again["rows"][0]["message"],
+        "a global credential with this name already exists: not tried"
+    );
+    assert_eq!(again["saved"], 0, "{again}");
+
+    let (status, error) = json_of(&admin, Method::POST, url.clone(), Some(body(21))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{error}");
+    assert_eq!(error["error"]["field"], "from", "{error}");
 }

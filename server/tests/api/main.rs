@@ -28,6 +28,7 @@ mod import;
 mod keys;
 mod leaks;
 mod leases;
+mod lists;
 mod logging;
 mod logs;
 mod metrics;

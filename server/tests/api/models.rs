@@ -318,8 +318,32 @@ async fn a_sync_with_no_key_typed_uses_the_first_active_saved_key(app: TestApp) 
         }
     };
     deactivate(created[0].clone()).await;
+    // An active key before it that is cooling down (rate limited a moment ago) is asked last.
+    let (status, cooling) = json_of(
+        &admin,
+        Method::POST,
+        app.url("/api/admin/credentials"),
+        Some(credential("cooling down", "sk-cool-key-00000000001", 0)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{cooling}");
+    {
+        use domain::entities::credentials;
+        use sea_orm::sea_query::Expr;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let id: uuid::Uuid = cooling["id"].as_str().unwrap().parse().unwrap();
+        credentials::Entity::update_many()
+            .col_expr(
+                credentials::Column::CooldownUntil,
+                Expr::value(chrono::Utc::now() + chrono::Duration::minutes(10)),
+            )
+            .filter(credentials::Column::Id.eq(id))
+            .exec(&app.db)
+            .await
+            .unwrap();
+    }
 
-    // Nothing typed: the first active key lists the models, and the answer names it.
+    // Nothing typed: the first active resting key lists the models, and the answer names it.
     let (status, preview) = json_of(&admin, Method::POST, sync_url(false), Some(json!({}))).await;
     assert_eq!(status, StatusCode::OK, "{preview}");
     assert_eq!(

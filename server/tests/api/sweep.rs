@@ -239,7 +239,7 @@ fn rules() -> Vec<Route> {
         rpc::<SyncModels>("POST", Admin, "provider_id={provider}&apply=false"),
         rpc::<GetFigures>("GET", Admin, "window=24h"),
         rpc::<GetMyUsage>("GET", SignedIn, ""),
-        rpc::<GetOverview>("GET", SignedIn, ""),
+        rpc::<GetOverview>("GET", Admin, ""),
         rpc::<CreateProvider>("POST", Admin,
             "identifier=sweep-made&name=Sweep&template_id=openai-compatible&base_url=&default_priority="),
         rpc::<DeleteProvider>("POST", Admin, "id={provider!}"),

@@ -3,15 +3,14 @@
 use leptos::prelude::*;
 
 use super::form::{CreateCredentialForm, EditCredentialForm};
-use super::state::{page_size, ListState, PAGE_SIZES};
+use super::state::ListState;
 use super::table::CredentialTable;
-use crate::components::{page_result, FormError, Pager};
+use crate::components::{page_result, page_size, FormError, PageSizeChoice, Pager, SearchBox};
 use vocab::Scope;
 
 #[component]
 pub fn CredentialList(state: ListState) -> impl IntoView {
-    let (actions, provider, page, scope) = (state.actions, state.provider, state.page, state.scope);
-    let (search, order, per_page) = (state.search, state.order, state.per_page);
+    let (actions, provider, list, scope) = (state.actions, state.provider, state.list, state.scope);
     let (providers, credentials, form) = (state.providers, state.credentials, state.form);
     Effect::new(move |_| {
         if let Some(Ok(_)) = actions.update.value().get() {
@@ -27,7 +26,7 @@ pub fn CredentialList(state: ListState) -> impl IntoView {
     view! {
         <div class="filters">
             <label>"Provider"
-                <select on:change=move |ev| { provider.set(event_target_value(&ev)); page.set(1); } prop:value=move || provider.get()>
+                <select on:change=move |ev| { provider.set(event_target_value(&ev)); list.page.set(1); } prop:value=move || provider.get()>
                     <option value="">"all providers"</option>
                     <Suspense>
                         {move || Suspend::new(async move {
@@ -42,20 +41,8 @@ pub fn CredentialList(state: ListState) -> impl IntoView {
                     </Suspense>
                 </select>
             </label>
-            <label>"Search names"
-                <input type="search" maxlength="100" prop:value=move || search.get()
-                    on:change=move |ev| { search.set(event_target_value(&ev)); page.set(1); }/>
-            </label>
-            <label>"Per page"
-                <select prop:value=move || per_page.get().to_string()
-                    on:change=move |ev| {
-                        if let Ok(size) = event_target_value(&ev).parse() { per_page.set(size); page.set(1); }
-                    }>
-                    {PAGE_SIZES.into_iter().map(|size| view! {
-                        <option value=size.to_string() selected=move || per_page.get() == size>{size}</option>
-                    }).collect_view()}
-                </select>
-            </label>
+            <SearchBox search=list.search page=list.page label="Search names"/>
+            <PageSizeChoice list/>
             // Metadata only: no key, no hint (the export is the domain's).
             {(scope == Scope::Global).then(|| view! {
                 <a class="export" href="/api/admin/credentials/export.csv" rel="external" download="credentials.csv">
@@ -66,11 +53,11 @@ pub fn CredentialList(state: ListState) -> impl IntoView {
         <FormError error=row_error/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
-                page_result(credentials.await, |list| {
-                    let filtered = !provider.get_untracked().is_empty() || !search.get_untracked().trim().is_empty();
+                page_result(credentials.await, |found| {
+                    let filtered = !provider.get_untracked().is_empty() || list.searching();
                     view! {
-                        <CredentialTable rows=list.rows scope actions order page filtered/>
-                        <Pager page total=list.total per_page=page_size(per_page.get_untracked()) noun="in all"/>
+                        <CredentialTable rows=found.rows scope actions list filtered/>
+                        <Pager page=list.page total=found.total per_page=page_size(list.per_page.get_untracked()) noun="in all"/>
                     }
                     .into_any()
                 })

@@ -9,24 +9,9 @@ use crate::api::credentials::{
     SetCredentialActive, TestCredential, UpdateCredential,
 };
 use crate::api::providers::list_enabled_providers;
-use crate::components::{url_param, UrlParam};
+use crate::components::{url_param, ListView, UrlParam};
 use crate::dto::{AvailableProviderDto, CredentialDto, Page, TemplateFieldDto};
 use crate::AppError;
-
-/// Rows a page holds unless the viewer picks another size.
-pub const PER_PAGE: u64 = 50;
-/// The page sizes offered.
-pub const PAGE_SIZES: [u64; 4] = [25, 50, 100, 200];
-
-/// The rows a page holds for `?per=`: a size the server takes (1 to 200), else the
-/// default, so an address typed by hand does not break the list.
-pub fn page_size(asked: u64) -> u64 {
-    if (1..=200).contains(&asked) {
-        asked
-    } else {
-        PER_PAGE
-    }
-}
 
 /// The row actions of a list, handed to the table and the forms.
 #[derive(Clone, Copy)]
@@ -54,11 +39,8 @@ pub struct ListState {
     pub actions: Actions,
     /// The provider filter (an identifier; empty for all).
     pub provider: UrlParam<String>,
-    /// Part of a name to look for (empty: every credential).
-    pub search: UrlParam<String>,
-    pub order: UrlParam<CredentialOrder>,
-    pub per_page: UrlParam<u64>,
-    pub page: UrlParam<u64>,
+    /// The search (part of a name), order, page size and page.
+    pub list: ListView<CredentialOrder>,
     /// Bumped when something outside the list's own actions changed its rows (a finished
     /// "Test all"), to load them again.
     pub reload: RwSignal<u32>,
@@ -99,17 +81,14 @@ impl ListState {
             refocus: StoredValue::new(None),
         };
         let provider = url_param("provider", String::new());
-        let page = url_param("page", 1_u64);
-        let search = url_param("q", String::new());
-        let order = url_param("order", CredentialOrder::Priority);
-        let per_page = url_param("per", PER_PAGE);
+        let list = ListView::new(CredentialOrder::Priority);
         let reload = RwSignal::new(0_u32);
         let providers = Resource::new(|| (), |_| list_enabled_providers());
         let credentials = Resource::new(
             move || {
                 (
-                    (provider.get(), search.get(), order.get(), per_page.get()),
-                    page.get(),
+                    (provider.get(), list.search.get(), list.order.get(), list.size()),
+                    list.page.get(),
                     actions.create.version().get(),
                     actions.update.version().get(),
                     actions.toggle.version().get(),
@@ -120,7 +99,7 @@ impl ListState {
                 )
             },
             move |((provider, search, order, per_page), page, ..)| {
-                list_credentials(scope, provider, page, search, order, page_size(per_page))
+                list_credentials(scope, provider, page, search, order, per_page)
             },
         );
         let selected = RwSignal::new(None);
@@ -138,10 +117,7 @@ impl ListState {
             scope,
             actions,
             provider,
-            search,
-            order,
-            per_page,
-            page,
+            list,
             reload,
             providers,
             credentials,

@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use super::state::Actions;
 use crate::api::credentials::{DeleteCredential, MoveCredential, SetCredentialActive, TestCredential};
 use crate::components::{
-    relative, Clipped, ConfirmButton, Moment, ProbeResult, RowMenu, StatusBadge, Tone, UrlParam,
+    relative, Clipped, ConfirmButton, CopyButton, EmptyList, ListView, Moment, ProbeResult, RowMenu,
+    SortHeader, StatusBadge, Tone,
 };
 use crate::dto::CredentialDto;
 use vocab::{CredentialId, CredentialOrder, Direction, DisabledReason, Outcome, Scope};
@@ -18,26 +19,23 @@ pub fn CredentialTable(
     actions: Actions,
     /// Whether a filter chose these rows: an empty list then means "nothing matches".
     filtered: bool,
-    /// The list's order: the column headers that set it say which is in force.
-    order: UrlParam<CredentialOrder>,
-    /// A new order starts again from the first page.
-    page: UrlParam<u64>,
+    /// The list's view: the column headers that order it say which order is in force.
+    list: ListView<CredentialOrder>,
 ) -> impl IntoView {
     if rows.is_empty() {
-        let text = match (filtered, scope) {
-            (true, _) => "Nothing matches this filter.",
-            (false, Scope::Global) => "No credentials yet: add the first one below.",
-            (false, Scope::Personal) => "You have no connections yet: add one below.",
+        let nothing_yet = match scope {
+            Scope::Global => "No credentials yet: add the first one below.",
+            Scope::Personal => "You have no connections yet: add one below.",
         };
-        return view! { <p class="empty">{text}</p> }.into_any();
+        return view! { <EmptyList filtered nothing_yet/> }.into_any();
     }
     view! {
         <div class="table-scroll" tabindex="0"><table class="list" id="credentials">
             <thead><tr>
-                <SortHeader order page by=CredentialOrder::Priority label="Priority"/>
-                <SortHeader order page by=CredentialOrder::Name label="Name"/>
+                <SortHeader list by=CredentialOrder::Priority label="Priority"/>
+                <SortHeader list by=CredentialOrder::Name label="Name"/>
                 <th>"Provider"</th><th>"Key"</th><th>"Status"</th><th>"Usage"</th>
-                <SortHeader order page by=CredentialOrder::LastUsed label="Last used"/>
+                <SortHeader list by=CredentialOrder::LastUsed label="Last used" descending=true/>
                 <th>"Last test"</th><th>"Actions"</th>
             </tr></thead>
             <tbody>
@@ -46,32 +44,6 @@ pub fn CredentialTable(
         </table></div>
     }
     .into_any()
-}
-
-/// A column header that orders the list by its column; `aria-sort` says which does.
-#[component]
-fn SortHeader(
-    order: UrlParam<CredentialOrder>,
-    page: UrlParam<u64>,
-    by: CredentialOrder,
-    label: &'static str,
-) -> impl IntoView {
-    let current = move || order.get() == by;
-    // Priority and name read upwards, last use from the most recent.
-    let direction = match by {
-        CredentialOrder::LastUsed => "descending",
-        _ => "ascending",
-    };
-    view! {
-        <th aria-sort=move || if current() { direction } else { "none" }>
-            <button type="button" class="sort" data-order=by.as_str() on:click=move |_| { order.set(by); page.set(1); }>
-                {label}
-                {move || current().then(|| view! {
-                    <span aria-hidden="true">{if direction == "ascending" { " ▲" } else { " ▼" }}</span>
-                })}
-            </button>
-        </th>
-    }
 }
 
 /// One row. Its buttons dispatch the list's actions directly: a row is a few hundred
@@ -93,6 +65,7 @@ fn CredentialRow(credential: CredentialDto, scope: Scope, actions: Actions) -> i
     );
     let row_name = name.clone();
     let menu_name = name.clone();
+    let copy_name = name.clone();
     let tested = move || {
         actions
             .test
@@ -162,6 +135,7 @@ fn CredentialRow(credential: CredentialDto, scope: Scope, actions: Actions) -> i
                     <button type="button" class="secondary" on:click=move |_| actions.editing.set(Some(credential.clone()))>
                         "Edit / replace key"
                     </button>
+                    <CopyButton text=id.to_string() label="Copy id" about=format!("of {copy_name}")/>
                     <ConfirmButton label="Delete" confirm="Delete for good"
                         on_confirm=move || { actions.delete.dispatch(DeleteCredential { scope, id }); }/>
                 </RowMenu>

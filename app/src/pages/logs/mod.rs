@@ -9,11 +9,11 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::logs::list_request_logs;
 use crate::api::providers::list_providers;
-use crate::components::{encode_query_value, page_result, url_param, Pager};
+use crate::components::{
+    encode_query_value, page_result, page_size, url_param, ListView, PageSizeChoice, Pager, SearchBox,
+};
 use table::LogTable;
-use vocab::{LogKind, Outcome};
-
-const PER_PAGE: u64 = 50;
+use vocab::{LogKind, LogOrder, Outcome};
 
 /// How the page names each kind of request, in the filter and in the rows alike (the
 /// stored words, `probe` and `health`, are the API's).
@@ -44,12 +44,19 @@ pub fn RequestLogsPage() -> impl IntoView {
     let status = move || Outcome::parse(&status_param.get());
     let kind_param = url_param("kind", String::new());
     let kind = move || LogKind::parse(&kind_param.get());
-    let page = url_param("page", 1_u64);
+    let list = ListView::new(LogOrder::Newest);
     let logs = Resource::new(
-        move || (provider.get(), status(), kind(), request.get(), page.get()),
-        |(provider, status, kind, request, page)| list_request_logs(provider, status, kind, request, page),
+        move || {
+            (
+                (provider.get(), status(), kind(), request.get()),
+                (list.search.get(), list.order.get(), list.page.get(), list.size()),
+            )
+        },
+        |((provider, status, kind, request), (search, order, page, per_page))| {
+            list_request_logs(provider, status, kind, request, page, search, order, per_page)
+        },
     );
-    let refilter = move || page.set(1);
+    let refilter = move || list.page.set(1);
     let navigate = use_navigate();
     let find_request = move |ev| {
         let id = event_target_value(&ev);
@@ -101,6 +108,8 @@ pub fn RequestLogsPage() -> impl IntoView {
             <label>"Request id"
                 <input type="search" name="request" placeholder="x-request-id" on:change=find_request prop:value=move || request.get()/>
             </label>
+            <SearchBox search=list.search page=list.page label="Search requests"/>
+            <PageSizeChoice list/>
         </div>
         {move || {
             let id = request.get();
@@ -112,10 +121,18 @@ pub fn RequestLogsPage() -> impl IntoView {
         }}
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
-                page_result(logs.await, |list| {
+                page_result(logs.await, |found| {
+                    let filtered = !provider.get_untracked().is_empty() || status_param.get_untracked() != ""
+                        || kind_param.get_untracked() != "" || !request.get_untracked().is_empty() || list.searching();
+                    let per_page = page_size(list.per_page.get_untracked());
+                    let labels = match list.order.get_untracked() {
+                        LogOrder::Newest => ("Newer", "Older"),
+                        LogOrder::Oldest => ("Older", "Newer"),
+                        LogOrder::Slowest => ("Slower", "Faster"),
+                    };
                     view! {
-                        <LogTable rows=list.rows/>
-                        <Pager page total=list.total per_page=PER_PAGE noun="request(s)" labels=("Newer", "Older")/>
+                        <LogTable rows=found.rows list filtered/>
+                        <Pager page=list.page total=found.total per_page noun="request(s)" labels/>
                     }
                     .into_any()
                 })

@@ -1,19 +1,21 @@
 use std::collections::HashMap;
 
 use leptos::prelude::*;
-use vocab::LogKind;
+use vocab::{LogKind, LogOrder};
 
 use super::{kind_label, request_link};
-use crate::components::Moment;
+use crate::components::{EmptyList, ListView, Moment, SortHeader};
 use crate::dto::RequestLogDto;
 
 /// The rows in their order, except that the attempts of one gateway request are put
-/// together where its newest attempt was, first attempt first.
-fn grouped(rows: Vec<RequestLogDto>) -> Vec<Vec<RequestLogDto>> {
+/// together where its first listed attempt was, first attempt first. Read slowest first,
+/// rows stay apart: together they would break that order.
+fn grouped(rows: Vec<RequestLogDto>, order: LogOrder) -> Vec<Vec<RequestLogDto>> {
     let mut groups: Vec<Vec<RequestLogDto>> = Vec::new();
     let mut by_request: HashMap<String, usize> = HashMap::new();
     for row in rows {
-        let request = row.request_id.clone().filter(|_| row.kind == LogKind::Gateway);
+        let request =
+            (row.request_id.clone()).filter(|_| row.kind == LogKind::Gateway && order != LogOrder::Slowest);
         if let Some(&at) = request.as_ref().and_then(|id| by_request.get(id)) {
             groups[at].push(row);
             continue;
@@ -40,11 +42,16 @@ fn short_id(id: &str) -> String {
 }
 
 #[component]
-pub fn LogTable(rows: Vec<RequestLogDto>) -> impl IntoView {
+pub fn LogTable(
+    rows: Vec<RequestLogDto>,
+    /// The list's view: its time and latency headers order it.
+    list: ListView<LogOrder>,
+    filtered: bool,
+) -> impl IntoView {
     if rows.is_empty() {
-        return view! { <p class="empty">"No request matches."</p> }.into_any();
+        return view! { <EmptyList filtered nothing_yet="No requests yet."/> }.into_any();
     }
-    let groups = grouped(rows)
+    let groups = grouped(rows, list.order.get_untracked())
         .into_iter()
         .map(|group| {
             let attempts = group.len();
@@ -64,8 +71,11 @@ pub fn LogTable(rows: Vec<RequestLogDto>) -> impl IntoView {
     view! {
         <div class="table-scroll" tabindex="0"><table class="list" id="request-logs">
             <thead><tr>
-                <th>"Time (UTC)"</th><th>"Kind"</th><th>"Request"</th><th>"Provider"</th><th>"Credential"</th><th>"Model"</th>
-                <th>"Outcome"</th><th>"HTTP"</th><th>"Latency"</th><th>"Tokens"</th><th>"Error"</th>
+                <SortHeader list by=LogOrder::Newest reverse=LogOrder::Oldest label="Time" descending=true/>
+                <th>"Kind"</th><th>"Request"</th><th>"Provider"</th><th>"Credential"</th><th>"Model"</th>
+                <th>"Outcome"</th><th>"HTTP"</th>
+                <SortHeader list by=LogOrder::Slowest label="Latency" descending=true/>
+                <th>"Tokens"</th><th>"Error"</th>
             </tr></thead>
             {groups}
         </table></div>
@@ -161,7 +171,7 @@ mod tests {
             row(Some("a"), 3),
             row(Some("b"), 4),
         ];
-        let groups = grouped(rows);
+        let groups = grouped(rows.clone(), LogOrder::Newest);
         let shape: Vec<(Option<String>, usize)> = groups
             .iter()
             .map(|g| (g[0].request_id.clone(), g.len()))
@@ -171,6 +181,8 @@ mod tests {
             [(Some("b".to_owned()), 2), (None, 1), (Some("a".to_owned()), 1)]
         );
         assert!(groups[0][0].created_at < groups[0][1].created_at);
+        // Slowest first, each row stays where the order put it.
+        assert_eq!(grouped(rows, LogOrder::Slowest).len(), 4);
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! The overview: counts for everyone; for admins, each provider's requests, tokens and
+//! The overview: for admins, the instance's counts and each provider's requests, tokens and
 //! health over the last 24 hours or 7 days (charts and a table with the same numbers)
 //! and what is out of rotation.
 
@@ -25,14 +25,19 @@ pub fn OverviewPage() -> impl IntoView {
         <h1>"Overview"</h1>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
-                page_result(overview.await, |o| view! {
-                    <div class="figures">
-                        <Figure label="Providers" value=o.providers detail=format!("{} enabled", o.enabled_providers)/>
-                        <Figure label="Credentials" value=o.credentials detail=format!("{} active", o.active_credentials)/>
-                        <Figure label="Users" value=o.users detail=String::new()/>
-                        <Figure label="Templates" value=o.templates detail=String::new()/>
-                    </div>
-                }.into_any())
+                match overview.await {
+                    Ok(o) => view! {
+                        <div class="figures">
+                            <Figure label="Providers" value=o.providers detail=format!("{} enabled", o.enabled_providers)/>
+                            <Figure label="Credentials" value=o.credentials detail=format!("{} active", o.active_credentials)/>
+                            <Figure label="Users" value=o.users detail=String::new()/>
+                            <Figure label="Templates" value=o.templates detail=String::new()/>
+                        </div>
+                    }.into_any(),
+                    // The instance's counts are the admins'; a user's own figures follow.
+                    Err(AppError::Forbidden) => ().into_any(),
+                    Err(error) => page_result(Err::<(), _>(error), |_| ().into_any()),
+                }
             })}
         </Suspense>
         // A Transition: switching the window keeps the section (and the focused link)

@@ -2,15 +2,18 @@ use leptos::prelude::*;
 
 use super::create_form::CreateProviderForm;
 use crate::api::providers::{list_providers, CreateProvider, DeleteProvider, SetProviderEnabled};
-use crate::components::{page_result, ConfirmButton, FormError, StatusBadge, Tone};
+use crate::components::{
+    page_result, url_param, ConfirmButton, CopyButton, EmptyList, FormError, SearchBox, StatusBadge, Tone,
+};
 use crate::dto::ProviderDto;
 
 /// The admin's view: every provider, filters, enable/disable, delete, create.
 #[component]
 pub fn ProviderRegistry() -> impl IntoView {
-    let kind = RwSignal::new(String::from("all"));
-    let status = RwSignal::new(String::from("all"));
-    let search = RwSignal::new(String::new());
+    // Kept in the address, as every list's view is.
+    let kind = url_param("kind", String::from("all"));
+    let status = url_param("status", String::from("all"));
+    let search = url_param("q", String::new());
     let create = ServerAction::<CreateProvider>::new();
     let toggle = ServerAction::<SetProviderEnabled>::new();
     let delete = ServerAction::<DeleteProvider>::new();
@@ -50,15 +53,16 @@ pub fn ProviderRegistry() -> impl IntoView {
                     <option value="disabled">"disabled"</option>
                 </select>
             </label>
-            <label>"Search"
-                <input type="search" placeholder="name or identifier"
-                    on:input=move |ev| search.set(event_target_value(&ev)) prop:value=move || search.get()/>
-            </label>
+            <SearchBox search label="Search providers"/>
         </div>
         <FormError error=row_error/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
-                page_result(providers.await, |rows| view! { <ProviderTable rows toggle delete/> }.into_any())
+                page_result(providers.await, |rows| {
+                    let filtered = kind.get_untracked() != "all" || status.get_untracked() != "all"
+                        || !search.get_untracked().trim().is_empty();
+                    view! { <ProviderTable rows toggle delete filtered/> }.into_any()
+                })
             })}
         </Transition>
         <CreateProviderForm create/>
@@ -70,9 +74,11 @@ fn ProviderTable(
     rows: Vec<ProviderDto>,
     toggle: ServerAction<SetProviderEnabled>,
     delete: ServerAction<DeleteProvider>,
+    filtered: bool,
 ) -> impl IntoView {
     if rows.is_empty() {
-        return view! { <p class="empty">"No provider matches."</p> }.into_any();
+        return view! { <EmptyList filtered nothing_yet="No providers yet: add the first one below."/> }
+            .into_any();
     }
     view! {
         <div class="table-scroll" tabindex="0"><table class="list" id="providers">
@@ -84,12 +90,13 @@ fn ProviderTable(
                     let id = p.id.to_string();
                     let id_for_delete = id.clone();
                     let identifier = p.identifier.clone();
+                    let copy_url = (p.base_url.clone(), format!("{}'s base URL", p.name));
                     view! {
                         <tr data-identifier=identifier>
                             <td class="priority">{p.default_priority}</td>
                             <td><a href=format!("/providers/{}", p.id)>{p.name}</a></td>
                             <td><code>{p.identifier}</code></td>
-                            <td class="url">{p.base_url}</td>
+                            <td class="url">{p.base_url} " " <CopyButton text=copy_url.0 about=copy_url.1/></td>
                             <td>{if p.is_system { "system" } else { "custom" }}</td>
                             <td class="status"><StatusBadge tone=Tone::on(p.enabled) text=if p.enabled { "enabled" } else { "disabled" }/></td>
                             <td class="actions">

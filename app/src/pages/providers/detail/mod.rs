@@ -11,7 +11,7 @@ use vocab::ProviderId;
 
 use crate::api::models::{AddModel, SetModelEnabled, SyncModels};
 use crate::api::providers::{get_provider, SetProviderEnabled, UpdateProvider};
-use crate::components::{page_result, saves, ConfirmButton, FormError};
+use crate::components::{page_result, saves, ConfirmButton, CopyButton, FormError};
 use crate::AppError;
 use edit_form::EditProviderForm;
 use model_table::{AddModelForm, ModelTable};
@@ -74,6 +74,11 @@ pub fn ProviderDetailPage() -> impl IntoView {
                             <span class="status" data-enabled=provider.enabled.to_string()>
                                 {if provider.enabled { "enabled" } else { "disabled" }}
                             </span>
+                        </p>
+                        <p class="copy-row ids">
+                            "id " <code>{id.to_string()}</code> " " <CopyButton text=id.to_string() label="Copy id"/>
+                            " · identifier " <code>{provider.identifier.clone()}</code> " "
+                            <CopyButton text=provider.identifier.clone() label="Copy identifier"/>
                         </p>
                         <ActionForm action=toggle>
                             <input type="hidden" name="id" value=id.to_string()/>
