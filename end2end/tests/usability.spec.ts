@@ -94,6 +94,10 @@ test("the admin's own row on the users page offers neither Disable nor a role ch
   await expect(other.getByRole('button', { name: /^(Disable|Enable)$/ })).toHaveCount(1);
   await openRowMenu(other);
   await expect(other.getByRole('button', { name: /^Make (admin|user)$/ })).toHaveCount(1);
+  // Tabbing past its last item (role, reset, copy id, delete) closes the menu.
+  await other.locator('details.row-menu summary').focus();
+  for (let step = 0; step < 5; step++) await page.keyboard.press('Tab');
+  expect(await other.locator('details.row-menu').getAttribute('open')).toBeNull();
 });
 
 test('disabling and deleting a provider ask first; Escape and Cancel change nothing', async ({ page }) => {

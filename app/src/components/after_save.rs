@@ -47,14 +47,15 @@ pub fn after_save<T: 'static>(
     (form, notice.into())
 }
 
-/// The notice [`after_save`] keeps: a toast in the page's corner (in the form's place
-/// for assistive technology, a live region).
+/// The notice [`after_save`] keeps: a toast in the page's corner, inside a live region
+/// that is on the page before any text (screen readers announce changes to a region
+/// they already know, not a region that appears with its text).
 #[component]
 pub fn SavedNotice(notice: Signal<Option<String>>) -> impl IntoView {
-    move || {
-        notice
-            .get()
-            .map(|text| view! { <p class="ok toast" role="status">{text}</p> })
+    view! {
+        <div role="status" class="notice">
+            {move || notice.get().map(|text| view! { <p class="ok toast">{text}</p> })}
+        </div>
     }
 }
 

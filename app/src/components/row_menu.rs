@@ -8,7 +8,7 @@ use leptos::wasm_bindgen::JsCast;
 
 /// `label` names the menu for assistive technology ("More actions for Team key").
 /// Escape closes it and puts focus back on its button, unless something inside (a
-/// confirmation) used the key first.
+/// confirmation) used the key first; moving the focus out of it closes it too.
 #[component]
 pub fn RowMenu(#[prop(into)] label: String, children: Children) -> impl IntoView {
     let menu = NodeRef::<html::Details>::new();
@@ -26,8 +26,22 @@ pub fn RowMenu(#[prop(into)] label: String, children: Children) -> impl IntoView
             }
         }
     };
+    // Tabbing past the last item closes the menu. Focus that goes nowhere (a button
+    // replaced as a confirmation opens) leaves it open.
+    let leave = move |ev: leptos::ev::FocusEvent| {
+        let Some(menu) = menu.get() else { return };
+        let Some(next) = ev
+            .related_target()
+            .and_then(|t| t.dyn_into::<leptos::web_sys::Node>().ok())
+        else {
+            return;
+        };
+        if !menu.contains(Some(&next)) {
+            let _ = menu.remove_attribute("open");
+        }
+    };
     view! {
-        <details class="row-menu" node_ref=menu on:keydown=close>
+        <details class="row-menu" node_ref=menu on:keydown=close on:focusout=leave>
             <summary class="secondary" aria-label=label>"More"</summary>
             <div class="row-menu-items">{children()}</div>
         </details>

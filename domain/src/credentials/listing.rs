@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use sea_orm::sea_query::{Expr, NullOrdering};
+use sea_orm::sea_query::{Expr, Func, NullOrdering};
 use sea_orm::{
     ColumnTrait, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
@@ -53,7 +53,15 @@ impl CredentialService {
         let total = select.clone().count(&self.db).await?;
         let select = match query.order {
             CredentialOrder::Priority => ordered(select),
+            // Lowered, so both databases agree on "alpha" and "Beta".
             CredentialOrder::Name => select
+                .order_by(
+                    Expr::expr(Func::lower(Expr::col((
+                        credentials::Entity,
+                        credentials::Column::Name,
+                    )))),
+                    Order::Asc,
+                )
                 .order_by_asc(credentials::Column::Name)
                 .order_by_asc(credentials::Column::Id),
             CredentialOrder::LastUsed => select

@@ -101,10 +101,13 @@ impl OverviewService {
     /// busiest first.
     pub async fn figures(&self, _admin: &Admin, now: DateTime<Utc>, window: Window) -> DomainResult<Figures> {
         let (count, hours) = buckets(window);
-        let current_hour = now
-            .duration_trunc(Duration::hours(1))
+        // Buckets start on whole multiples of their length since the epoch: hours, or
+        // 00/06/12/18 UTC, so a day's label marks a bucket that starts at midnight. The
+        // last one is the bucket under way.
+        let current = now
+            .duration_trunc(Duration::hours(hours))
             .map_err(DomainError::internal)?;
-        let since = current_hour - Duration::hours(count as i64 * hours - 1);
+        let since = current - Duration::hours((count as i64 - 1) * hours);
         // Independent reads: on separate connections they run side by side.
         let (hourly, p95, known) =
             tokio::try_join!(sql::hourly(&self.db, since), sql::p95(&self.db, since), async {

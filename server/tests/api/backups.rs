@@ -112,8 +112,6 @@ async fn a_backup_made_while_writing_restores_into_a_fresh_database_row_for_row(
     };
     tokio::time::sleep(Duration::from_millis(50)).await;
     let backup = backups_of(&app, dir.path()).create().await.unwrap();
-    tokio::time::sleep(Duration::from_millis(50)).await;
-    writer.abort();
     let manifest = backup.manifest.clone().unwrap();
     let logs_in_archive = manifest
         .tables
@@ -121,12 +119,24 @@ async fn a_backup_made_while_writing_restores_into_a_fresh_database_row_for_row(
         .find(|t| t.name == "request_logs")
         .unwrap()
         .rows;
-    let logs_now = fingerprint(&app)
-        .await
-        .into_iter()
-        .find(|t| t.0 == "request_logs")
-        .unwrap()
-        .1;
+    let logs = || async {
+        use sea_orm::PaginatorTrait;
+        domain::entities::request_logs::Entity::find()
+            .count(&app.db)
+            .await
+            .unwrap()
+    };
+    // The writer goes on after the backup: waited for (not a fixed pause, which a busy
+    // machine can outlast) until it has added rows the archive does not hold.
+    let mut logs_now = logs().await;
+    for _ in 0..200 {
+        if logs_now > logs_in_archive {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+        logs_now = logs().await;
+    }
+    writer.abort();
     assert!(
         logs_in_archive > 0 && logs_in_archive < logs_now,
         "the backup ran while rows were added: {logs_in_archive} in it, {logs_now} now"

@@ -612,7 +612,7 @@ async fn a_list_is_searched_by_name_ordered_by_name_or_last_use_and_sized(app: T
     use sea_orm::{ColumnTrait, QueryFilter};
     let admin = app.admin().await;
     let mut ids = Vec::new();
-    for (n, name) in ["zeta main", "alpha backup", "beta_50%"].into_iter().enumerate() {
+    for (n, name) in ["zeta main", "alpha backup", "Beta_50%"].into_iter().enumerate() {
         let body = json!({"name": name, "provider": "groq", "priority": n + 1,
             "fields": {"api_key": format!("gsk-order-{n}-000000000001")}});
         ids.push(
@@ -640,14 +640,15 @@ async fn a_list_is_searched_by_name_ordered_by_name_or_last_use_and_sized(app: T
         async move { json_of(&admin, Method::GET, url, None).await }
     };
     let cases: [(&str, &[&str]); 7] = [
-        ("", &["zeta main", "alpha backup", "beta_50%"]),
+        ("", &["zeta main", "alpha backup", "Beta_50%"]),
         ("search=ALPHA", &["alpha backup"]),
         // `%` and `_` are characters, not wildcards.
-        ("search=%25", &["beta_50%"]),
-        ("search=a_5", &["beta_50%"]),
+        ("search=%25", &["Beta_50%"]),
+        ("search=a_5", &["Beta_50%"]),
         ("search=a_m", &[]),
-        ("order=name", &["alpha backup", "beta_50%", "zeta main"]),
-        ("order=last-used", &["beta_50%", "zeta main", "alpha backup"]),
+        // In any case: "Beta" between "alpha" and "zeta" on both databases.
+        ("order=name", &["alpha backup", "Beta_50%", "zeta main"]),
+        ("order=last-used", &["Beta_50%", "zeta main", "alpha backup"]),
     ];
     for (query, want) in cases {
         let (status, got) = list(query).await;

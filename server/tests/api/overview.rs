@@ -154,8 +154,15 @@ async fn overview_figures_match_the_logs(app: TestApp) {
         (json!("7d"), json!(6))
     );
     let week_since: DateTime<Utc> = week["since"].as_str().unwrap().parse().unwrap();
+    // 27 whole buckets and the one under way, each starting at 00, 06, 12 or 18 UTC.
+    use chrono::Timelike;
     assert!(
-        week_since <= now - Duration::hours(167) && week_since > now - Duration::hours(168),
+        week_since <= now - Duration::hours(162) && week_since > now - Duration::hours(168),
+        "{week_since}"
+    );
+    assert_eq!(
+        (week_since.hour() % 6, week_since.minute(), week_since.second()),
+        (0, 0, 0),
         "{week_since}"
     );
     let fake_week = provider_figures(&week, "fake");

@@ -63,26 +63,43 @@ fn MyUsage(usage: UsageDto) -> impl IntoView {
         figure(d.requests, d.prompt_tokens, d.completion_tokens)
     });
     let (week_requests, week_tokens) = figure(usage.requests, usage.prompt_tokens, usage.completion_tokens);
-    let per_day: Vec<BarGroup> = usage
-        .days
-        .iter()
-        .map(|d| BarGroup {
-            label: d.day.clone(),
-            colour: 0,
-            values: vec![Some(d.requests as f64)],
+    // A bar for every day of the report, idle days at zero: the report lists days with use.
+    let per_day: Vec<BarGroup> = report_days(&usage.from, &usage.to)
+        .into_iter()
+        .map(|day| {
+            let requests = usage.days.iter().find(|d| d.day == day).map_or(0, |d| d.requests);
+            BarGroup {
+                label: day,
+                colour: 0,
+                values: vec![Some(requests as f64)],
+            }
         })
         .collect();
+    let show_chart = usage.requests > 0 && !per_day.is_empty();
     view! {
         <div class="figures">
             <Figure label="Today" value=today_requests detail=today_tokens/>
             <Figure label="Last 7 days" value=week_requests detail=week_tokens/>
         </div>
-        {(!per_day.is_empty()).then(|| view! {
+        {show_chart.then(|| view! {
             <div class="charts">
                 <BarChart title="Your requests per day" unit="requests" series=vec!["requests"] groups=per_day counts=true/>
             </div>
         })}
     }
+}
+
+/// Every day from `from` to `to` (`YYYY-MM-DD`, both included); none when either is
+/// unreadable.
+fn report_days(from: &str, to: &str) -> Vec<String> {
+    let parse = |day: &str| chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").ok();
+    let (Some(from), Some(to)) = (parse(from), parse(to)) else {
+        return Vec::new();
+    };
+    from.iter_days()
+        .take_while(|day| *day <= to)
+        .map(|day| day.format("%Y-%m-%d").to_string())
+        .collect()
 }
 
 /// Each connection's status, last test, use this month and last use.
@@ -125,4 +142,18 @@ fn ConnectionHealth(rows: Vec<CredentialDto>) -> impl IntoView {
         <p><a href="/connections">"Manage your connections"</a></p>
     }
     .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::report_days;
+
+    #[test]
+    fn every_day_of_the_report_has_a_bar() {
+        assert_eq!(
+            report_days("2026-02-27", "2026-03-02"),
+            ["2026-02-27", "2026-02-28", "2026-03-01", "2026-03-02"]
+        );
+        assert!(report_days("someday", "2026-03-02").is_empty());
+    }
 }
