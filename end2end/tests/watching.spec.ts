@@ -71,6 +71,17 @@ test('the overview charts each provider\'s last 24 hours and lists the numbers',
   await expect(page.locator('.figures').first()).toBeVisible();
   await expect(page.locator('#health')).toHaveCount(0);
   await expect(page.locator('[data-figure="users"]')).toHaveCount(0);
+  // Nor does their page ask for the admins' figures (which would be refused).
+  const asked: string[] = [];
+  page.on('request', (request) => {
+    if (/\/rpc\/(get_figures|get_overview)/.test(request.url())) asked.push(request.url());
+  });
+  await hydrated(page);
+  await page.getByRole('link', { name: 'API tokens' }).click();
+  await expect(page.getByRole('heading', { name: 'API tokens' })).toBeVisible();
+  await page.getByRole('link', { name: 'Overview' }).click();
+  await expect(page.locator('#my-usage')).toBeVisible();
+  expect(asked).toEqual([]);
   await expect(page.locator('#my-usage [data-figure="today"] .figure-value')).toHaveText(/^\d+$/);
   await expect(page.locator('#my-connections').getByRole('link', { name: /Manage your connections|Add your first key/ })).toBeVisible();
 });

@@ -9,6 +9,7 @@ mod mine;
 
 use mine::MyOverview;
 
+use crate::api::auth::current_user;
 use crate::api::overview::{get_figures, get_overview};
 use crate::components::{page_result, url_param, BarChart, BarGroup, LineChart, LineSeries};
 use crate::dto::{FiguresDto, ProviderFiguresDto, SidelinedDto};
@@ -17,16 +18,35 @@ use vocab::{DisabledReason, Window};
 
 #[component]
 pub fn OverviewPage() -> impl IntoView {
-    let overview = Resource::new(|| (), |_| get_overview());
+    // A user's overview is their own: the admins' figures are not even asked for.
+    let me = Resource::new(|| (), |_| current_user());
+    let is_admin = move || async move { me.await.map(|user| user.is_some_and(|u| u.is_admin())) };
+    let overview = Resource::new(
+        || (),
+        move |_| async move {
+            match is_admin().await? {
+                true => get_overview().await.map(Some),
+                false => Ok(None),
+            }
+        },
+    );
     let window = url_param("window", Window::Day);
-    let health = Resource::new(move || window.get(), get_figures);
+    let health = Resource::new(
+        move || window.get(),
+        move |window| async move {
+            match is_admin().await? {
+                true => get_figures(window).await.map(Some),
+                false => Ok(None),
+            }
+        },
+    );
     view! {
         <Title text="Overview"/>
         <h1>"Overview"</h1>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match overview.await {
-                    Ok(o) => view! {
+                    Ok(Some(o)) => view! {
                         <div class="figures">
                             <Figure label="Providers" value=o.providers detail=format!("{} enabled", o.enabled_providers)/>
                             <Figure label="Credentials" value=o.credentials detail=format!("{} active", o.active_credentials)/>
@@ -35,7 +55,7 @@ pub fn OverviewPage() -> impl IntoView {
                         </div>
                     }.into_any(),
                     // The instance's counts are the admins'; a user's own figures follow.
-                    Err(AppError::Forbidden) => ().into_any(),
+                    Ok(None) | Err(AppError::Forbidden) => ().into_any(),
                     Err(error) => page_result(Err::<(), _>(error), |_| ().into_any()),
                 }
             })}
@@ -45,9 +65,9 @@ pub fn OverviewPage() -> impl IntoView {
         <Transition>
             {move || Suspend::new(async move {
                 match health.await {
-                    Ok(health) => view! { <HealthSection health/> }.into_any(),
+                    Ok(Some(health)) => view! { <HealthSection health/> }.into_any(),
                     // A user sees their own connections and requests instead.
-                    Err(AppError::Forbidden) => view! { <MyOverview/> }.into_any(),
+                    Ok(None) | Err(AppError::Forbidden) => view! { <MyOverview/> }.into_any(),
                     Err(error) => page_result(Err::<(), _>(error), |_| ().into_any()),
                 }
             })}
