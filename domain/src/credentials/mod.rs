@@ -9,6 +9,7 @@ mod import;
 mod input;
 mod listing;
 pub(crate) mod ownership;
+mod pasted;
 mod reorder;
 mod sealing;
 mod service;
@@ -18,8 +19,9 @@ pub(crate) mod usage;
 mod view;
 
 pub(crate) use destination::{destination, refused_destination};
-pub use import::{parse_keys, ImportBatch, ImportRow, KeyLine, MAX_KEYS};
+pub use import::{ImportBatch, ImportRow};
 pub use input::{CredentialPatch, ListQuery, NewCredential};
+pub use pasted::{parse_keys, KeyLine, MAX_KEYS};
 pub use service::CredentialService;
 pub use view::{month_of, CredentialDetails, CredentialView, Moves};
 pub(crate) use view::{owner_email, scope_of, with_provider};

@@ -12,7 +12,7 @@ use mine::MyOverview;
 use crate::api::auth::current_user;
 use crate::api::overview::{get_figures, get_overview};
 use crate::components::{page_result, url_param, BarChart, BarGroup, LineChart, LineSeries};
-use crate::dto::{FiguresDto, ProviderFiguresDto, SidelinedDto};
+use crate::dto::{FiguresDto, HourDto, ProviderFiguresDto, SidelinedDto};
 use crate::AppError;
 use vocab::{DisabledReason, Window};
 
@@ -164,43 +164,30 @@ fn HealthSection(health: FiguresDto) -> impl IntoView {
                 .collect()
         })
         .unwrap_or_default();
-    let errors: Vec<LineSeries> = busy
-        .iter()
-        .enumerate()
-        .map(|(n, p)| LineSeries {
-            name: p.provider.clone(),
-            values: p.hourly.iter().map(|h| h.errors as f64).collect(),
-            colour: n,
-        })
-        .collect();
-    let latency: Vec<BarGroup> = busy
-        .iter()
-        .enumerate()
-        .map(|(n, p)| BarGroup {
-            label: p.provider.clone(),
-            colour: n,
-            values: vec![p.avg_latency_ms, p.p95_latency_ms.map(|v| v as f64)],
-        })
-        .collect();
-    let success: Vec<BarGroup> = busy
-        .iter()
-        .enumerate()
-        .map(|(n, p)| BarGroup {
-            label: p.provider.clone(),
-            colour: n,
-            values: vec![p.success_rate.map(|r| r * 100.0)],
-        })
-        .collect();
-    let tokens: Vec<LineSeries> = busy
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.tokens > 0)
-        .map(|(n, p)| LineSeries {
-            name: p.provider.clone(),
-            values: p.hourly.iter().map(|h| h.tokens as f64).collect(),
-            colour: n,
-        })
-        .collect();
+    // One series or bar group per busy provider, in its colour.
+    let lines = |value: fn(&HourDto) -> f64, keep: fn(&ProviderFiguresDto) -> bool| -> Vec<LineSeries> {
+        (busy.iter().enumerate())
+            .filter(|(_, p)| keep(p))
+            .map(|(n, p)| LineSeries {
+                name: p.provider.clone(),
+                values: p.hourly.iter().map(value).collect(),
+                colour: n,
+            })
+            .collect()
+    };
+    let bars = |values: fn(&ProviderFiguresDto) -> Vec<Option<f64>>| -> Vec<BarGroup> {
+        (busy.iter().enumerate())
+            .map(|(n, p)| BarGroup {
+                label: p.provider.clone(),
+                colour: n,
+                values: values(p),
+            })
+            .collect()
+    };
+    let errors = lines(|h| h.errors as f64, |_| true);
+    let latency = bars(|p| vec![p.avg_latency_ms, p.p95_latency_ms.map(|v| v as f64)]);
+    let success = bars(|p| vec![p.success_rate.map(|r| r * 100.0)]);
+    let tokens = lines(|h| h.tokens as f64, |p| p.tokens > 0);
     let token_chart = (!tokens.is_empty()).then(|| {
         let labels = labels.clone();
         view! {
