@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 use leptos::prelude::*;
 
-use super::{url_param, UrlParam};
+use super::{url_param, url_param_among, UrlParam};
 
 /// Rows a page holds unless the viewer picks another size.
 pub const PER_PAGE: u64 = 50;
@@ -48,9 +48,14 @@ impl<O: ListOrder> Copy for ListView<O> {}
 
 impl<O: ListOrder> ListView<O> {
     pub fn new(default_order: O) -> Self {
+        Self::among(default_order, |_| true)
+    }
+
+    /// A list read in only some of `O`'s orders; another in the address reads as the default.
+    pub fn among(default_order: O, readable: fn(&O) -> bool) -> Self {
         Self {
             search: url_param("q", String::new()),
-            order: url_param("order", default_order),
+            order: url_param_among("order", default_order, readable),
             per_page: url_param("per", PER_PAGE),
             page: url_param("page", 1_u64),
         }

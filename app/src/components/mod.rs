@@ -38,4 +38,4 @@ pub use row_menu::RowMenu;
 pub use status_badge::{Clipped, StatusBadge, Tone};
 pub use status_pages::{Forbidden, NotFound};
 pub use theme::{chosen_theme, ThemeToggle};
-pub use url_param::{encode_query_value, url_param, UrlParam};
+pub use url_param::{encode_query_value, url_param, url_param_among, UrlParam};

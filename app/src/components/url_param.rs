@@ -27,13 +27,22 @@ pub fn url_param<T>(key: &'static str, default: T) -> UrlParam<T>
 where
     T: FromStr + ToString + PartialEq + Clone + Send + Sync + 'static,
 {
+    url_param_among(key, default, |_| true)
+}
+
+/// As [`url_param`], for a page that reads only some of `T`'s values: one it does not
+/// (typed or linked by hand) reads as `default`, like an unreadable one.
+pub fn url_param_among<T>(key: &'static str, default: T, readable: fn(&T) -> bool) -> UrlParam<T>
+where
+    T: FromStr + ToString + PartialEq + Clone + Send + Sync + 'static,
+{
     let options = NavigateOptions {
         scroll: false,
         ..Default::default()
     };
     let (read, write) = query_signal_with_options::<T>(key, options);
     let default = StoredValue::new(default);
-    let value = Memo::new(move |_| read.get().unwrap_or_else(|| default.get_value()));
+    let value = Memo::new(move |_| read.get().filter(readable).unwrap_or_else(|| default.get_value()));
     UrlParam {
         value,
         write,
