@@ -129,10 +129,13 @@ build_site() {
   mv "$next" "$site"
 }
 
+# The target of the statically linked server (no libc needed at run time).
+STATIC_TARGET=x86_64-unknown-linux-musl
+
 ensure_musl() {
-  if ! rustup target list --installed | grep -qx x86_64-unknown-linux-musl; then
-    say "adding the x86_64-unknown-linux-musl target"
-    rustup target add x86_64-unknown-linux-musl
+  if ! rustup target list --installed | grep -qx "$STATIC_TARGET"; then
+    say "adding the $STATIC_TARGET target"
+    rustup target add "$STATIC_TARGET"
   fi
   # The C in the dependencies (mimalloc, ring) is compiled against musl's headers.
   command -v musl-gcc >/dev/null 2>&1 || apt_install musl-tools
@@ -149,10 +152,15 @@ build_static() {
   ensure_musl
   build_site "$mode"
   say "building the static server ($mode)"
-  cargo build --locked -p server --bin switchyard --target x86_64-unknown-linux-musl "${flags[@]}"
+  cargo build --locked -p server --bin switchyard --target "$STATIC_TARGET" "${flags[@]}"
+  stage_static "target/$STATIC_TARGET/$dir/switchyard"
+}
+
+# target/static/: the server binary $1 with the built site beside it.
+stage_static() {
   rm -rf target/static
   mkdir -p target/static
-  cp "target/x86_64-unknown-linux-musl/$dir/switchyard" target/static/
+  cp "$1" target/static/switchyard
   cp -R target/site target/static/site
 }
 
