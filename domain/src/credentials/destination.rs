@@ -70,18 +70,26 @@ pub(crate) fn check_override_allowed(owner: &Owner, provider: &providers::Model)
 }
 
 /// Refuses a destination the egress policy would refuse, before it is saved or tested,
-/// naming the field the address came from.
+/// naming the field the address came from. An address the saver typed is looked up in DNS
+/// too; the provider's own base URL is only read as written: the admins' save looked it
+/// up, and every request is screened again as it connects, so saving a key never waits on
+/// a resolver (one that drops a packet stalls for seconds).
 ///
 /// # Errors
 /// `Validation` on `field`, with the policy's sentence.
 pub(crate) async fn vet(prober: &Prober, destination: &str, field: &str) -> DomainResult<()> {
-    prober
-        .egress()
-        .vet(destination)
-        .await
+    let egress = prober.egress();
+    let vetted = match field {
+        PROVIDER_SOURCE => egress.check_url(destination),
+        _ => egress.vet(destination).await,
+    };
+    vetted
         .map(drop)
         .map_err(|refused| DomainError::validation(field, refused.to_string()))
 }
+
+/// The source of a destination that is the provider's base URL.
+const PROVIDER_SOURCE: &str = "provider";
 
 /// The field a destination came from, for errors: the override, the endpoint field, or
 /// the provider (whose base URL is the admins').
@@ -92,6 +100,36 @@ pub(crate) fn source_field(
     match (endpoint_override, fields.contains_key(ENDPOINT_FIELD)) {
         (Some(_), _) => "endpoint",
         (None, true) => "fields.endpoint",
-        (None, false) => "provider",
+        (None, false) => PROVIDER_SOURCE,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::vet;
+    use crate::egress::{AllowList, Egress};
+    use crate::probe::Prober;
+
+    #[tokio::test]
+    async fn a_typed_address_is_looked_up_and_the_providers_is_read_as_written() {
+        let egress = Egress::new(AllowList::parse("").unwrap(), Duration::from_secs(5));
+        let prober = Prober::new(Duration::from_secs(5), egress).unwrap();
+        // "localhost" resolves to loopback: refused where someone typed it.
+        for field in ["endpoint", "fields.endpoint"] {
+            let refused = vet(&prober, "http://localhost:9/v1", field).await.unwrap_err();
+            assert!(refused.to_string().contains("loopback"), "{field}: {refused}");
+        }
+        // The provider's base URL was looked up when the admins saved it.
+        vet(&prober, "http://localhost:9/v1", "provider").await.unwrap();
+        // What can be judged as written still is.
+        for refused in [
+            "http://127.0.0.1:9/v1",
+            "ftp://example.com/",
+            "http://user@example.com/",
+        ] {
+            assert!(vet(&prober, refused, "provider").await.is_err(), "{refused}");
+        }
     }
 }

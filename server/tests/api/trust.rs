@@ -404,6 +404,47 @@ async fn internal_addresses_are_refused_in_every_spelling() {
     );
 }
 
+/// Saving a key reads its provider's base URL as written and never waits on DNS for it
+/// (the admins' save looked the name up); what the key sends is screened as it connects.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_providers_address_is_screened_when_requests_go_not_when_keys_are_saved() {
+    use domain::entities::providers;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+    let app = closed_app().await;
+    let admin = app.admin().await;
+    // As if saved under a wider allow-list: a name that resolves to loopback.
+    let groq = providers::Entity::find_by_id(app.provider_id("groq").await)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut moved: providers::ActiveModel = groq.into();
+    moved.base_url = Set("http://localhost:9/v1".into());
+    moved.update(&app.db).await.unwrap();
+
+    let body = json!({"name": "behind a name", "provider": "groq",
+        "fields": {"api_key": "gsk-0123456789abcdef"}});
+    let (status, created) = json_of(
+        &admin,
+        Method::POST,
+        app.url("/api/admin/credentials"),
+        Some(body),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_str().unwrap();
+    let (status, tested) = json_of(
+        &admin,
+        Method::POST,
+        app.url(&format!("/api/admin/credentials/{id}/test")),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{tested}");
+    assert_eq!(tested["ok"], false, "{tested}");
+    assert!(tested.to_string().contains("SWITCHYARD_EGRESS_ALLOW"), "{tested}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn template_headers_go_to_the_providers_own_address_only() {
     use axum::http::HeaderMap;
