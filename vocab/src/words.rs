@@ -323,3 +323,11 @@ words! {
         Slowest = "slowest",
     }
 }
+
+impl LogOrder {
+    /// Whether the audit log can be read in this order: its events take no time, so not
+    /// slowest first.
+    pub fn reads_audit_log(&self) -> bool {
+        *self != Self::Slowest
+    }
+}

@@ -82,15 +82,15 @@ impl AuditService {
     /// # Errors
     /// `Validation` on `search` (see [`Search::parse`]) and on `order` for `slowest`.
     pub async fn list(&self, _admin: &Admin, filter: &AuditFilter) -> DomainResult<(Vec<AuditRecord>, u64)> {
+        if !filter.order.reads_audit_log() {
+            return Err(DomainError::validation(
+                "order",
+                "events take no time: use newest or oldest",
+            ));
+        }
         let order = match filter.order {
-            LogOrder::Newest => Order::Desc,
             LogOrder::Oldest => Order::Asc,
-            LogOrder::Slowest => {
-                return Err(DomainError::validation(
-                    "order",
-                    "events take no time: use newest or oldest",
-                ))
-            }
+            LogOrder::Newest | LogOrder::Slowest => Order::Desc,
         };
         let mut select = audit_events::Entity::find();
         if let Some(search) = Search::parse(filter.search.as_deref())? {

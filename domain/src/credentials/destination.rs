@@ -69,6 +69,35 @@ pub(crate) fn check_override_allowed(owner: &Owner, provider: &providers::Model)
     }
 }
 
+/// Where a destination came from: the saver typed it (an endpoint override, an endpoint
+/// field) or it is the provider's base URL (the admins').
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Source {
+    Override,
+    EndpointField,
+    Provider,
+}
+
+impl Source {
+    /// The source of [`destination`]'s answer for the same arguments.
+    pub(crate) fn of(endpoint_override: Option<&str>, fields: &HashMap<String, SecretString>) -> Self {
+        match (endpoint_override, fields.contains_key(ENDPOINT_FIELD)) {
+            (Some(_), _) => Self::Override,
+            (None, true) => Self::EndpointField,
+            (None, false) => Self::Provider,
+        }
+    }
+
+    /// The field an error about the destination names.
+    fn field(self) -> &'static str {
+        match self {
+            Self::Override => "endpoint",
+            Self::EndpointField => "fields.endpoint",
+            Self::Provider => "provider",
+        }
+    }
+}
+
 /// Refuses a destination the egress policy would refuse, before it is saved or tested,
 /// naming the field the address came from. An address the saver typed is looked up in DNS
 /// too; the provider's own base URL is only read as written: the admins' save looked it
@@ -76,39 +105,23 @@ pub(crate) fn check_override_allowed(owner: &Owner, provider: &providers::Model)
 /// a resolver (one that drops a packet stalls for seconds).
 ///
 /// # Errors
-/// `Validation` on `field`, with the policy's sentence.
-pub(crate) async fn vet(prober: &Prober, destination: &str, field: &str) -> DomainResult<()> {
+/// `Validation` on the source's field, with the policy's sentence.
+pub(crate) async fn vet(prober: &Prober, destination: &str, source: Source) -> DomainResult<()> {
     let egress = prober.egress();
-    let vetted = match field {
-        PROVIDER_SOURCE => egress.check_url(destination),
-        _ => egress.vet(destination).await,
+    let vetted = match source {
+        Source::Provider => egress.check_url(destination),
+        Source::Override | Source::EndpointField => egress.vet(destination).await,
     };
     vetted
         .map(drop)
-        .map_err(|refused| DomainError::validation(field, refused.to_string()))
-}
-
-/// The source of a destination that is the provider's base URL.
-const PROVIDER_SOURCE: &str = "provider";
-
-/// The field a destination came from, for errors: the override, the endpoint field, or
-/// the provider (whose base URL is the admins').
-pub(crate) fn source_field(
-    endpoint_override: Option<&str>,
-    fields: &HashMap<String, SecretString>,
-) -> &'static str {
-    match (endpoint_override, fields.contains_key(ENDPOINT_FIELD)) {
-        (Some(_), _) => "endpoint",
-        (None, true) => "fields.endpoint",
-        (None, false) => PROVIDER_SOURCE,
-    }
+        .map_err(|refused| DomainError::validation(source.field(), refused.to_string()))
 }
 
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
 
-    use super::vet;
+    use super::{vet, Source};
     use crate::egress::{AllowList, Egress};
     use crate::probe::Prober;
 
@@ -117,19 +130,24 @@ mod tests {
         let egress = Egress::new(AllowList::parse("").unwrap(), Duration::from_secs(5));
         let prober = Prober::new(Duration::from_secs(5), egress).unwrap();
         // "localhost" resolves to loopback: refused where someone typed it.
-        for field in ["endpoint", "fields.endpoint"] {
-            let refused = vet(&prober, "http://localhost:9/v1", field).await.unwrap_err();
-            assert!(refused.to_string().contains("loopback"), "{field}: {refused}");
+        for source in [Source::Override, Source::EndpointField] {
+            let refused = vet(&prober, "http://localhost:9/v1", source).await.unwrap_err();
+            assert!(refused.to_string().contains("loopback"), "{source:?}: {refused}");
         }
         // The provider's base URL was looked up when the admins saved it.
-        vet(&prober, "http://localhost:9/v1", "provider").await.unwrap();
+        vet(&prober, "http://localhost:9/v1", Source::Provider)
+            .await
+            .unwrap();
         // What can be judged as written still is.
         for refused in [
             "http://127.0.0.1:9/v1",
             "ftp://example.com/",
             "http://user@example.com/",
         ] {
-            assert!(vet(&prober, refused, "provider").await.is_err(), "{refused}");
+            assert!(
+                vet(&prober, refused, Source::Provider).await.is_err(),
+                "{refused}"
+            );
         }
     }
 }

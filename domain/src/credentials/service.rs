@@ -12,7 +12,7 @@ use sea_orm::{ActiveModelTrait, DatabaseConnection, DatabaseTransaction, EntityT
 use uuid::Uuid;
 use vocab::{AuditAction, CredentialId, DisabledReason, UserId};
 
-use super::destination::{check_override_allowed, destination, refused_destination, source_field, vet};
+use super::destination::{check_override_allowed, destination, refused_destination, vet, Source};
 use super::fields::{self, CheckedValues};
 use super::input::{CredentialPatch, NewCredential};
 use super::ownership::{name_taken, provider_disabled};
@@ -63,8 +63,8 @@ impl CredentialService {
         }
         let plain = checked.plain_as_secrets();
         let target = destination(&provider, endpoint_override.as_deref(), &plain);
-        let field = source_field(endpoint_override.as_deref(), &plain);
-        vet(&self.prober, &target, field).await?;
+        let source = Source::of(endpoint_override.as_deref(), &plain);
+        vet(&self.prober, &target, source).await?;
         let priority = Priority::new(
             new.priority.unwrap_or(i64::from(provider.default_priority)),
             "priority",
@@ -291,7 +291,7 @@ impl CredentialService {
             vet(
                 &self.prober,
                 &target,
-                source_field(endpoint_override.as_deref(), &values),
+                Source::of(endpoint_override.as_deref(), &values),
             )
             .await?;
         }

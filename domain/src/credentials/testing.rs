@@ -10,7 +10,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, UpdateMany};
 use secrecy::SecretString;
 use vocab::{CredentialId, LogKind};
 
-use super::destination::{check_override_allowed, destination, refused_destination, source_field, vet};
+use super::destination::{check_override_allowed, destination, refused_destination, vet, Source};
 use super::fields::{self, CheckedValues};
 use super::input::NewCredential;
 use super::ownership::provider_disabled;
@@ -100,7 +100,7 @@ impl CredentialService {
             check_override_allowed(owner, &provider)?;
         }
         let target = destination(&provider, endpoint.as_deref(), &fields);
-        vet(&self.prober, &target, source_field(endpoint.as_deref(), &fields)).await?;
+        vet(&self.prober, &target, Source::of(endpoint.as_deref(), &fields)).await?;
         let report = self.probe(&provider, &mut fields, endpoint.as_deref()).await?;
         self.record_test(owner, None, &provider, &report).await?;
         Ok(report)
